@@ -1,0 +1,149 @@
+"""Run parameters shared by the CLI, the chapters and the caches (METHODS.md §3–§8 options).
+
+One :class:`Params` object names every option that changes a number. The book's
+chapters read it from a YAML file (``params/default.yml``) through papermill; the CLI
+builds it from flags. Invalid values raise :class:`~mutualism.errors.UnknownOptionError`
+naming the parameter and its valid values.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import UnknownOptionError, check_option
+
+SOURCES = ("synthetic", "eora26", "pymrio")
+PARTNER_SETS = ("bri", "bri64")
+FVA_OPTIONS = ("leontief", "wwz")
+ITR_OPTIONS = ("routes5", "vax")
+ITR_SCALES = ("level", "world_output_share")
+COV_TYPES = ("robust", "cluster_partner", "cluster_partner_industry")
+SYNTHETIC_SIZES = ("small", "full")
+MANUFACTURING = ("C4", "C5", "C6", "C7", "C8", "C9", "C10", "C11")
+
+
+def parse_years(spec: str | int | list | tuple) -> tuple[int, ...]:
+    """``"2002-2020"``, ``"2002,2005"``, ``2010`` or a list → sorted tuple of years."""
+    if isinstance(spec, int):
+        return (spec,)
+    if isinstance(spec, (list, tuple)):
+        return tuple(sorted(int(y) for y in spec))
+    text = str(spec).strip()
+    m = re.fullmatch(r"(\d{4})\s*-\s*(\d{4})", text)
+    if m:
+        a, b = int(m.group(1)), int(m.group(2))
+        if a > b:
+            raise UnknownOptionError(f"years={spec!r}: the first year is after the last")
+        return tuple(range(a, b + 1))
+    if re.fullmatch(r"\d{4}(\s*,\s*\d{4})*", text):
+        return tuple(sorted(int(t) for t in text.split(",")))
+    raise UnknownOptionError(f"years={spec!r} is not valid; write 'A-B' (e.g. '2002-2020') or 'Y1,Y2,...'")
+
+
+@dataclass(frozen=True)
+class Params:
+    """Every option of a run (METHODS.md names in brackets).
+
+    source : synthetic | eora26 | pymrio — where the MRIO tables come from.
+    data_path : folder of the tables (None: the generated synthetic world).
+    years : estimation years (§7); the year before the first is loaded for XT.
+    partners : bri | bri64 | comma-separated ISO3 list (§7 ``partners``).
+    fva : leontief | wwz (§3.2). itr : routes5 | vax (§4). itr_scale : level |
+    world_output_share (§4). winsor : winsorising fraction, 0 ≤ w < 0.5 (§8).
+    cov_type : robust (HC1) | cluster_partner | cluster_partner_industry (§8).
+    bootstrap_reps : bootstrap replications for mediation (§8). seed : RNG seed.
+    cache_dir : on-disk cache of parsed tables and indices.
+    controls_path : folder of real control files (None: synthetic controls).
+    synthetic_size : small | full. concordance : sector concordance name or None.
+    """
+
+    source: str = "synthetic"
+    data_path: str | None = None
+    years: tuple[int, ...] = tuple(range(2002, 2021))
+    partners: str = "bri"
+    fva: str = "leontief"
+    itr: str = "routes5"
+    itr_scale: str = "level"
+    winsor: float = 0.01
+    cov_type: str = "robust"
+    bootstrap_reps: int = 499
+    seed: int = 2023
+    cache_dir: str = ".cache/mutualism"
+    controls_path: str | None = None
+    synthetic_size: str = "small"
+    concordance: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "years", parse_years(self.years))
+        check_option("source", self.source, SOURCES)
+        check_option("fva", self.fva, FVA_OPTIONS)
+        check_option("itr", self.itr, ITR_OPTIONS)
+        check_option("itr_scale", self.itr_scale, ITR_SCALES)
+        check_option("cov_type", self.cov_type, COV_TYPES)
+        check_option("synthetic_size", self.synthetic_size, SYNTHETIC_SIZES)
+        if self.partners not in PARTNER_SETS and not re.fullmatch(r"[A-Za-z]{3}(\s*,\s*[A-Za-z]{3})*", str(self.partners)):
+            raise UnknownOptionError(
+                f"partners={self.partners!r} is not valid; choose 'bri', 'bri64' or a comma-separated list of ISO3 codes"
+            )
+        if not (isinstance(self.winsor, (int, float)) and 0 <= float(self.winsor) < 0.5):
+            raise UnknownOptionError(f"winsor={self.winsor!r} is not valid; give a fraction 0 ≤ winsor < 0.5 (e.g. 0.01)")
+        if not (isinstance(self.bootstrap_reps, int) and self.bootstrap_reps >= 0):
+            raise UnknownOptionError(f"bootstrap_reps={self.bootstrap_reps!r} is not valid; give a whole number ≥ 0")
+        if self.source != "synthetic" and not self.data_path:
+            raise UnknownOptionError(f"data_path is required when source={self.source!r}")
+        if self.data_path and not Path(self.data_path).exists():
+            raise UnknownOptionError(f"data_path={self.data_path!r} does not exist")
+
+    @property
+    def load_years(self) -> tuple[int, ...]:
+        """Years of tables to load: the estimation years plus the year before (XT, §3.3)."""
+        return tuple(range(self.years[0] - 1, self.years[-1] + 1))
+
+    @property
+    def partner_list(self) -> list[str] | None:
+        """Explicit ISO3 list, or ``None`` when ``partners`` names a set."""
+        if self.partners in PARTNER_SETS:
+            return None
+        return [p.strip().upper() for p in str(self.partners).split(",")]
+
+    def with_(self, **changes: Any) -> "Params":
+        """A copy with some options changed (validated again)."""
+        return replace(self, **changes)
+
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["years"] = f"{self.years[0]}-{self.years[-1]}"
+        return d
+
+    def describe(self) -> str:
+        """One line naming the data and options (the book's banner)."""
+        data = (f"synthetic world ({self.synthetic_size}, seed {self.seed})" if self.source == "synthetic"
+                else f"{self.source} tables at {self.data_path}")
+        return (f"data: {data}; years {self.years[0]}–{self.years[-1]}; partners {self.partners}; "
+                f"fva={self.fva}; itr={self.itr}; itr_scale={self.itr_scale}; winsor={self.winsor}; "
+                f"cov_type={self.cov_type}")
+
+    @classmethod
+    def from_mapping(cls, mapping: dict[str, Any]) -> "Params":
+        """Build from a dict (YAML, papermill), rejecting unknown keys by name."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(mapping) - known)
+        if unknown:
+            raise UnknownOptionError(f"unknown parameter(s) {unknown}; valid parameters: {sorted(known - {'extra'})}")
+        return cls(**mapping)
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> "Params":
+        """Read a parameter file such as ``params/default.yml`` (paths in it are relative
+        to the working directory, the repository root for ``make book``)."""
+        path = Path(path)
+        if not path.exists():
+            raise UnknownOptionError(f"parameter file {str(path)!r} does not exist")
+        data = yaml.safe_load(path.read_text()) or {}
+        return cls.from_mapping(data)

@@ -1,0 +1,55 @@
+"""Where the reference data shipped with the project live (the top-level ``data/``).
+
+``MUTUALISM_DATA_DIR`` overrides the location; by default it is the ``data/`` folder of
+the source tree the package was installed from (``pip install -e .``).
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import DataNotFoundError
+
+
+def data_dir() -> Path:
+    """The folder holding the project's reference CSV files."""
+    env = os.environ.get("MUTUALISM_DATA_DIR")
+    path = Path(env) if env else Path(__file__).resolve().parents[2] / "data"
+    if not path.is_dir():
+        raise DataNotFoundError(f"reference data folder {path} not found; set MUTUALISM_DATA_DIR")
+    return path
+
+
+def data_file(name: str) -> Path:
+    """Path of one reference file under ``data/``; lists what exists when it is missing."""
+    path = data_dir() / name
+    if not path.exists():
+        have = sorted(p.name for p in data_dir().iterdir())
+        raise DataNotFoundError(f"reference file {name!r} not found in {data_dir()}; available: {have}")
+    return path
+
+
+@lru_cache(maxsize=None)
+def read_csv(name: str) -> pd.DataFrame:
+    """Read a reference CSV once (``keep_default_na=False`` so that ``NA`` = Namibia survives)."""
+    return pd.read_csv(data_file(name), keep_default_na=False, na_values=[""])
+
+
+def sectors() -> pd.DataFrame:
+    """The Eora26 sector table (code C1…C26, Eora26 label, name, manufacturing, tech intensity)."""
+    return read_csv("sectors_eora26.csv").copy()
+
+
+def concordance(name: str) -> tuple[dict[str, str], tuple[str, ...]]:
+    """A sector concordance ``data/concordance_<name>.csv`` as (mapping, target order).
+
+    Targets are ordered as in the Eora26 sector table.
+    """
+    table = read_csv(f"concordance_{name}.csv")
+    mapping = dict(zip(table["source"].astype(str), table["target"].astype(str)))
+    order = [c for c in sectors()["code"] if c in set(mapping.values())]
+    return mapping, tuple(order)
