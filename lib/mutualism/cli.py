@@ -1,0 +1,198 @@
+"""The ``mutualism`` command line: thin argparse wrappers over the library.
+
+Each subcommand has ``--help``. Library errors (:class:`~mutualism.errors.MutualismError`)
+are printed as one clear line and exit with status 2; an invalid table exits 1 from
+``validate``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from .errors import MutualismError
+
+
+# Sections below that end with ``_EXTRA.append(_add_x)`` register further subcommands
+# (estimate, book); the four core subcommands are listed in build_parser.
+_EXTRA: list = []
+
+
+class Timer:
+    """Collects ``load X s, compute Y s, write Z s`` for the closing timing line."""
+
+    def __init__(self) -> None:
+        self.spent: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, phase: str) -> Iterator[None]:
+        t0 = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.spent[phase] = self.spent.get(phase, 0.0) + time.perf_counter() - t0
+
+    def line(self) -> str:
+        return ", ".join(f"{k} {self.spent.get(k, 0.0):.2f} s" for k in ("load", "compute", "write"))
+
+
+def _write_table(df, out: str) -> None:
+    """Write a DataFrame to ``.parquet``, ``.csv`` or ``.csv.gz`` (atomically)."""
+    from .sources import atomic_write
+
+    path = Path(out)
+    if path.suffix == ".parquet":
+        atomic_write(path, lambda tmp: df.to_parquet(tmp, index=False))
+    elif path.name.endswith((".csv", ".csv.gz")):
+        atomic_write(path, lambda tmp: df.to_csv(tmp, index=False, compression="gzip" if path.name.endswith(".gz") else None))
+    else:
+        raise MutualismError(f"--out {out!r}: use a .parquet, .csv or .csv.gz file name")
+
+
+# ----- synth ------------------------------------------------------------------------
+def _add_synth(sub) -> None:
+    p = sub.add_parser("synth", help="write the synthetic world (tables and control data)",
+                       description="Generate the deterministic synthetic world (METHODS §1, §6) and write it.")
+    p.add_argument("--size", choices=["small", "full"], default="small")
+    p.add_argument("--years", default="2001-2020", help="A-B or a comma list (default 2001-2020)")
+    p.add_argument("--seed", type=int, default=2023)
+    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--format", choices=["pymrio", "eora26"], default="pymrio",
+                   help="pymrio saved folders (default) or Eora26's text-file layout")
+    p.set_defaults(func=_run_synth)
+
+
+def _run_synth(args) -> int:
+    from .config import parse_years
+    from .synthetic import write_world
+
+    written = write_world(args.out, size=args.size, years=parse_years(args.years), seed=args.seed, format=args.format)
+    print(f"wrote {len(written)} files under {args.out}")
+    return 0
+
+
+# ----- validate ---------------------------------------------------------------------
+def _add_validate(sub) -> None:
+    p = sub.add_parser("validate", help="check one year of a table and print a report",
+                       description="Load one year, apply METHODS §1's checks and print dimensions, totals, "
+                                   "balance residuals, zero-output and negative-final-demand counts. "
+                                   "Exits 1 on an invalid table.")
+    p.add_argument("path", help="pymrio saved folder (or a folder of years), Eora26 folder/zip")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--source", choices=["pymrio", "eora26"], default=None, help="default: guessed from the path")
+    p.add_argument("--concordance", default=None, help="sector concordance name under data/ (e.g. wiod2013)")
+    p.set_defaults(func=_run_validate)
+
+
+def _run_validate(args) -> int:
+    from .sources import validation_report
+
+    ok, text = validation_report(args.path, args.year, source=args.source, concordance=args.concordance)
+    print(text)
+    return 0 if ok else 1
+
+
+# ----- wwz --------------------------------------------------------------------------
+def _add_wwz(sub) -> None:
+    p = sub.add_parser("wwz", help="16-term Wang–Wei–Zhu decomposition of one year (METHODS §9)")
+    p.add_argument("--mrio", required=True, help="pymrio saved folder or Eora26 folder")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--out", required=True, help=".parquet or .csv.gz")
+    p.add_argument("--concordance", default=None, help="aggregate sectors first (name under data/)")
+    p.set_defaults(func=_run_wwz)
+
+
+def _run_wwz(args) -> int:
+    from .decompose import wwz
+    from .sources import load_path
+
+    timer = Timer()
+    with timer("load"):
+        mrio = load_path(args.mrio, args.year, concordance=args.concordance)
+    with timer("compute"):
+        table = wwz(mrio)
+    with timer("write"):
+        _write_table(table, args.out)
+    print(timer.line(), file=sys.stderr)
+    return 0
+
+
+# ----- indices ----------------------------------------------------------------------
+def _add_indices(sub) -> None:
+    p = sub.add_parser("indices", help="the paper's indices for a range of years (METHODS §2–§6, §10)")
+    p.add_argument("--source", choices=["synthetic", "eora26", "pymrio"], default="synthetic")
+    p.add_argument("--path", default=None, help="data folder (for synthetic: a world written by `mutualism synth`)")
+    p.add_argument("--years", default="2002-2020")
+    p.add_argument("--partners", default="bri", help="bri, bri64 or a comma-separated ISO3 list")
+    p.add_argument("--fva", choices=["leontief", "wwz"], default="leontief")
+    p.add_argument("--itr", choices=["routes5", "vax"], default="routes5")
+    p.add_argument("--itr-scale", choices=["level", "world_output_share"], default="level")
+    p.add_argument("--size", choices=["small", "full"], default="small", help="synthetic world size")
+    p.add_argument("--seed", type=int, default=2023)
+    p.add_argument("--concordance", default=None)
+    p.add_argument("--cache-dir", default=".cache/mutualism")
+    p.add_argument("--jobs", type=int, default=1, help="parallel years (joblib processes)")
+    p.add_argument("--out", required=True, help=".parquet or .csv.gz")
+    p.set_defaults(func=_run_indices)
+
+
+def _params_from_args(args):
+    from .config import Params
+
+    return Params(source=args.source, data_path=args.path, years=args.years, partners=args.partners,
+                  fva=args.fva, itr=args.itr, itr_scale=args.itr_scale, synthetic_size=args.size,
+                  seed=args.seed, cache_dir=args.cache_dir, concordance=args.concordance)
+
+
+def _run_indices(args) -> int:
+    from .indices import compute_indices
+
+    timer = Timer()
+    table = compute_indices(_params_from_args(args), n_jobs=args.jobs, timer=timer)
+    with timer("write"):
+        _write_table(table, args.out)
+    print(timer.line(), file=sys.stderr)
+    return 0
+
+
+# ----- estimate ---------------------------------------------------------------------
+# (econometrics: add _add_estimate/_run_estimate here and _EXTRA.append(_add_estimate))
+
+
+# ----- book -------------------------------------------------------------------------
+# (book: add _add_book/_run_book here and _EXTRA.append(_add_book))
+
+
+# ----- main -------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="mutualism",
+        description="Re-derive the indices and estimates of Liu, Zhou & Zeng (2023) from MRIO tables.",
+    )
+    parser.add_argument("--version", action="version", version=f"mutualism {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in (_add_synth, _add_validate, _add_wwz, _add_indices):
+        add(sub)
+    for extra in _EXTRA:
+        extra(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except MutualismError as exc:
+        print(f"mutualism {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
