@@ -1,0 +1,407 @@
+"""Readers of MRIO tables, the year iterator and the on-disk cache (METHODS.md §1, §7).
+
+Real data enters through pymrio: any ``pymrio.IOSystem`` (Eora26, WIOD, OECD ICIO,
+EXIOBASE parsers), a pymrio saved folder (the WIOD 2013 fixture), or an Eora26 folder or
+zip for one year. Every path ends in :func:`mutualism.mrio.build_mrio`, so every table is
+closed and validated the same way. Country codes are normalised to ISO3 with
+``data/country_code_aliases.csv`` (``ROM→ROU``, ``RoW→ROW``…) and the renames are
+recorded in ``meta``; sectors are mapped by a concordance under ``data/`` before anything
+else.
+
+Parsed years are cached as ``.npz`` files keyed by the source files' sizes and mtimes, the
+concordance, the balance options and the library version, written atomically (temporary
+file + rename), so an interrupted run never leaves a corrupt cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataNotFoundError, MRIOShapeError, MutualismError, check_option
+from .mrio import MRIO, aggregate_sectors, build_mrio
+from .resources import concordance as read_concordance
+from .resources import data_file, read_csv
+
+SOURCES = ("synthetic", "eora26", "pymrio")
+_EORA_FILE = re.compile(r"Eora26_(\d{4})_(bp|pp)(_T\.txt|\.zip)$")
+
+
+# ----- small utilities ---------------------------------------------------------------
+def atomic_write(path: str | Path, write: Callable[[str], Any]) -> Path:
+    """Call ``write(tmp_path)`` then rename the temporary file onto ``path``.
+
+    The temporary file lives in the target folder, so the rename is atomic: readers see
+    either the old file or the complete new one, never a partial write.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def normalise_countries(codes: Iterable[str]) -> tuple[list[str], dict[str, str]]:
+    """Map legacy codes to ISO3 (``data/country_code_aliases.csv``); return codes and renames."""
+    table = read_csv("country_code_aliases.csv")
+    aliases = dict(zip(table["code"], table["iso3"]))
+    codes = [str(c) for c in codes]
+    renamed = {c: aliases[c] for c in codes if c in aliases}
+    out = [renamed.get(c, c) for c in codes]
+    if len(set(out)) != len(out):
+        raise MRIOShapeError(f"country codes collide after normalisation {renamed}: {out}")
+    return out, renamed
+
+
+def _ordered_unique(values: Iterable) -> list:
+    return list(dict.fromkeys(values))
+
+
+# ----- from pymrio ------------------------------------------------------------------
+def _published_value_added(io) -> tuple[np.ndarray | None, str | None]:
+    """Sum of a value-added extension (``factor_inputs`` or ``VA``), if the system has one."""
+    for name in ("factor_inputs", "VA"):
+        ext = getattr(io, name, None)
+        if ext is not None and getattr(ext, "F", None) is not None:
+            return ext.F.sum(axis=0), name
+    return None, None
+
+
+def from_pymrio(
+    io,
+    year: int | None = None,
+    *,
+    source: str = "pymrio",
+    concordance: str | None = None,
+    balance: str = "check",
+    balance_tol: float = 1e-3,
+    balance_atol: float = 1e-5,
+    meta: dict | None = None,
+) -> MRIO:
+    """Build an :class:`MRIO` from a ``pymrio.IOSystem`` (METHODS.md §1, §7).
+
+    Uses ``io.Z`` and ``io.Y`` (columns ``(region, category)``), compares ``io.x`` (if
+    present) with the row sums and a value-added extension (``factor_inputs`` or ``VA``)
+    with the column residual. Labels must agree between the blocks; ``Z`` must be a full
+    country × sector grid in country-major order.
+
+    Parameters
+    ----------
+    io : pymrio.IOSystem
+    year : the table year (default: ``io.meta.year``).
+    source : name used in messages and metadata.
+    concordance : name of ``data/concordance_<name>.csv`` to aggregate sectors with.
+    balance, balance_tol, balance_atol : see :func:`mutualism.mrio.build_mrio`.
+    """
+    if io.Z is None or io.Y is None:
+        raise MRIOShapeError(f"{source}: the pymrio system has no Z or Y (calc_system results only?)")
+    if year is None:
+        year = getattr(io.meta, "year", None) if getattr(io, "meta", None) is not None else None
+        if year is None:
+            raise MRIOShapeError(f"{source}: the year is not recorded in the system; pass year=")
+    year = int(year)
+    where = f"{source} {year}"
+    Z, Y = io.Z, io.Y
+    if not Z.index.equals(Z.columns):
+        diff = [(a, b) for a, b in zip(Z.index, Z.columns) if a != b][:5]
+        raise MRIOShapeError(f"{where}: Z row and column labels differ (first differences {diff}; "
+                             f"{len(Z.index)} rows, {len(Z.columns)} columns)")
+    if not Y.index.equals(Z.index):
+        diff = [(a, b) for a, b in zip(Y.index, Z.index) if a != b][:5]
+        raise MRIOShapeError(f"{where}: Y rows and Z rows have different labels (first differences {diff}; "
+                             f"Y {len(Y.index)} rows, Z {len(Z.index)} rows)")
+    if Z.index.nlevels != 2:
+        raise MRIOShapeError(f"{where}: Z index must be (region, sector), has {Z.index.nlevels} levels")
+    countries = _ordered_unique(Z.index.get_level_values(0))
+    sectors = _ordered_unique(Z.index.get_level_values(1))
+    expected = pd.MultiIndex.from_product([countries, sectors])
+    if not Z.index.equals(expected):
+        raise MRIOShapeError(f"{where}: Z is not a full country-major grid of {len(countries)} regions × "
+                             f"{len(sectors)} sectors ({len(Z.index)} rows)")
+    y_regions = _ordered_unique(Y.columns.get_level_values(0))
+    extra = sorted(set(y_regions) - set(countries))
+    if extra:
+        raise MRIOShapeError(f"{where}: final demand has destination regions {extra} that are not in Z")
+    categories = _ordered_unique(Y.columns.get_level_values(1)) if Y.columns.nlevels > 1 else ["final"]
+    if Y.columns.nlevels > 1:
+        full_cols = pd.MultiIndex.from_product([countries, categories])
+        missing = [c for c in full_cols if c not in Y.columns]
+        if missing:
+            raise MRIOShapeError(f"{where}: Y lacks {len(missing)} (region, category) columns, e.g. {missing[:5]}")
+        Y = Y.reindex(columns=full_cols)
+    else:
+        Y = Y.reindex(columns=countries)
+    x_pub = None
+    if getattr(io, "x", None) is not None:
+        if not io.x.index.equals(Z.index):
+            raise MRIOShapeError(f"{where}: x rows and Z rows have different labels")
+        x_pub = io.x.iloc[:, 0].to_numpy(float)
+    va_pub, va_name = _published_value_added(io)
+    if va_pub is not None:
+        if not va_pub.index.equals(Z.columns):
+            raise MRIOShapeError(f"{where}: the {va_name} extension's columns differ from Z's columns")
+        va_pub = va_pub.to_numpy(float)
+    iso, renamed = normalise_countries(countries)
+    info = {"source": source, **(meta or {})}
+    if renamed:
+        info["derived"] = list(info.get("derived", [])) + [f"country codes renamed {renamed}"]
+    if getattr(io, "meta", None) is not None:
+        info.setdefault("price", getattr(io.meta, "price", None) or "unknown")
+        info.setdefault("description", getattr(io.meta, "description", None))
+    if va_name:
+        info["va_published_from"] = va_name
+    mrio = build_mrio(
+        Z.to_numpy(float), Y.to_numpy(float), iso, sectors, year, source=source, fd_categories=categories,
+        x_published=x_pub, va_published=va_pub, balance=balance, balance_tol=balance_tol,
+        balance_atol=balance_atol, meta=info,
+    )
+    return apply_concordance(mrio, concordance)
+
+
+def apply_concordance(mrio: MRIO, name: str | None) -> MRIO:
+    """Aggregate sectors by ``data/concordance_<name>.csv`` (no-op for ``None``)."""
+    if not name:
+        return mrio
+    mapping, targets = read_concordance(name)
+    return aggregate_sectors(mrio, mapping, targets, name=name)
+
+
+# ----- pymrio saved folders -----------------------------------------------------------
+def _year_folder(path: Path, year: int) -> Path:
+    """``path`` itself if it is a pymrio folder, else ``path/<year>``; clear error if absent."""
+    if (path / "file_parameters.json").exists():
+        return path
+    sub = path / str(year)
+    if (sub / "file_parameters.json").exists():
+        return sub
+    if not path.exists():
+        raise DataNotFoundError(f"folder {path} does not exist")
+    years = sorted(p.name for p in path.iterdir() if (p / "file_parameters.json").exists())
+    raise DataNotFoundError(f"{path}: no pymrio table for {year}; available years: {years or 'none'}")
+
+
+def load_pymrio_folder(path: str | Path, year: int, *, source: str | None = None, **kwargs: Any) -> MRIO:
+    """Load a pymrio saved folder (``IOSystem.save_all``) for one year.
+
+    ``path`` is either the year's folder or a folder of year sub-folders (as in the
+    WIOD 2013 fixture ``wiod2013/<year>/``). Keyword arguments go to :func:`from_pymrio`.
+    """
+    import pymrio
+
+    folder = _year_folder(Path(path), year)
+    io = pymrio.load_all(folder)
+    name = source or (getattr(io.meta, "name", None) or folder.parent.name)
+    saved_year = getattr(io.meta, "year", None)
+    if saved_year is not None and int(saved_year) != int(year):
+        raise DataNotFoundError(f"{folder}: holds year {saved_year}, not {year}")
+    return from_pymrio(io, year, source=str(name), **kwargs)
+
+
+# ----- Eora26 -------------------------------------------------------------------------
+def eora26_years(path: str | Path) -> list[int]:
+    """Years available in an Eora26 folder (zips, unpacked files or year sub-folders)."""
+    path = Path(path)
+    found = set()
+    for p in path.rglob("Eora26_*"):
+        m = _EORA_FILE.search(p.name)
+        if m:
+            found.add(int(m.group(1)))
+    return sorted(found)
+
+
+def load_eora26(path: str | Path, year: int, *, price: str = "bp", concordance: str | None = "eora26", **kwargs: Any) -> MRIO:
+    """Load one year of Eora26 from a folder or zip via ``pymrio.parse_eora26``.
+
+    pymrio drops Eora's statistical-discrepancy row and column (labelled ``ROW``); the
+    amounts it reports are recorded in ``meta["eora_dropped"]``. Eora's sector names are
+    mapped to the codes ``C1``…``C26`` by ``data/concordance_eora26.csv``.
+    """
+    import pymrio
+
+    path = Path(path)
+    if not path.exists():
+        raise DataNotFoundError(f"Eora26 path {path} does not exist")
+    if path.suffix != ".zip" and year not in eora26_years(path):
+        raise DataNotFoundError(f"{path}: no Eora26 {price} table for {year}; available years: {eora26_years(path)}")
+    io = pymrio.parse_eora26(path, year=year, price=price)
+    dropped = [h for h in io.meta.modification_history if "Rest of the World" in str(h)] if hasattr(
+        io.meta, "modification_history") else []
+    meta = {"price": price, "unit": "000 USD", "eora_dropped": [str(d) for d in dropped],
+            "derived": ["Eora26 statistical-discrepancy row/column (ROW) dropped by pymrio"]}
+    return from_pymrio(io, year, source="Eora26", concordance=concordance, meta=meta, **kwargs)
+
+
+# ----- dispatch, cache, iteration --------------------------------------------------
+def detect_source(path: str | Path) -> str:
+    """``eora26`` if the path holds Eora26 files, ``pymrio`` if it holds saved pymrio folders."""
+    path = Path(path)
+    if not path.exists():
+        raise DataNotFoundError(f"path {path} does not exist")
+    if path.suffix == ".zip" or eora26_years(path):
+        return "eora26"
+    if (path / "file_parameters.json").exists() or any((p / "file_parameters.json").exists() for p in path.iterdir()
+                                                         if p.is_dir()):
+        return "pymrio"
+    raise DataNotFoundError(f"{path}: neither Eora26 files (Eora26_YYYY_bp_T.txt or .zip) nor pymrio saved folders")
+
+
+def _input_files(source: str, path: Path | None, year: int) -> list[Path]:
+    if path is None:
+        return []
+    if source == "eora26":
+        return sorted(p for p in ([path] if path.is_file() else path.rglob("*"))
+                      if p.is_file() and (str(year) in p.name or p.name.startswith(("labels", "indices"))))
+    if source == "pymrio":
+        folder = _year_folder(path, year)
+        return sorted(p for p in folder.rglob("*") if p.is_file())
+    return sorted(p for p in path.rglob("*") if p.is_file() and str(year) in str(p.relative_to(path)))
+
+
+def cache_key(source: str, year: int, path: str | Path | None = None, **options: Any) -> str:
+    """Hash of everything a parsed year depends on: the source files' names, sizes and
+    mtimes, the concordance file's content, the options and the library version."""
+    from . import __version__
+
+    check_option("source", source, SOURCES)
+    p = Path(path).resolve() if path else None
+    files = [(str(f.relative_to(p) if p.is_dir() else f.name), f.stat().st_size, f.stat().st_mtime_ns)
+             for f in _input_files(source, p, year)] if p else []
+    conc = options.get("concordance")
+    conc_hash = hashlib.sha256(data_file(f"concordance_{conc}.csv").read_bytes()).hexdigest() if conc else None
+    blob = json.dumps({"source": source, "year": year, "path": str(p), "files": files, "concordance": conc_hash,
+                       "options": {k: v for k, v in sorted(options.items())}, "version": __version__},
+                      sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:24]
+
+
+def _save_npz(path: Path, mrio: MRIO) -> None:
+    arrays = {k: getattr(mrio, k) for k in ("Z", "Y", "va", "x")}
+    if mrio.Y_detail is not None:
+        arrays["Y_detail"] = mrio.Y_detail
+    header = {"countries": mrio.countries, "sectors": mrio.sectors, "year": mrio.year,
+              "fd_categories": mrio.fd_categories, "meta": dict(mrio.meta)}
+    arrays["header"] = np.frombuffer(json.dumps(header, default=str).encode(), dtype=np.uint8)
+
+    def write(tmp: str) -> None:
+        with open(tmp, "wb") as fh:
+            np.savez(fh, **arrays)
+
+    atomic_write(path, write)
+
+
+def _load_npz(path: Path) -> MRIO:
+    with np.load(path) as data:
+        header = json.loads(data["header"].tobytes().decode())
+        return MRIO(Z=data["Z"], Y=data["Y"], va=data["va"], x=data["x"],
+                    Y_detail=data["Y_detail"] if "Y_detail" in data.files else None,
+                    countries=header["countries"], sectors=header["sectors"], year=header["year"],
+                    fd_categories=header["fd_categories"], meta={**header["meta"], "from_cache": str(path)})
+
+
+def load_year(
+    source: str,
+    year: int,
+    path: str | Path | None = None,
+    *,
+    size: str = "small",
+    seed: int = 2023,
+    concordance: str | None = None,
+    balance: str = "check",
+    cache_dir: str | Path | None = None,
+) -> MRIO:
+    """One year of a table from any source, through the disk cache when ``cache_dir`` is set.
+
+    Parameters
+    ----------
+    source : ``synthetic`` (generated, or read from ``path`` if a world was written by
+        ``mutualism synth``), ``eora26`` or ``pymrio``.
+    year : the table year; a missing year raises :class:`DataNotFoundError` listing the
+        available ones.
+    path : data folder (or Eora26 zip).
+    size, seed : synthetic world options.
+    concordance : sector concordance name under ``data/`` (``eora26`` is applied to Eora
+        tables by default).
+    balance : ``check`` or ``report`` (METHODS §1).
+    cache_dir : folder of the ``.npz`` cache (``None``: no cache).
+    """
+    check_option("source", source, SOURCES)
+    options = {"size": size, "seed": seed, "concordance": concordance, "balance": balance}
+    cache_file = None
+    if cache_dir is not None:
+        cache_file = Path(cache_dir) / "tables" / f"{source}-{year}-{cache_key(source, year, path, **options)}.npz"
+        if cache_file.exists():
+            try:
+                return _load_npz(cache_file)
+            except (OSError, ValueError, KeyError):
+                cache_file.unlink(missing_ok=True)  # unreadable cache entry: rebuild it
+    mrio = _load_uncached(source, year, path, size=size, seed=seed, concordance=concordance, balance=balance)
+    if cache_file is not None:
+        _save_npz(cache_file, mrio)
+    return mrio
+
+
+def _load_uncached(source: str, year: int, path, *, size: str, seed: int, concordance, balance: str) -> MRIO:
+    if source == "synthetic" and path is None:
+        from .synthetic import make_mrio
+
+        return apply_concordance(make_mrio(year, size=size, seed=seed), concordance)
+    if path is None:
+        raise DataNotFoundError(f"source {source!r} needs a data path")
+    if source == "eora26":
+        return load_eora26(path, year, concordance=concordance or "eora26", balance=balance)
+    return load_pymrio_folder(path, year, source=None if source == "pymrio" else source,
+                              concordance=concordance, balance=balance)
+
+
+def iter_years(source: str, years: Iterable[int], path: str | Path | None = None, **kwargs: Any) -> Iterator[MRIO]:
+    """Yield one :class:`MRIO` per year, loading each only when asked (never all at once)."""
+    for year in years:
+        yield load_year(source, year, path, **kwargs)
+
+
+def load_path(path: str | Path, year: int, *, source: str | None = None, concordance: str | None = None,
+              balance: str = "check") -> MRIO:
+    """Load a year from a path whose kind (Eora26 or pymrio) is detected when not given."""
+    source = source or detect_source(path)
+    return load_year(source, year, path, concordance=concordance, balance=balance)
+
+
+def validation_report(path: str | Path, year: int, *, source: str | None = None,
+                      concordance: str | None = None) -> tuple[bool, str]:
+    """Text report for ``mutualism validate``: ``(valid, text)``.
+
+    Loads with ``balance="report"`` so the gaps are listed even when they fail; any
+    other validation error (shape, NaN, negative Z/x, missing year) makes it invalid.
+    """
+    try:
+        mrio = load_path(path, year, source=source, concordance=concordance, balance="report")
+    except MutualismError as exc:
+        return False, f"INVALID: {exc}"
+    rep = mrio.report()
+    lines = [
+        f"{rep['source']} {rep['year']}: {rep['countries']} countries × {rep['sectors']} sectors = {rep['n']}",
+        f"total output {rep['total_output']:.6g}; final demand {rep['total_final_demand']:.6g}; "
+        f"value added {rep['total_value_added']:.6g}",
+        f"zero-output sectors: {rep['zero_output_sectors']}; negative final-demand cells: "
+        f"{rep['negative_final_demand_cells']}; negative value added: {rep['negative_value_added_sectors']}",
+        "derived: " + "; ".join(rep["derived"]),
+        "largest relative gaps against published totals:" if rep["worst_gaps"] else "no published totals to compare",
+    ]
+    lines += [f"  {g['what']}: {g['where']} gap {g['gap']:.6g} (relative {g['relative']:.3g})" for g in rep["worst_gaps"]]
+    failures = mrio.meta.get("balance_failures", [])
+    lines.append("INVALID (balance): " + "; ".join(failures) if failures else "valid: all checks pass")
+    return not failures, "\n".join(lines)
