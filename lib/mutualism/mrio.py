@@ -63,6 +63,7 @@ class MRIO:
                 object.__setattr__(self, name, arr)
         object.__setattr__(self, "countries", tuple(str(c) for c in self.countries))
         object.__setattr__(self, "sectors", tuple(str(s) for s in self.sectors))
+        object.__setattr__(self, "fd_categories", tuple(str(k) for k in self.fd_categories))
         object.__setattr__(self, "meta", MappingProxyType(dict(self.meta)))
 
     # ----- sizes and labels -------------------------------------------------------

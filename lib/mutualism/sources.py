@@ -72,6 +72,12 @@ def _ordered_unique(values: Iterable) -> list:
 
 
 # ----- from pymrio ------------------------------------------------------------------
+def _meta_get(io, key: str):
+    """A field of pymrio's metadata record (``year``, ``price``, ``name``...), or None."""
+    meta = getattr(io, "meta", None)
+    return getattr(meta, "_content", {}).get(key) if meta is not None else None
+
+
 def _published_value_added(io) -> tuple[np.ndarray | None, str | None]:
     """Sum of a value-added extension (``factor_inputs`` or ``VA``), if the system has one."""
     for name in ("factor_inputs", "VA"):
@@ -110,7 +116,7 @@ def from_pymrio(
     if io.Z is None or io.Y is None:
         raise MRIOShapeError(f"{source}: the pymrio system has no Z or Y (calc_system results only?)")
     if year is None:
-        year = getattr(io.meta, "year", None) if getattr(io, "meta", None) is not None else None
+        year = _meta_get(io, "year")
         if year is None:
             raise MRIOShapeError(f"{source}: the year is not recorded in the system; pass year=")
     year = int(year)
@@ -159,9 +165,8 @@ def from_pymrio(
     info = {"source": source, **(meta or {})}
     if renamed:
         info["derived"] = list(info.get("derived", [])) + [f"country codes renamed {renamed}"]
-    if getattr(io, "meta", None) is not None:
-        info.setdefault("price", getattr(io.meta, "price", None) or "unknown")
-        info.setdefault("description", getattr(io.meta, "description", None))
+    info.setdefault("price", _meta_get(io, "price") or "unknown")
+    info.setdefault("description", _meta_get(io, "description"))
     if va_name:
         info["va_published_from"] = va_name
     mrio = build_mrio(
@@ -204,8 +209,8 @@ def load_pymrio_folder(path: str | Path, year: int, *, source: str | None = None
 
     folder = _year_folder(Path(path), year)
     io = pymrio.load_all(folder)
-    name = source or (getattr(io.meta, "name", None) or folder.parent.name)
-    saved_year = getattr(io.meta, "year", None)
+    name = source or _meta_get(io, "name") or folder.parent.name
+    saved_year = _meta_get(io, "year")
     if saved_year is not None and int(saved_year) != int(year):
         raise DataNotFoundError(f"{folder}: holds year {saved_year}, not {year}")
     return from_pymrio(io, year, source=str(name), **kwargs)
@@ -238,8 +243,7 @@ def load_eora26(path: str | Path, year: int, *, price: str = "bp", concordance: 
     if path.suffix != ".zip" and year not in eora26_years(path):
         raise DataNotFoundError(f"{path}: no Eora26 {price} table for {year}; available years: {eora26_years(path)}")
     io = pymrio.parse_eora26(path, year=year, price=price)
-    dropped = [h for h in io.meta.modification_history if "Rest of the World" in str(h)] if hasattr(
-        io.meta, "modification_history") else []
+    dropped = [h for h in (_meta_get(io, "history") or []) if "Rest of the World" in str(h)]
     meta = {"price": price, "unit": "000 USD", "eora_dropped": [str(d) for d in dropped],
             "derived": ["Eora26 statistical-discrepancy row/column (ROW) dropped by pymrio"]}
     return from_pymrio(io, year, source="Eora26", concordance=concordance, meta=meta, **kwargs)

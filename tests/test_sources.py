@@ -1,0 +1,161 @@
+"""Readers, cache and the `validate` command (METHODS §1, §7) on real WIOD 2013 and toy systems."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pandas as pd
+import pymrio
+import pytest
+
+from mutualism import sources
+from mutualism.cli import main
+from mutualism.config import Params
+from mutualism.errors import DataNotFoundError, MRIOShapeError, MRIOValueError, UnknownOptionError
+
+from conftest import WIOD, needs_shared, random_blocks
+
+WIOD_YEARS = list(range(1995, 2012))
+
+
+def toy_iosystem(year=2010, seed=1):
+    """A 3-country × 2-sector pymrio system with two final-demand categories."""
+    Z, Y = random_blocks(G=3, N=2, K=2, seed=seed, negative_fd=False)
+    idx = pd.MultiIndex.from_product([["CHN", "ROM", "RoW"], ["a", "b"]], names=["region", "sector"])
+    cols = pd.MultiIndex.from_product([["CHN", "ROM", "RoW"], ["hh", "inv"]], names=["region", "category"])
+    x = pd.DataFrame({"indout": Z.sum(1) + Y.sum(1)}, index=idx)
+    io = pymrio.IOSystem(Z=pd.DataFrame(Z, idx, idx), Y=pd.DataFrame(Y, idx, cols), x=x, name="toy")
+    io.meta.change_meta("year", year)
+    return io
+
+
+@needs_shared
+@pytest.mark.parametrize("year", WIOD_YEARS)
+def test_every_wiod_year_loads_validates_and_aggregates(year):
+    raw = sources.load_pymrio_folder(WIOD, year)  # balance="check": must pass METHODS §1
+    assert raw.n == 1435 and raw.countries[-1] == "ROW" and "ROU" in raw.countries
+    io = pymrio.load(WIOD / str(year))
+    assert np.isclose(raw.Z.sum(), io.Z.to_numpy().sum(), rtol=1e-14)
+    assert np.isclose(raw.Y.sum(), io.Y.to_numpy().sum(), rtol=1e-14)
+    agg = sources.apply_concordance(raw, "wiod2013")
+    assert agg.N == 22 and agg.sectors[2:10] == ("C4", "C5", "C6", "C7", "C8", "C9", "C10", "C11")
+    for name in ("Z", "Y", "va", "x", "Y_detail"):  # totals before and after aggregation are equal
+        assert np.isclose(getattr(agg, name).sum(), getattr(raw, name).sum(), rtol=1e-13), name
+    # country by country, too (aggregation never moves value across countries)
+    assert np.allclose(agg.x.reshape(41, -1).sum(1), raw.x.reshape(41, -1).sum(1), rtol=1e-13)
+    # WIOD's published output agrees with the row sums within METHODS §1's tolerances
+    assert raw.meta["balance_failures"] == [] and "x" in raw.meta["published"]
+
+
+@needs_shared
+def test_missing_year_lists_available_years():
+    with pytest.raises(DataNotFoundError, match=r"no pymrio table for 2015; available years: \['1995', .*'2011'\]"):
+        sources.load_year("pymrio", 2015, WIOD)
+
+
+def test_unknown_source_lists_valid_ones():
+    with pytest.raises(UnknownOptionError, match="source='eora' is not valid; choose one of: 'synthetic', 'eora26', 'pymrio'"):
+        sources.load_year("eora", 2010, "x")
+
+
+def test_from_pymrio_normalises_codes_and_compares_published_output():
+    m = sources.from_pymrio(toy_iosystem(), source="toy")
+    assert m.countries == ("CHN", "ROU", "ROW") and m.year == 2010
+    assert m.Y_detail.shape == (6, 6) and m.fd_categories == ("hh", "inv")
+    assert any("ROM" in d for d in m.meta["derived"])
+
+
+def test_from_pymrio_label_mismatch_is_named():
+    io = toy_iosystem()
+    io.Y.index = pd.MultiIndex.from_tuples([("CHN", "a"), ("CHN", "b"), ("ROM", "a"), ("ROM", "b"), ("RoW", "a"),
+                                            ("RoW", "zz")], names=["region", "sector"])
+    with pytest.raises(MRIOShapeError, match=r"toy 2010: Y rows and Z rows have different labels.*'zz'"):
+        sources.from_pymrio(io, source="toy")
+
+
+def test_saved_folder_with_nan_fails_validation_with_location(tmp_path, capsys):
+    io = toy_iosystem(year=2007)
+    io.Z.iloc[1, 4] = np.nan
+    io.save_all(tmp_path / "2007", table_format="parquet")
+    with pytest.raises(MRIOValueError, match=r"Z has 1 NaN/inf cells, e\.g\. \(CHN/b, ROW/a\)"):
+        sources.load_pymrio_folder(tmp_path, 2007)
+    assert main(["validate", str(tmp_path), "--year", "2007"]) == 1
+    assert "INVALID" in capsys.readouterr().out
+
+
+@needs_shared
+def test_validate_command_reports_real_table(capsys):
+    assert main(["validate", str(WIOD), "--year", "2011", "--concordance", "wiod2013"]) == 0
+    out = capsys.readouterr().out
+    assert "41 countries × 22 sectors" in out and "zero-output sectors:" in out and "valid: all checks pass" in out
+
+
+def test_cache_round_trip_and_invalidation(tmp_path):
+    io = toy_iosystem(year=2012)
+    io.save_all(tmp_path / "data" / "2012", table_format="parquet")
+    cache = tmp_path / "cache"
+    first = sources.load_year("pymrio", 2012, tmp_path / "data", cache_dir=cache)
+    files = list((cache / "tables").glob("*.npz"))
+    assert len(files) == 1 and not list((cache / "tables").glob("*.tmp"))
+    second = sources.load_year("pymrio", 2012, tmp_path / "data", cache_dir=cache)
+    assert "from_cache" in second.meta
+    for name in ("Z", "Y", "va", "x", "Y_detail"):
+        assert np.array_equal(getattr(first, name), getattr(second, name))
+    assert second.countries == first.countries and second.fd_categories == first.fd_categories
+    # touching a source file changes the key: the year is parsed again into a new entry
+    z = tmp_path / "data" / "2012" / "Z.parquet"
+    os.utime(z, ns=(z.stat().st_atime_ns, z.stat().st_mtime_ns + 10**9))
+    third = sources.load_year("pymrio", 2012, tmp_path / "data", cache_dir=cache)
+    assert "from_cache" not in third.meta and len(list((cache / "tables").glob("*.npz"))) == 2
+    # another concordance is another entry as well
+    k1 = sources.cache_key("pymrio", 2012, tmp_path / "data", concordance=None)
+    k2 = sources.cache_key("pymrio", 2012, tmp_path / "data", concordance="wiod2013")
+    assert k1 != k2
+
+
+def test_interrupted_write_leaves_nothing_behind(tmp_path):
+    target = tmp_path / "out.bin"
+
+    def crash(tmp):
+        with open(tmp, "wb") as fh:
+            fh.write(b"partial")
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        sources.atomic_write(target, crash)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_iter_years_is_lazy(tmp_path):
+    for y in (2001, 2002):
+        toy_iosystem(year=y, seed=y).save_all(tmp_path / str(y), table_format="parquet")
+    it = sources.iter_years("pymrio", [2001, 2002, 2003], tmp_path)
+    assert next(it).year == 2001 and next(it).year == 2002
+    with pytest.raises(DataNotFoundError, match=r"available years: \['2001', '2002'\]"):
+        next(it)
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"fva": "hiy"}, "fva='hiy' is not valid; choose one of: 'leontief', 'wwz'"),
+    ({"itr": "routes4"}, "itr='routes4' is not valid"),
+    ({"partners": "bri 64"}, "partners='bri 64' is not valid"),
+    ({"winsor": 0.7}, "winsor=0.7 is not valid"),
+    ({"years": "2020-2002"}, "the first year is after the last"),
+    ({"source": "eora26"}, "data_path is required when source='eora26'"),
+    ({"cov_type": "HC3"}, "cov_type='HC3' is not valid"),
+])
+def test_params_reject_invalid_values_by_name(changes, message):
+    with pytest.raises(UnknownOptionError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        Params(**changes)
+
+
+def test_params_yaml_and_years(tmp_path):
+    f = tmp_path / "p.yml"
+    f.write_text("years: 2003-2005\npartners: PAK, KEN\nfva: wwz\n")
+    p = Params.from_yaml(f)
+    assert p.years == (2003, 2004, 2005) and p.load_years == (2002, 2003, 2004, 2005)
+    assert p.partner_list == ["PAK", "KEN"] and "fva=wwz" in p.describe()
+    f.write_text("yeras: 2003-2005\n")
+    with pytest.raises(UnknownOptionError, match=r"unknown parameter\(s\) \['yeras'\]"):
+        Params.from_yaml(f)
