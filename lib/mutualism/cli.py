@@ -164,7 +164,27 @@ def _run_indices(args) -> int:
 
 
 # ----- book -------------------------------------------------------------------------
-# (book: add _add_book/_run_book here and _EXTRA.append(_add_book))
+def _add_book(sub) -> None:
+    p = sub.add_parser("book", help="execute the chapters with papermill and render the book",
+                       description="Execute every chapter (notebooks/*.py) with the parameters of a YAML file, "
+                                   "then render the book with Jupyter Book into OUT/html.")
+    p.add_argument("--params", default="params/default.yml", help="parameter file (default params/default.yml)")
+    p.add_argument("--chapters", nargs="+", default=None, metavar="CHAPTER",
+                   help="execute only these chapters (number or name, e.g. 04 or 04_baseline)")
+    p.add_argument("--out", default="_build", help="build folder (default _build)")
+    p.add_argument("--strict", action="store_true", help="treat Sphinx warnings as errors")
+    p.set_defaults(func=_run_book)
+
+
+def _run_book(args) -> int:
+    from .book import build_book
+
+    index = build_book(args.params, out_dir=args.out, chapters=args.chapters, strict=args.strict)
+    print(f"book: {index}")
+    return 0
+
+
+_EXTRA.append(_add_book)
 
 
 # ----- main -------------------------------------------------------------------------
