@@ -1,0 +1,155 @@
+"""The book: chapter parameters, failures named, a strict CI build and its HTML.
+
+The CI build (params/ci.yml: a small synthetic world over five years) runs in ``make
+test``; the WIOD 2013 build is marked slow and runs when ../shared is present.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mutualism import book
+from mutualism.config import Params
+from mutualism.errors import UnknownOptionError
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CHAPTER_NAMES = ["01_theory", "02_indices", "03_measurement", "04_baseline", "05_robustness",
+                 "06_endogeneity", "07_heterogeneity", "08_mechanisms", "09_conclusions"]
+
+
+def parameters_cell(chapter: book.Chapter) -> dict:
+    """Names and default values of a chapter's ``parameters`` cell, by executing it alone."""
+    import jupytext
+
+    notebook = jupytext.read(chapter.source)
+    cells = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(cells) == 1, f"{chapter.name}: exactly one cell tagged 'parameters'"
+    namespace: dict = {}
+    exec(cells[0].source, namespace)
+    return {k: v for k, v in namespace.items() if not k.startswith("__")}
+
+
+def test_chapters_are_listed_in_order_and_selected_by_number_or_name():
+    chapters = book.list_chapters()
+    assert [c.name for c in chapters] == CHAPTER_NAMES
+    assert [c.name for c in book.select_chapters(chapters, ["04", "02_indices", "04_baseline.py"])] == [
+        "02_indices", "04_baseline"]
+    with pytest.raises(UnknownOptionError, match="chapter '42' does not exist; chapters: 01_theory"):
+        book.select_chapters(chapters, ["42"])
+
+
+def test_every_parameters_cell_holds_the_default_parameter_file():
+    defaults = yaml.safe_load((ROOT / "params" / "default.yml").read_text())
+    fields = set(Params.__dataclass_fields__) - {"extra"}
+    assert set(defaults) == fields
+    for chapter in book.list_chapters():
+        declared = parameters_cell(chapter)
+        declared.pop("figures_dir", None)  # where the figure chapter writes its files
+        assert declared == defaults, chapter.name
+
+
+def test_parameter_files_are_valid_and_differ_only_where_intended():
+    default = yaml.safe_load((ROOT / "params" / "default.yml").read_text())
+    ci = book.read_parameters(ROOT / "params" / "ci.yml")
+    assert {k for k in default if default[k] != ci[k]} == {"years", "bootstrap_reps"}
+    wiod = yaml.safe_load((ROOT / "params" / "wiod2013.yml").read_text())
+    assert (wiod["source"], wiod["concordance"], wiod["years"]) == ("pymrio", "wiod2013", "2002-2011")
+
+
+def test_bad_parameter_file_is_rejected_naming_the_key(tmp_path):
+    bad = tmp_path / "bad.yml"
+    bad.write_text("fva: wwz\nfvaa: leontief\n")
+    with pytest.raises(UnknownOptionError, match=r"unknown parameter\(s\) \['fvaa'\]"):
+        book.read_parameters(bad)
+    bad.write_text("itr: all\n")
+    result = subprocess.run([sys.executable, "-m", "mutualism.cli", "book", "--params", str(bad),
+                             "--out", str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 2
+    assert "itr='all' is not valid; choose one of: 'routes5', 'vax'" in result.stderr
+
+
+def test_chapter_with_bad_parameter_fails_with_the_documented_message(tmp_path):
+    theory = book.select_chapters(book.list_chapters(), ["01"])[0]
+    with pytest.raises(book.ChapterFailed) as info:
+        book.execute_chapter(theory, tmp_path / "01.ipynb", {"fva": "foo"}, cwd=ROOT)
+    message = str(info.value)
+    assert message.startswith("chapter 01_theory failed in cell")
+    assert "UnknownOptionError: fva='foo' is not valid; choose one of: 'leontief', 'wwz'" in message
+
+
+def test_strict_rendering_turns_a_broken_reference_into_an_error(tmp_path):
+    root = tmp_path / "src"
+    (root / "book").mkdir(parents=True)
+    for name in ("_config.yml",):
+        (root / name).write_text((ROOT / name).read_text())
+    (root / "book" / "references.bib").write_text((ROOT / "book" / "references.bib").read_text())
+    (root / "_toc.yml").write_text("format: jb-book\nroot: book/intro\n")
+    (root / "book" / "intro.md").write_text("# Intro\n\nSee {term}`no such term`.\n")
+    book.render_html(root, tmp_path / "html", strict=False)  # a warning only
+    with pytest.raises(Exception, match="exit status"):
+        book.render_html(root, tmp_path / "html2", strict=True)
+
+
+# ----- the CI book ----------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def ci_book(tmp_path_factory) -> Path:
+    """Build the whole book strictly on params/ci.yml, with a fresh cache."""
+    out = tmp_path_factory.mktemp("book")
+    params = yaml.safe_load((ROOT / "params" / "ci.yml").read_text())
+    params["cache_dir"] = str(out / "cache")
+    params_file = out / "ci.yml"
+    params_file.write_text(yaml.safe_dump(params))
+    book.build_book(params_file, out_dir=out / "_build", strict=True, quiet=True)
+    return out / "_build"
+
+
+def page(build: Path, name: str) -> str:
+    return (build / "html" / "notebooks" / f"{name}.html").read_text()
+
+
+def test_ci_book_has_every_page_and_banner(ci_book):
+    html = ci_book / "html"
+    for name in ("index", "book/intro", "book/glossary", "book/references", "book/running"):
+        assert (html / f"{name}.html").exists(), name
+    for name in CHAPTER_NAMES:
+        text = page(ci_book, name)
+        assert text.count("mutualism-banner") == 1, name
+        assert "Illustrative numbers from a synthetic world" in text
+        assert "years 2012–2016" in text
+
+
+def test_ci_book_cells_hold_no_error_and_parameters_are_hidden(ci_book):
+    for name in CHAPTER_NAMES:
+        notebook = json.loads((ci_book / "executed" / "notebooks" / f"{name}.ipynb").read_text())
+        for cell in notebook["cells"]:
+            for output in cell.get("outputs", []):
+                assert output["output_type"] != "error", name
+                text = json.dumps(output)
+                assert "Traceback" not in text, name
+        assert "injected-parameters" not in page(ci_book, name)
+        assert "bootstrap_reps = 49" not in page(ci_book, name)
+
+
+# ----- the real-data book ---------------------------------------------------------------
+@pytest.mark.slow
+@pytest.mark.skipif(not (SHARED / "data" / "wiod2013").is_dir(), reason="shared WIOD 2013 data absent")
+def test_wiod2013_book_builds_strictly(tmp_path):
+    params = yaml.safe_load((ROOT / "params" / "wiod2013.yml").read_text())
+    params["data_path"] = str(SHARED / "data" / "wiod2013")
+    params["controls_path"] = str(SHARED / "data" / "external")
+    params["cache_dir"] = str(tmp_path / "cache")
+    params_file = tmp_path / "wiod.yml"
+    params_file.write_text(yaml.safe_dump(params))
+    book.build_book(params_file, out_dir=tmp_path / "_build", strict=True, quiet=True)
+    for name in CHAPTER_NAMES:
+        text = page(tmp_path / "_build", name)
+        assert "Numbers computed from real tables" in text and "pymrio tables" in text
+        assert not re.search(r"Traceback|Illustrative numbers", text)
