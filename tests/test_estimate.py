@@ -1,0 +1,219 @@
+"""Estimators (METHODS.md §8) against independent computations and planted truths."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+
+from mutualism.errors import EstimationError
+from mutualism.estimate import fe_interaction, fe_iv, fe_ols, kleibergen_paap, mediation
+
+EFFECTS = ["year", "partner", "industry"]
+
+
+def simulate(seed: int, partners: int = 24, industries: int = 4, years: int = 6, *, beta: float = 0.3,
+             interaction: float = -0.2, alpha1: float = 0.5, phi2: float = 0.4, heteroskedastic: bool = True):
+    """Panel with effects, an endogenous lnITR instrumented by LAB, an interaction and a mediator."""
+    rng = np.random.default_rng(seed)
+    frame = pd.MultiIndex.from_product(
+        [[f"P{p:02d}" for p in range(partners)], [f"C{i + 4}" for i in range(industries)], range(2010, 2010 + years)],
+        names=["partner", "industry", "year"]).to_frame(index=False)
+    n = len(frame)
+    p_code = frame["partner"].str[1:].astype(int).to_numpy()
+    i_code = frame["industry"].str[1:].astype(int).to_numpy()
+    fe = rng.normal(size=partners)[p_code] + 0.5 * rng.normal(size=10)[i_code - 4] + 0.1 * (frame["year"] - 2010)
+    frame["LAB"] = rng.normal(size=n) + 0.3 * fe
+    frame["lnPOL"] = rng.normal(size=n)
+    frame["FTA"] = (rng.random(n) < 0.3).astype(float)
+    confounder = rng.normal(size=n)
+    frame["lnITR"] = 0.8 * frame["LAB"] + 0.3 * frame["lnPOL"] + fe + confounder + rng.normal(size=n)
+    frame["D1"] = (p_code % 3 == 0).astype(float)
+    scale = np.exp(0.3 * frame["lnPOL"]) if heteroskedastic else 1.0
+    frame["RVC"] = alpha1 * frame["lnITR"] + 0.2 * frame["lnPOL"] + fe + rng.normal(size=n) * scale
+    frame["lnRH"] = (beta * frame["lnITR"] + 0.1 * frame["lnPOL"] - 0.2 * frame["FTA"] + fe + confounder
+                     + rng.normal(size=n) * scale)
+    frame["lnHD"] = (beta * frame["lnITR"] + interaction * frame["lnITR"] * frame["D1"] + 0.1 * frame["lnPOL"]
+                     + fe + rng.normal(size=n) * scale)
+    frame["lnXT"] = (beta * frame["lnITR"] + phi2 * frame["RVC"] + 0.1 * frame["lnPOL"] + fe
+                     + rng.normal(size=n) * scale)
+    return frame
+
+
+def dummies(frame: pd.DataFrame, exog: list[str]) -> pd.DataFrame:
+    d = pd.get_dummies(frame[EFFECTS].astype(str), drop_first=True, dtype=float)
+    return sm.add_constant(pd.concat([frame[exog], d], axis=1))
+
+
+@pytest.fixture(scope="module")
+def panel() -> pd.DataFrame:
+    frame = simulate(11)
+    frame.loc[[3, 50], "lnRH"] = np.nan  # incomplete rows are left out and counted
+    return frame
+
+
+@pytest.mark.parametrize("cov_type,cluster", [("robust", None), ("cluster_partner", ["partner"]),
+                                              ("cluster_partner_industry", ["partner", "industry"])])
+def test_fe_ols_equals_statsmodels_with_explicit_dummies(panel, cov_type, cluster):
+    regs = ["lnITR", "lnPOL", "FTA"]
+    res = fe_ols(panel, "lnRH", regs, cov_type=cov_type)
+    sample = panel.dropna(subset=["lnRH"]).reset_index(drop=True)
+    model = sm.OLS(sample["lnRH"], dummies(sample, regs))
+    if cluster is None:
+        ref = model.fit(cov_type="HC1")
+    else:
+        groups = pd.factorize(pd.MultiIndex.from_frame(sample[cluster]))[0]
+        ref = model.fit(cov_type="cluster", cov_kwds={"groups": groups, "use_correction": True, "df_correction": True})
+        assert res.n_clusters == len(np.unique(groups)) and res.df_inference == res.n_clusters - 1
+    np.testing.assert_allclose(res.params[regs], ref.params[regs], rtol=1e-8)
+    np.testing.assert_allclose(res.std_errors[regs], ref.bse[regs], rtol=1e-8)
+    assert res.nobs == len(sample) and res.n_dropped == 2
+    assert res.rsquared == pytest.approx(ref.rsquared, rel=1e-10)
+    assert res.absorbed + len(regs) == ref.df_model + 1
+
+
+def test_2sls_equals_two_steps_by_hand(panel):
+    sample = panel.dropna(subset=["lnRH"]).reset_index(drop=True)
+    res = fe_iv(sample, "lnRH", "lnITR", ["LAB"], ["lnPOL", "FTA"])
+    w = dummies(sample, ["lnPOL", "FTA"]).to_numpy()
+    first = np.column_stack([sample["LAB"], w])
+    fitted = first @ np.linalg.lstsq(first, sample["lnITR"].to_numpy(), rcond=None)[0]
+    second = np.column_stack([fitted, w])
+    coef = np.linalg.lstsq(second, sample["lnRH"].to_numpy(), rcond=None)[0]
+    np.testing.assert_allclose(res.params[["lnITR", "lnPOL", "FTA"]], coef[[0, 2, 3]], rtol=1e-8)
+    # structural residual R² (with effects): y − Xβ − Wγ with the actual lnITR
+    resid = sample["lnRH"].to_numpy() - np.column_stack([sample["lnITR"], w]) @ coef
+    tss = ((sample["lnRH"] - sample["lnRH"].mean()) ** 2).sum()
+    assert res.rsquared == pytest.approx(1 - resid @ resid / tss, rel=1e-8)
+    # the first stage is reported on the same sample
+    assert res.first_stage.nobs == res.nobs and res.first_stage.dependent == "lnITR"
+
+
+@pytest.mark.parametrize("cov_type,cluster", [("robust", None), ("cluster_partner", ["partner"])])
+def test_rk_wald_f_is_the_squared_robust_t_of_the_single_instrument(panel, cov_type, cluster):
+    res = fe_iv(panel, "lnHD", "lnITR", ["LAB"], ["lnPOL"], cov_type=cov_type)
+    sample = panel.dropna(subset=["lnHD"]).reset_index(drop=True)
+    model = sm.OLS(sample["lnITR"], dummies(sample, ["LAB", "lnPOL"]))
+    ref = (model.fit(cov_type="HC1") if cluster is None else
+           model.fit(cov_type="cluster", cov_kwds={"groups": pd.factorize(sample["partner"])[0]}))
+    assert res.kp_wald_f == pytest.approx(ref.tvalues["LAB"] ** 2, rel=1e-8)
+    assert res.first_stage.tstats["LAB"] ** 2 == pytest.approx(res.kp_wald_f, rel=1e-8)
+
+
+@pytest.mark.parametrize("clustered", [False, True])
+def test_kp_lm_equals_the_auxiliary_regression_score_test(panel, clustered):
+    """Independent route: Wooldridge's n − SSR from regressing 1 on the scores z̃·x̃ (two instruments)."""
+    frame = panel.assign(LAB2=panel["LAB"] ** 2 + np.random.default_rng(0).normal(size=len(panel)))
+    res = fe_iv(frame, "lnXT", "lnITR", ["LAB", "LAB2"], ["lnPOL"],
+                cov_type="cluster_partner" if clustered else "robust")
+    w = dummies(frame, ["lnPOL"])
+    x_t = sm.OLS(frame["lnITR"], w).fit().resid.to_numpy()
+    z_t = np.column_stack([sm.OLS(frame[z], w).fit().resid for z in ("LAB", "LAB2")])
+    scores = z_t * x_t[:, None]
+    if clustered:
+        scores = pd.DataFrame(scores).groupby(frame["partner"].to_numpy()).sum().to_numpy()
+    aux = sm.OLS(np.ones(len(scores)), scores).fit()
+    assert res.kp_lm == pytest.approx(len(scores) - aux.ssr, rel=1e-8)
+    assert 0 <= res.kp_lm_pvalue <= 1
+
+
+def test_kp_statistics_of_a_closed_form_case():
+    """Homoskedastic sanity: with no partialling and one instrument, rk LM = n·R²_uncentred of x on z·x ... by formula."""
+    rng = np.random.default_rng(5)
+    z = rng.normal(size=400)
+    x = 0.3 * z + rng.normal(size=400)
+    lm, p, f = kleibergen_paap(x, z[:, None], dof=1)
+    assert lm == pytest.approx((z @ x) ** 2 / np.sum(z**2 * x**2), rel=1e-12)
+    pi = (z @ x) / (z @ z)
+    e = x - pi * z
+    var = 400 / 399 * np.sum(z**2 * e**2) / (z @ z) ** 2
+    assert f == pytest.approx(pi**2 / var, rel=1e-12)
+
+
+def _covers(result, name: str, truth: float) -> bool:
+    ci = result.conf_int().loc[name]
+    return bool(ci["lower"] <= truth <= ci["upper"])
+
+
+def test_planted_coefficients_are_covered_at_the_nominal_rate():
+    """200 seeded panels: 95% CIs of the interaction, the IV slope and both mediation paths cover the truth."""
+    hits = {"interaction": 0, "iv": 0, "alpha1": 0, "phi2": 0, "ols_biased": 0}
+    reps = 200
+    for seed in range(reps):
+        f = simulate(1000 + seed, partners=16, industries=3, years=5)
+        inter = fe_interaction(f, "lnHD", "D1", ["lnPOL"])
+        hits["interaction"] += _covers(inter, "lnITR x D1", -0.2)
+        iv = fe_iv(f, "lnRH", "lnITR", ["LAB"], ["lnPOL", "FTA"])
+        hits["iv"] += _covers(iv, "lnITR", 0.3)
+        hits["ols_biased"] += _covers(fe_ols(f, "lnRH", ["lnITR", "lnPOL", "FTA"]), "lnITR", 0.3)
+        med = fe_ols(f, "RVC", ["lnITR", "lnPOL"])
+        out = fe_ols(f, "lnXT", ["lnITR", "RVC", "lnPOL"])
+        hits["alpha1"] += _covers(med, "lnITR", 0.5)
+        hits["phi2"] += _covers(out, "RVC", 0.4)
+    rates = {k: v / reps for k, v in hits.items()}
+    for key in ("interaction", "iv", "alpha1", "phi2"):
+        assert 0.92 <= rates[key] <= 0.98, rates
+    assert rates["ols_biased"] < 0.2, rates  # the confounded OLS does not: the test can fail
+
+
+def test_mediation_effects_sobel_bootstrap_and_verdicts():
+    f = simulate(3, partners=30, alpha1=0.5, phi2=-0.4)
+    res = mediation(f, "RVC", ["lnXT", "lnRH"], ["lnPOL"], bootstrap_reps=99, seed=1)
+    row = res.effects.loc["lnXT"]
+    a = res.mediator_equation.params["lnITR"]
+    p2 = res.outcome_equations["lnXT"].params["RVC"]
+    assert row["indirect"] == pytest.approx(a * p2) and row["alpha1"] == a
+    se = np.sqrt(a**2 * res.outcome_equations["lnXT"].std_errors["RVC"] ** 2
+                 + p2**2 * res.mediator_equation.std_errors["lnITR"] ** 2)
+    assert row["sobel_se"] == pytest.approx(se)
+    assert row["verdict"] == "masking" and row["phi1"] > 0 > row["indirect"]  # planted α1·φ2 = −0.2 against φ1 = 0.3
+    assert row["boot_low"] < -0.2 < row["boot_high"] and row["boot_reps"] == 99
+    assert res.effects.loc["lnRH", "verdict"] in ("mediation", "masking")
+    again = mediation(f, "RVC", ["lnXT", "lnRH"], ["lnPOL"], bootstrap_reps=99, seed=1)
+    pd.testing.assert_frame_equal(res.effects, again.effects)  # seeded
+    positive = mediation(simulate(3, partners=30, phi2=0.4), "RVC", ["lnXT"], ["lnPOL"], bootstrap_reps=0)
+    assert positive.effects.loc["lnXT", "verdict"] == "mediation"
+    assert np.isnan(positive.effects.loc["lnXT", "boot_low"])
+    assert "RVC" in res.summary() and "<table" in res._repr_html_()
+
+
+def test_singletons_can_be_dropped(panel):
+    extra = panel.iloc[[0]].assign(partner="LONE", lnRH=5.0)
+    frame = pd.concat([panel, extra], ignore_index=True)
+    kept = fe_ols(frame, "lnRH", ["lnITR", "lnPOL"])
+    dropped = fe_ols(frame, "lnRH", ["lnITR", "lnPOL"], singletons="drop")
+    assert dropped.n_singletons == 1 and dropped.nobs == kept.nobs - 1
+    np.testing.assert_allclose(dropped.params, kept.params, rtol=1e-9)  # a singleton is fitted exactly
+    assert "dropped iteratively" in dropped.conventions and "kept" in kept.conventions
+
+
+def test_bad_input_raises_clear_errors(panel):
+    with pytest.raises(EstimationError, match="no variation in 'flat'"):
+        fe_ols(panel.assign(flat=1.0), "lnRH", ["lnITR", "flat"])
+    with pytest.raises(EstimationError, match="'D1' has no variation within the fixed effects"):
+        fe_ols(panel, "lnRH", ["lnITR", "D1"])
+    with pytest.raises(EstimationError, match="singular design: 'twice'"):
+        fe_ols(panel.assign(twice=2 * panel["lnITR"] - panel["lnPOL"]), "lnRH", ["lnITR", "lnPOL", "twice"])
+    with pytest.raises(EstimationError, match="outcome 'lnRH' is missing in all"):
+        fe_ols(panel.assign(lnRH=np.nan), "lnRH", ["lnITR"])
+    with pytest.raises(EstimationError, match="not in the data"):
+        fe_ols(panel, "lnRH", ["lnFOO"])
+    with pytest.raises(EstimationError, match="singular design: 'LAB'"):
+        fe_iv(panel.assign(LAB=panel["lnPOL"]), "lnRH", "lnITR", ["LAB"], ["lnPOL"])
+
+
+def test_bootstrap_draw_equals_fe_ols_on_the_resampled_partners():
+    from mutualism.estimate import _bootstrap_indirect
+
+    f = simulate(8, partners=12)
+    draws = _bootstrap_indirect(f, "lnITR", "RVC", ["lnXT", "lnHD"], ["lnPOL", "FTA"], ["year", "partner", "industry"],
+                                reps=1, seed=42)
+    partners = sorted(f["partner"].unique())
+    pick = np.random.default_rng(42).integers(0, len(partners), len(partners))
+    boot = pd.concat([f[f["partner"] == partners[g]].assign(partner=f"B{k}") for k, g in enumerate(pick)],
+                     ignore_index=True)
+    alpha1 = fe_ols(boot, "RVC", ["lnITR", "lnPOL", "FTA"]).params["lnITR"]
+    for j, y in enumerate(["lnXT", "lnHD"]):
+        phi2 = fe_ols(boot, y, ["lnITR", "RVC", "lnPOL", "FTA"]).params["RVC"]
+        assert draws[0, j] == pytest.approx(alpha1 * phi2, rel=1e-8)
