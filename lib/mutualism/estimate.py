@@ -191,6 +191,24 @@ class _Absorber:
         return values - self._q @ (self._q.T @ values)
 
 
+_ABSORBERS: dict[bytes, _Absorber] = {}
+
+
+def _absorber(sample: pd.DataFrame, effects: Sequence[str]) -> _Absorber:
+    """The projection for the effects of ``sample``, reused across the columns of a table.
+
+    Keyed by the effects' codes of the sample rows, so a table's equations on one common
+    sample factorise the dummy matrix once (a small cache; the key is exact, not a hash).
+    """
+    codes = [pd.factorize(sample[e], sort=True)[0] for e in effects]
+    key = repr(tuple(effects)).encode() + b"".join(c.astype(np.int64).tobytes() for c in codes)
+    if key not in _ABSORBERS:
+        if len(_ABSORBERS) >= 4:
+            _ABSORBERS.pop(next(iter(_ABSORBERS)))
+        _ABSORBERS[key] = _Absorber(effect_dummies(sample, effects))
+    return _ABSORBERS[key]
+
+
 @dataclass
 class _Prepared:
     frame: pd.DataFrame
@@ -235,7 +253,7 @@ def _prepare(data: Panel | pd.DataFrame, columns: Sequence[str], dependent: str,
         if np.ptp(values) == 0:
             raise EstimationError(f"no variation in {c!r}: all {len(sample)} observations of the estimation "
                                   f"sample equal {values[0]:g}")
-    absorber = _Absorber(effect_dummies(sample, effects))
+    absorber = _absorber(sample, effects)
     raw = sample[list(columns)].to_numpy(dtype=float)
     tilde = pd.DataFrame(absorber(raw), columns=list(columns))
     centred = np.linalg.norm(raw - raw.mean(axis=0), axis=0)
@@ -265,6 +283,9 @@ def _check_rank(tilde: pd.DataFrame, names: list[str], effects: Sequence[str]) -
     x = tilde[names].to_numpy()
     scale = np.linalg.norm(x, axis=0)
     x = x / np.where(scale > 0, scale, 1)
+    s = np.linalg.svd(x, compute_uv=False)
+    if s[-1] > 1e-10 * s[0]:
+        return
     for j in range(1, len(names) + 1):
         s = np.linalg.svd(x[:, :j], compute_uv=False)
         if s[-1] <= 1e-10 * s[0]:
