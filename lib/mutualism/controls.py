@@ -1,0 +1,335 @@
+"""Pair control variables of eq. 12 (METHODS.md §6): loaders of the real files and ``pair_controls``.
+
+The real country-level files live in one folder (``shared/data/external`` in this project;
+``Params.controls_path``). :func:`load_raw` reads them into a dict of tidy frames with a
+fixed schema; :func:`mutualism.synthetic.make_controls` produces the same dict for the
+synthetic world, so :func:`pair_controls` works on both. :func:`write_raw` writes such a
+dict back in the real files' layout (the synthetic world is written this way).
+
+Files, columns read and units (paths relative to the folder)
+-------------------------------------------------------------
+======== ========================================================= ==================================================
+key      file                                                      columns kept (units)
+======== ========================================================= ==================================================
+wgi      ``wgi/wgi_estimates_1996_2022.csv``                       ``iso3, year, va_est, pv_est, ge_est, rq_est,
+                                                                   rl_est, cc_est`` (WGI estimates, about −2.5…2.5;
+                                                                   published for 1996, 1998, 2000, 2002–)
+wdi      ``wdi/wdi_panel_1990_2022.csv``                           ``iso3, year, gdp_const2010usd`` (constant 2010
+                                                                   US$), ``gdp_pc_const2015usd`` (constant 2015 US$,
+                                                                   not used: another base year), ``labor_force_total``
+                                                                   (persons), ``population_total`` (persons)
+hofstede ``hofstede/hofstede_6d_2015-08-16.csv``                   ``iso3, pdi, idv, mas, uai`` (index points; countries
+                                                                   only, regional groups dropped)
+distance ``cepii_geodist/dist_cepii.csv``                          ``iso_o, iso_d, distcap`` (km, capital to capital)
+oil      ``oil_price/crude_oil_annual_eia.csv``                    ``year, brent_usd_per_bbl, wti_usd_per_bbl``
+                                                                   (nominal US$ per barrel, annual mean, EIA)
+fta      ``fta/wto_rta_china.csv``                                 ``iso3, agreement, entry_into_force``: one row per
+                                                                   China partner of an FTA in goods in force (WTO
+                                                                   type containing "FTA", goods date), ASEAN expanded
+income   ``countries/wb_income_class_history_FY89-FY23.csv``       ``iso3, wb_fiscal_year, income_group, high_income``
+                                                                   (World Bank analytical classification, OGHIST)
+======== ========================================================= ==================================================
+
+Country codes are normalised to ISO3 with ``data/country_code_aliases.csv`` (CEPII's
+``ROM→ROU``, ``ZAR→COD``, ``TMP→TLS``, ``PAL→PSE``). CEPII's ``YUG`` (Serbia and
+Montenegro, capital Belgrade) is read as Serbia, whose capital it shares; Montenegro has no
+CEPII distance and its ``DIS`` is missing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataNotFoundError, MutualismError
+from .reference import ASEAN, countries, vintage_fiscal_year
+from .resources import read_csv
+
+WGI_ESTIMATES = ("va_est", "pv_est", "ge_est", "rq_est", "rl_est", "cc_est")
+HOFSTEDE_DIMENSIONS = ("pdi", "idv", "mas", "uai")
+CONTROLS = ("POL", "ECO", "CUL", "DIS", "FTA", "LAB", "D1")
+
+FILES = {
+    "wgi": "wgi/wgi_estimates_1996_2022.csv",
+    "wdi": "wdi/wdi_panel_1990_2022.csv",
+    "hofstede": "hofstede/hofstede_6d_2015-08-16.csv",
+    "distance": "cepii_geodist/dist_cepii.csv",
+    "oil": "oil_price/crude_oil_annual_eia.csv",
+    "fta": "fta/wto_rta_china.csv",
+    "income": "countries/wb_income_class_history_FY89-FY23.csv",
+}
+#: Columns of each frame returned by :func:`load_raw` (and by ``synthetic.make_controls``).
+SCHEMA = {
+    "wgi": ("iso3", "year", *WGI_ESTIMATES),
+    "wdi": ("iso3", "year", "gdp_const2010usd", "gdp_pc_const2015usd", "labor_force_total", "population_total"),
+    "hofstede": ("iso3", *HOFSTEDE_DIMENSIONS),
+    "distance": ("iso_o", "iso_d", "distcap"),
+    "oil": ("year", "brent_usd_per_bbl", "wti_usd_per_bbl"),
+    "fta": ("iso3", "agreement", "entry_into_force"),
+    "income": ("iso3", "wb_fiscal_year", "income_group", "high_income"),
+}
+#: CEPII's Serbia-and-Montenegro code, read as Serbia (same capital, Belgrade).
+_CEPII_EXTRA = {"YUG": "SRB"}
+_WTO_DATE = "Date of Entry into Force (G)"
+
+
+# ----- loading ------------------------------------------------------------------------
+def _read(folder: Path, key: str, **kwargs) -> pd.DataFrame:
+    path = folder / FILES[key]
+    if not path.exists():
+        raise DataNotFoundError(f"control file for {key!r} not found: {path} (expected layout: {FILES})")
+    return pd.read_csv(path, keep_default_na=False, na_values=["", ".", ".."], **kwargs)
+
+
+def _require(frame: pd.DataFrame, columns: Iterable[str], where: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise MutualismError(f"{where}: missing column(s) {missing}; it has {list(frame.columns)}")
+
+
+def _aliases(extra: dict[str, str] | None = None) -> dict[str, str]:
+    table = read_csv("country_code_aliases.csv")
+    return {**dict(zip(table["code"], table["iso3"])), **(extra or {})}
+
+
+def _fta_partners(wto: pd.DataFrame, where: str) -> pd.DataFrame:
+    """One row per (partner, agreement) of China's FTAs in goods that are in force."""
+    import country_converter as coco
+
+    _require(wto, ("RTA Name", "Type", "Status", _WTO_DATE, "Current signatories"), where)
+    wto = wto[wto["Type"].fillna("").str.contains("FTA") & wto["Status"].eq("In Force") & wto[_WTO_DATE].notna()]
+    names = {n.strip() for s in wto["Current signatories"] for n in str(s).split(";")} - {"China"}
+    plain = sorted(n for n in names if "ASEAN" not in n)
+    codes = dict(zip(plain, coco.convert([n.replace(", China", "") for n in plain], to="ISO3", not_found=None)))
+    unknown = [n for n, c in codes.items() if c is None]
+    if unknown:
+        raise MutualismError(f"{where}: signatories without an ISO3 code: {unknown}")
+    rows = []
+    for _, agreement in wto.iterrows():
+        for name in str(agreement["Current signatories"]).split(";"):
+            name = name.strip()
+            if name == "China":
+                continue
+            for code in ASEAN if "ASEAN" in name else [codes[name]]:
+                rows.append({"iso3": code, "agreement": agreement["RTA Name"],
+                             "entry_into_force": pd.Timestamp(agreement[_WTO_DATE])})
+    return pd.DataFrame(rows, columns=list(SCHEMA["fta"]))
+
+
+def load_raw(path: str | Path) -> dict[str, pd.DataFrame]:
+    """Read the real control files under ``path`` into frames with the fixed :data:`SCHEMA`.
+
+    Parameters
+    ----------
+    path : folder in the layout of :data:`FILES` (``shared/data/external``, or a world
+        written by ``mutualism synth``).
+
+    Returns
+    -------
+    dict with keys ``wgi, wdi, hofstede, distance, oil, fta, income`` (see the module
+    docstring for files, columns and units). Codes are ISO3; missing values are NaN.
+
+    Raises
+    ------
+    DataNotFoundError
+        A file is missing (the message gives the expected layout).
+    """
+    folder = Path(path)
+    raw: dict[str, pd.DataFrame] = {}
+    aliases = _aliases()
+    for key in ("wgi", "wdi", "oil", "income"):
+        frame = _read(folder, key)
+        _require(frame, SCHEMA[key], str(folder / FILES[key]))
+        raw[key] = frame[list(SCHEMA[key])].copy()
+    hof = _read(folder, "hofstede")
+    _require(hof, ("is_country", *SCHEMA["hofstede"]), str(folder / FILES["hofstede"]))
+    raw["hofstede"] = hof.loc[(hof["is_country"] == 1) & hof["iso3"].notna(), list(SCHEMA["hofstede"])].reset_index(drop=True)
+    dist = _read(folder, "distance", usecols=list(SCHEMA["distance"]))
+    cepii = _aliases(_CEPII_EXTRA)
+    dist["iso_o"] = dist["iso_o"].replace(cepii)
+    dist["iso_d"] = dist["iso_d"].replace(cepii)
+    raw["distance"] = dist
+    raw["fta"] = _fta_partners(_read(folder, "fta"), str(folder / FILES["fta"]))
+    for key in ("wgi", "wdi", "income"):
+        raw[key]["iso3"] = raw[key]["iso3"].replace(aliases)
+    return raw
+
+
+# ----- writing (the synthetic world's files) --------------------------------------------
+def write_raw(raw: dict[str, pd.DataFrame], path: str | Path) -> list[Path]:
+    """Write frames of :data:`SCHEMA` in the real files' layout, so :func:`load_raw` reads them.
+
+    Only the columns :func:`load_raw` needs are written, under the real column names
+    (the WTO file gets one agreement row per partner, type ``FTA``, status ``In Force``).
+    Returns the files written.
+    """
+    folder = Path(path)
+    names = countries().set_index("iso3")["name"]
+    written = []
+
+    def put(key: str, frame: pd.DataFrame) -> None:
+        target = folder / FILES[key]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(target, index=False)
+        written.append(target)
+
+    for key in ("wgi", "wdi"):
+        frame = raw[key].copy()
+        frame.insert(1, "country", frame["iso3"].map(names))
+        put(key, frame)
+    hof = raw["hofstede"].copy()
+    put("hofstede", hof.assign(ctr=hof["iso3"], country=hof["iso3"].map(names), is_country=1)[
+        ["ctr", "country", "iso3", "is_country", *HOFSTEDE_DIMENSIONS]])
+    put("distance", raw["distance"])
+    put("oil", raw["oil"])
+    fta = raw["fta"]
+    put("fta", pd.DataFrame({
+        "RTA Name": fta["agreement"], "Type": "FTA", "Status": "In Force",
+        _WTO_DATE: pd.to_datetime(fta["entry_into_force"]).dt.strftime("%Y-%m-%d"),
+        "Current signatories": "China; " + fta["iso3"].map(names),
+    }))
+    income = raw["income"].copy()
+    income.insert(1, "country", income["iso3"].map(names))
+    income.insert(3, "gni_data_year", income["wb_fiscal_year"] - 2)
+    put("income", income)
+    return written
+
+
+# ----- the pair controls ---------------------------------------------------------------
+def interpolate_years(frame: pd.DataFrame, columns: Sequence[str], years: Iterable[int]) -> tuple[pd.DataFrame, int]:
+    """Country × year panel of ``columns`` on ``years``, filling unpublished years linearly.
+
+    A year between two published years of the same country is interpolated linearly
+    (WGI has no 1997, 1999, 2001: 2001 is the mean of 2000 and 2002); no value is
+    extrapolated beyond the first or last published year. Returns the panel (indexed by
+    ``iso3, year``) and the number of interpolated cells.
+    """
+    years = sorted(set(int(y) for y in years))
+    published = frame.set_index(["iso3", "year"])[list(columns)].sort_index()
+    span = range(min(years[0], int(frame["year"].min())), max(years[-1], int(frame["year"].max())) + 1)
+    full = published.reindex(pd.MultiIndex.from_product([published.index.levels[0], span], names=["iso3", "year"]))
+    filled = full.groupby(level="iso3", group_keys=False).apply(lambda g: g.interpolate(method="linear", limit_area="inside"))
+    added = int((filled.notna() & full.isna()).loc[(slice(None), years), :].to_numpy().sum())
+    return filled.loc[(slice(None), years), :], added
+
+
+def cultural_scores(hofstede: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, str]]:
+    """Hofstede scores of every country of ``data/countries.csv``, sub-region means for gaps.
+
+    A country without a score on a dimension takes the mean score of the countries of its
+    UN sub-region that have one (METHODS §6 ``CUL``); a sub-region without any stays NaN.
+    Returns the scores (index ``iso3``) and ``{iso3: sub-region}`` of the imputed countries.
+    """
+    table = countries().set_index("iso3")
+    scores = hofstede.groupby("iso3")[list(HOFSTEDE_DIMENSIONS)].mean().reindex(table.index)
+    region = table["un_subregion"]
+    region_mean = scores.groupby(region).transform("mean")
+    imputed = scores.isna().any(axis=1) & region_mean.notna().any(axis=1)
+    return scores.fillna(region_mean), {c: region[c] for c in scores.index[imputed]}
+
+
+def pair_controls(raw: dict[str, pd.DataFrame], partners: Sequence[str], years: Iterable[int], china: str = "CHN",
+                  *, income_vintage: str | None = None) -> pd.DataFrame:
+    """The §6 controls for the pairs (China, ``r``), one row per partner and year.
+
+    Parameters
+    ----------
+    raw : frames of :data:`SCHEMA` (:func:`load_raw` or ``synthetic.make_controls``).
+    partners : partner ISO3 codes. years : years ``t``.
+    china : ISO3 code of China.
+    income_vintage : World Bank vintage for ``D1`` (default: the vintage named in
+        ``data/countries.csv``, ``FY2013 (GNI 2011)``).
+
+    Returns
+    -------
+    DataFrame with columns ``partner, year, POL, ECO, CUL, DIS, FTA, LAB, D1`` (METHODS §6):
+
+    - ``POL`` mean over the six WGI estimates of ``|WGI_c − WGI_r|`` (unpublished years
+      interpolated, see :func:`interpolate_years`);
+    - ``ECO`` ``(gdppc_c − gdppc_r)² / (GDP_c·GDP_r)``, GDP in constant 2010 US$ and
+      ``gdppc = GDP / population`` from the same file;
+    - ``CUL`` Kogut–Singh ``(1/4) Σ_k (H_kc − H_kr)² / Var_k`` over pdi, idv, mas, uai,
+      ``Var_k`` the sample variance (ddof 1) over all countries with a published score;
+      countries without scores take their UN sub-region's mean (:func:`cultural_scores`);
+    - ``DIS`` CEPII capital-to-capital distance (km) × Brent price of year ``t`` (US$/bbl);
+    - ``FTA`` 1 if a China FTA in goods entered into force in or before ``t``, else 0;
+    - ``LAB`` ln labour force of ``r`` in ``t``;
+    - ``D1`` 1 if ``r`` is high income in ``income_vintage``, 0 if classified otherwise.
+
+    Missing inputs give NaN, never 0. ``attrs["missing"]`` counts the missing values of each
+    variable; ``attrs["interpolated_wgi"]`` the interpolated WGI cells used (pair-years ×
+    estimates, China's and the partner's); ``attrs["imputed_culture"]`` the countries whose
+    Hofstede scores are sub-region means; ``attrs["notes"]`` says the above in words.
+    """
+    years = sorted(set(int(y) for y in years))
+    partners = [str(p) for p in partners]
+    for key, columns in SCHEMA.items():
+        if key not in raw:
+            raise MutualismError(f"control data lack {key!r}; expected keys {list(SCHEMA)}")
+        _require(raw[key], columns, f"control data {key!r}")
+    pairs = pd.MultiIndex.from_product([partners, years], names=["partner", "year"])
+    out = pd.DataFrame(index=pairs)
+    r_idx = list(zip(pairs.get_level_values(0), pairs.get_level_values(1)))
+    c_idx = [(china, y) for y in pairs.get_level_values(1)]
+
+    def values(panel: pd.DataFrame, keys: list[tuple[str, int]]) -> np.ndarray:
+        return panel.reindex(pd.MultiIndex.from_tuples(keys, names=panel.index.names)).to_numpy(float)
+
+    wgi, interpolated = interpolate_years(raw["wgi"], WGI_ESTIMATES, years)
+    wgi_r, wgi_c = values(wgi, r_idx), values(wgi, c_idx)
+    published = raw["wgi"].set_index(["iso3", "year"])[list(WGI_ESTIMATES)]
+    used = pd.MultiIndex.from_tuples(sorted(set(r_idx) | set(c_idx)), names=["iso3", "year"])
+    interpolated_used = int((wgi.reindex(used).notna() & published.reindex(used).isna()).to_numpy().sum())
+    out["POL"] = np.abs(wgi_c - wgi_r).mean(axis=1)  # NaN if any estimate is missing
+
+    wdi = raw["wdi"].set_index(["iso3", "year"])
+    gdp = wdi["gdp_const2010usd"].to_frame()
+    gdp_r, gdp_c = values(gdp, r_idx)[:, 0], values(gdp, c_idx)[:, 0]
+    pop = wdi["population_total"].to_frame()
+    pc_r, pc_c = gdp_r / values(pop, r_idx)[:, 0], gdp_c / values(pop, c_idx)[:, 0]
+    out["ECO"] = (pc_c - pc_r) ** 2 / (gdp_c * gdp_r)
+
+    scores, imputed = cultural_scores(raw["hofstede"])
+    variance = raw["hofstede"].groupby("iso3")[list(HOFSTEDE_DIMENSIONS)].mean().var(ddof=1)
+    h_r = scores.reindex(pairs.get_level_values(0)).to_numpy(float)
+    h_c = scores.reindex([china]).to_numpy(float)
+    out["CUL"] = np.mean((h_c - h_r) ** 2 / variance.to_numpy(), axis=1)  # NaN if a score is missing
+
+    dist = raw["distance"]
+    distcap = dist[dist["iso_o"] == china].drop_duplicates("iso_d").set_index("iso_d")["distcap"]
+    brent = raw["oil"].set_index("year")["brent_usd_per_bbl"]
+    out["DIS"] = distcap.reindex(pairs.get_level_values(0)).to_numpy(float) * brent.reindex(years).reindex(
+        pairs.get_level_values(1)).to_numpy(float)
+
+    first = pd.to_datetime(raw["fta"]["entry_into_force"]).dt.year.groupby(raw["fta"]["iso3"]).min()
+    start = first.reindex(pairs.get_level_values(0)).to_numpy(float)
+    out["FTA"] = np.where(np.isnan(start), 0.0, (pairs.get_level_values(1).to_numpy() >= start).astype(float))
+
+    labour = wdi["labor_force_total"].to_frame()
+    lab = values(labour, r_idx)[:, 0]
+    out["LAB"] = np.log(np.where(lab > 0, lab, np.nan))
+
+    vintage = income_vintage or countries()["high_income_vintage"].iloc[0]
+    fiscal_year = vintage_fiscal_year(vintage)
+    income = raw["income"]
+    income = income[(income["wb_fiscal_year"] == fiscal_year) & income["income_group"].notna()]
+    flag = income.drop_duplicates("iso3").set_index("iso3")["high_income"].astype(float)
+    out["D1"] = flag.reindex(pairs.get_level_values(0)).to_numpy(float)
+
+    result = out.reset_index()[["partner", "year", *CONTROLS]]
+    missing = {v: int(result[v].isna().sum()) for v in CONTROLS}
+    imputed_here = {c: imputed[c] for c in partners + [china] if c in imputed}
+    result.attrs["missing"] = missing
+    result.attrs["interpolated_wgi"] = interpolated_used
+    result.attrs["imputed_culture"] = imputed_here
+    result.attrs["income_vintage"] = vintage
+    result.attrs["notes"] = (
+        f"missing values per variable {missing}; {interpolated_used} WGI estimate values (China's and partners', "
+        f"over pair-years) linearly interpolated between published years ({interpolated} cells in the whole "
+        f"panel); Hofstede scores imputed from UN sub-region means for {sorted(imputed_here)}; D1 from the "
+        f"World Bank classification {vintage}; DIS uses Brent (US$/bbl, nominal)."
+    )
+    return result
