@@ -45,35 +45,44 @@ class LeontiefSolver:
 
     def __init__(self, A: np.ndarray, method: str = "lu") -> None:
         check_option("method", method, METHODS)
-        n = A.shape[0]
-        identity_minus_A = np.negative(A, dtype=float)
-        identity_minus_A.flat[:: n + 1] += 1.0
         self.method = method
-        self.n = n
+        self.n = A.shape[0]
+        # LAPACK works on Fortran-ordered arrays: factorising the transpose (I − A)', whose
+        # C-ordered buffer is Fortran-ordered, happens in place without a copy; products
+        # with B then use the transposed solve and vice versa.
+        transposed = _identity_minus(A).T
         if method == "lu":
-            self._lu = scipy.linalg.lu_factor(identity_minus_A, overwrite_a=True, check_finite=False)
+            self._lu_T = scipy.linalg.lu_factor(transposed, overwrite_a=True, check_finite=False)
         else:
-            self._B = scipy.linalg.inv(identity_minus_A, overwrite_a=True, check_finite=False)
+            self._B = scipy.linalg.inv(transposed, overwrite_a=True, check_finite=False).T
 
     def B_times(self, M: np.ndarray) -> np.ndarray:
         """``B·M`` (columns of ``B`` combined by the columns of ``M``)."""
         if self.method == "lu":
-            return scipy.linalg.lu_solve(self._lu, M, trans=0, check_finite=False)
+            return scipy.linalg.lu_solve(self._lu_T, M, trans=1, check_finite=False)
         return self._B @ M
 
     def BT_times(self, M: np.ndarray) -> np.ndarray:
         """``B'·M``, i.e. ``(M'·B)'``: row vectors times ``B`` (e.g. ``v'B``)."""
         if self.method == "lu":
-            return scipy.linalg.lu_solve(self._lu, M, trans=1, check_finite=False)
+            return scipy.linalg.lu_solve(self._lu_T, M, trans=0, check_finite=False)
         return self._B.T @ M
 
 
+def _identity_minus(A: np.ndarray) -> np.ndarray:
+    """A new C-ordered array ``I − A``."""
+    out = np.negative(A, dtype=float)
+    out.flat[:: A.shape[0] + 1] += 1.0
+    return out
+
+
 def leontief_inverse(A: np.ndarray) -> np.ndarray:
-    """The explicit global Leontief inverse ``B = (I − A)⁻¹`` (§1; only WWZ needs it)."""
-    n = A.shape[0]
-    identity_minus_A = np.negative(A, dtype=float)
-    identity_minus_A.flat[:: n + 1] += 1.0
-    return scipy.linalg.inv(identity_minus_A, overwrite_a=True, check_finite=False)
+    """The explicit global Leontief inverse ``B = (I − A)⁻¹`` (§1; only WWZ needs it).
+
+    Inverts ``(I − A)'`` in place (see :class:`LeontiefSolver`) and returns the C-ordered
+    transpose of the result, so no ``n×n`` copy is made.
+    """
+    return scipy.linalg.inv(_identity_minus(A).T, overwrite_a=True, check_finite=False).T
 
 
 # ----- block helpers ---------------------------------------------------------------------

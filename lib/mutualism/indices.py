@@ -43,6 +43,7 @@ from .decompose import (LeontiefSolver, bilateral_exports, diagonal_blocks, loca
                         take_own_blocks)
 from .errors import MRIOShapeError, check_option
 from .mrio import MRIO
+from .resources import data_file
 
 CHINA = "CHN"
 ROUTES = ("ITR_dva_fin", "ITR_dva_int", "ITR_dva_intrex", "ITR_dva_int_third", "ITR_dva_intrex_third")
@@ -74,7 +75,8 @@ def _log1p_share(share: np.ndarray) -> np.ndarray:
 
 
 # ----- one year: the array core ---------------------------------------------------------------
-def pair_indices(Z: np.ndarray, Y: np.ndarray, x: np.ndarray, va: np.ndarray, G: int, *, china: int,
+def pair_indices(A: np.ndarray, v: np.ndarray, Z: np.ndarray, Y: np.ndarray, x: np.ndarray, va: np.ndarray,
+                 G: int, *, china: int,
                  partners: Sequence[int], industries: Sequence[int], fva: str = "leontief",
                  itr: str = "routes5", cross_industry: bool = False, method: str = "lu"
                  ) -> dict[str, np.ndarray]:
@@ -82,7 +84,8 @@ def pair_indices(Z: np.ndarray, Y: np.ndarray, x: np.ndarray, va: np.ndarray, G:
 
     Parameters
     ----------
-    Z, Y, x, va : the closed table (§1); ``A`` and ``v`` are formed here.
+    A, v : technical and value-added coefficients (§1).
+    Z, Y, x, va : the closed table (§1).
     G : number of countries. china : position of China ``c``. partners : positions of the
         partners ``r`` (``P``). industries : sector positions ``i`` (``K``).
     fva : ``leontief`` (§2) or ``wwz`` (value-added-relevant exports ``E*``) for θ (§3.2).
@@ -114,10 +117,6 @@ def pair_indices(Z: np.ndarray, Y: np.ndarray, x: np.ndarray, va: np.ndarray, G:
     ind = np.asarray(industries, dtype=int)
     P, K = rs.size, ind.size
     g = np.arange(G)
-    inv_x = ratio(1.0, x)
-    inv_x[np.isnan(inv_x)] = 0.0
-    A = Z * inv_x[None, :]
-    v = va * inv_x
     solver = LeontiefSolver(A, method)
 
     Y3 = Y.reshape(G, N, G)
@@ -335,7 +334,7 @@ def year_indices(mrio: MRIO, partners: Sequence[str], *, china: str = CHINA, ind
     if missing:
         raise MRIOShapeError(f"{mrio.describe()}: industries {missing} are not sectors of the table")
     ind = [mrio.sectors.index(s) for s in industries]
-    arrays = pair_indices(mrio.Z, mrio.Y, mrio.x, mrio.va, mrio.G, china=c, partners=rs, industries=ind,
+    arrays = pair_indices(mrio.A, mrio.v, mrio.Z, mrio.Y, mrio.x, mrio.va, mrio.G, china=c, partners=rs, industries=ind,
                           fva=fva, itr=itr, cross_industry=cross_industry, method=method)
     if itr_scale == "world_output_share":
         world_output = float(mrio.x.sum())
@@ -419,7 +418,10 @@ def _cache_file(task: _YearTask) -> Path:
     p = task.params
     table_key = cache_key(p.source, task.year, p.data_path, size=p.synthetic_size, seed=p.seed,
                           concordance=p.concordance, balance="check")
-    blob = json.dumps({"table": table_key, "partners": p.partners, "fva": p.fva, "itr": p.itr,
+    partner_file = (hashlib.sha256(data_file("countries.csv").read_bytes()).hexdigest()
+                    if p.partner_list is None else None)  # named sets are resolved from this file
+    blob = json.dumps({"table": table_key, "partners": p.partners, "partner_file": partner_file,
+                       "fva": p.fva, "itr": p.itr,
                        "itr_scale": p.itr_scale, "cross_industry": task.cross_industry, "version": __version__},
                       sort_keys=True)
     return Path(p.cache_dir) / "indices" / f"{task.year}-{hashlib.sha256(blob.encode()).hexdigest()[:24]}.parquet"

@@ -1,0 +1,149 @@
+"""Engine benchmarks (METHODS.md §1 performance path, §9 WWZ, §10 indices).
+
+Each measurement runs in a fresh subprocess so that its peak RSS is its own:
+
+- ``lu`` — one LU factorisation of ``I − A`` and one explicit inverse at the full size;
+- ``indices-vax`` / ``indices-routes5`` — all indices of one year (every BRI-sized partner
+  set, the eight industries), as a ratio to an LU factorisation timed in the same process;
+- ``wwz-wiod`` — the full WWZ decomposition of WIOD 2013, 2011 (if ``../shared`` exists);
+- ``wwz-full`` — the full WWZ decomposition of the full-size world.
+
+The full-size world is the synthetic ``full`` world when :mod:`mutualism.synthetic` is
+available, otherwise a random productive table of the same size (190 countries × 26
+sectors, n = 4940); the output says which. Run: ``.venv/bin/python bench/bench_engine.py``
+(or one phase: ``--phase indices-vax``). Figures are recorded in bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+PHASES = ("lu", "indices-vax", "indices-routes5", "wwz-wiod", "wwz-full")
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+G_FULL, N_FULL, SEED = 190, 26, 2023
+REPEATS = 3  # the machine is shared: every time is the best of three runs in one process
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def full_world():
+    """The synthetic full world if its module exists, else a random table of that size."""
+    from mutualism.mrio import build_mrio
+
+    try:
+        from mutualism.synthetic import make_mrio
+
+        return make_mrio(2011, size="full", seed=SEED), "synthetic full world (2011)"
+    except ImportError:
+        pass
+    rng = np.random.default_rng(SEED)
+    G, N = G_FULL, N_FULL
+    n = G * N
+    Z = rng.uniform(0.0, 1.0, (n, n))
+    Z *= rng.uniform(0.0, 1.0, (1, n))                       # sector-specific input intensity
+    Z.reshape(G, N, G, N)[np.arange(G), :, np.arange(G), :] *= 40.0   # home bias
+    Y = rng.uniform(0.0, 1.0, (n, G)) * 0.4 * n
+    Y.reshape(G, N, G)[np.arange(G), :, np.arange(G)] *= 60.0
+    countries = ["CHN"] + [f"K{k:03d}" for k in range(G - 2)] + ["ROW"]
+    mrio = build_mrio(Z, Y, countries, [f"C{j + 1}" for j in range(N)], 2011, source="random")
+    return mrio, f"random productive table {G}×{N} (synthetic module not available)"
+
+
+def partners(mrio, table: str) -> list[str]:
+    """The BRI partners in the synthetic world; 120 countries of a random table (the
+    paper's order of magnitude)."""
+    if table.startswith("synthetic"):
+        from mutualism.reference import partner_set
+
+        return [p for p in partner_set("bri", list(mrio.countries), china="CHN") if p != "CHN"]
+    return [c for c in mrio.countries if c not in ("CHN", "ROW")][:120]
+
+
+def time_lu(mrio) -> float:
+    from mutualism.decompose import LeontiefSolver
+
+    t0 = time.perf_counter()
+    LeontiefSolver(mrio.A, "lu")
+    return time.perf_counter() - t0
+
+
+def run_phase(phase: str) -> dict:
+    from mutualism import decompose, indices
+
+    out: dict = {"phase": phase}
+    if phase == "wwz-wiod":
+        if not SHARED.exists():
+            return {**out, "skipped": "../shared absent"}
+        from mutualism.sources import load_pymrio_folder
+
+        mrio = load_pymrio_folder(SHARED / "data" / "wiod2013", 2011)
+        out["table"] = "WIOD 2013, 2011 (n = 1435)"
+    else:
+        mrio, out["table"] = full_world()
+    mrio.A, mrio.v  # formed once, outside the timings
+    out["n"] = mrio.n
+    out["rss_after_load_mb"] = round(peak_rss_mb())
+    tracemalloc.start()
+    if phase == "lu":
+        out["lu_s"] = min(time_lu(mrio) for _ in range(REPEATS))
+        times = []
+        for _ in range(REPEATS):
+            t0 = time.perf_counter()
+            decompose.leontief_inverse(mrio.A)
+            times.append(time.perf_counter() - t0)
+        out["inverse_s"] = min(times)
+    elif phase.startswith("indices"):
+        out["lu_s"] = min(time_lu(mrio) for _ in range(REPEATS))
+        who = partners(mrio, out["table"])
+        itr = phase.split("-")[1]
+        times = []
+        for _ in range(REPEATS):
+            t0 = time.perf_counter()
+            frame = indices.year_indices(mrio, who, itr=itr)
+            times.append(time.perf_counter() - t0)
+        out["indices_s"] = min(times)
+        out["ratio_to_lu"] = out["indices_s"] / out["lu_s"]
+        out["partners"], out["rows"] = len(who), len(frame)
+    else:
+        times = []
+        for _ in range(REPEATS):
+            t0 = time.perf_counter()
+            frame = decompose.wwz(mrio)
+            times.append(time.perf_counter() - t0)
+        out["wwz_s"] = min(times)
+        out["rows"] = len(frame)
+    out["numpy_peak_during_compute_mb"] = round(tracemalloc.get_traced_memory()[1] / 2**20)
+    out["peak_rss_mb"] = round(peak_rss_mb())
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--phase", choices=PHASES, default=None, help="run one phase in this process")
+    args, _ = parser.parse_known_args()
+    if args.phase:
+        print(json.dumps(run_phase(args.phase)), flush=True)
+        return
+    for phase in PHASES:
+        done = subprocess.run([sys.executable, __file__, "--phase", phase], capture_output=True, text=True)
+        if done.returncode:
+            print(f"{phase}: failed\n{done.stderr[-2000:]}", flush=True)
+            continue
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        print(" | ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in result.items()),
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()
