@@ -128,3 +128,40 @@ def test_scorecard_marks_missing_tables_and_rejects_layout_mismatch(results):
     bad = paper_tables().iloc[:1].assign(regressor="lnFOO")
     with pytest.raises(MutualismError, match="lnFOO"):
         scorecard(results, bad)
+
+
+def test_absorbed_control_is_omitted_and_named_in_the_note():
+    panel = simulated_panel(seed=9)
+    data = panel.data.assign(FTA=(panel.data["partner"] < "P03").astype(float))  # constant within partner
+    res = run_paper(type(panel)(data, panel.quality, panel.winsor, panel.tech_industries), bootstrap_reps=0)
+    assert not res.failures
+    assert "Omitted controls: FTA (absorbed by the fixed effects)" in res.tables["1"].note
+    assert "FTA" not in res.column(1, 4).params and "lnPOL" in res.column(1, 4).params
+    assert "Omitted controls: FTA" in render(res.tables["1"], "html")
+
+
+def test_cli_estimate_writes_panel_tables_and_scorecard(tmp_path, monkeypatch, capsys):
+    import mutualism.panel
+    from mutualism.cli import main
+
+    panel = simulated_panel(seed=5)
+    seen = {}
+
+    def fake_assemble(params, n_jobs=1, **kwargs):
+        seen["params"] = params
+        return panel
+
+    monkeypatch.setattr(mutualism.panel, "assemble", fake_assemble)
+    code = main(["estimate", "--years", "2008-2017", "--out", str(tmp_path), "--bootstrap-reps", "5",
+                 "--cov-type", "cluster_partner", "--winsor", "0.02"])
+    assert code == 0
+    assert seen["params"].cov_type == "cluster_partner" and seen["params"].winsor == 0.02
+    written = pd.read_parquet(tmp_path / "panel.parquet")
+    assert len(written) == len(panel.data) and {"RH_raw", "RH", "lnRH", "lnITR_lag1"} <= set(written.columns)
+    card = pd.read_csv(tmp_path / "scorecard.csv")
+    assert list(card.columns) == [*paper_tables().columns, *SCORECARD_RUN_COLUMNS]
+    assert "clustered by partner" in (tmp_path / "table1.html").read_text()
+    for k in range(1, 8):
+        assert (tmp_path / f"table{k}.tex").exists() and (tmp_path / f"table{k}.md").exists()
+    assert "published coefficients" in capsys.readouterr().out
+    assert main(["estimate", "--out", str(tmp_path), "--winsor", "0.7"]) == 2  # named option error

@@ -45,7 +45,7 @@ regressor ``x`` and ``L`` excluded instruments ``Z`` the rank-0 null is ``π = 0
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -649,14 +649,40 @@ def _common(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
     return frame.dropna(subset=list(dict.fromkeys(columns)))
 
 
+def usable_controls(data: pd.DataFrame, controls: Sequence[str], effects: Sequence[str] = EFFECTS
+                    ) -> tuple[list[str], dict[str, str]]:
+    """Controls that vary within the effects on ``data``'s complete rows, and why others are omitted.
+
+    Like Stata's "omitted because of collinearity": a control that is constant, or
+    constant within the effects (e.g. ``FTA`` when no agreement changes status in the
+    sample), cannot be estimated; :func:`run_paper` leaves it out and says so in the
+    table note, while the reported regressors still raise :class:`EstimationError`.
+    """
+    sample = data.dropna(subset=list(controls)).reset_index(drop=True)
+    if sample.empty:
+        return list(controls), {}
+    absorber = _absorber(sample, effects)
+    kept, omitted = [], {}
+    for c in controls:
+        values = sample[c].to_numpy(dtype=float)
+        if np.ptp(values) == 0:
+            omitted[c] = "no variation"
+        elif np.linalg.norm(absorber(values)) <= _ABSORBED_TOL * np.linalg.norm(values - values.mean()):
+            omitted[c] = "absorbed by the fixed effects"
+        else:
+            kept.append(c)
+    return kept, omitted
+
+
 def run_paper(panel: Panel, *, cov_type: str = "robust", bootstrap_reps: int = 499, seed: int = 2023,
               singletons: str = "keep", common_sample: bool = True) -> PaperResults:
     """Estimate every specification of the paper's Tables 1–7 on ``panel`` (METHODS.md §8).
 
     With ``common_sample`` (default) each table uses the rows complete for every variable
-    of that table, so all its columns share one N (as in the paper). A table that cannot
-    be estimated (e.g. ``D1`` constant in a synthetic world) is recorded in ``failures``
-    with the reason and the others are still estimated.
+    of that table, so all its columns share one N (as in the paper). Controls that cannot
+    be estimated on a table's sample are omitted and named in its note
+    (:func:`usable_controls`). A table that cannot be estimated (e.g. ``D1`` constant in
+    the sample) is recorded in ``failures`` with the reason; the others are still estimated.
     """
     check_option("cov_type", cov_type, COV_TYPES)
     if not isinstance(panel, Panel):
@@ -670,30 +696,46 @@ def run_paper(panel: Panel, *, cov_type: str = "robust", bootstrap_reps: int = 4
     headers = tuple(DEPENDENTS)
     itr_row = ((TREATMENT, TREATMENT),)
 
+    omitted: dict[str, str] = {}
+
     def attempt(key: str, build) -> None:
+        omitted.clear()
         try:
-            tables[key] = build()
+            table = build()
         except EstimationError as exc:
             failures[key] = str(exc)
+            return
+        if omitted:
+            text = "Omitted controls: " + ", ".join(f"{c} ({why})" for c, why in omitted.items()) + "."
+            table = replace(table, note=" ".join(filter(None, [table.note, text])))
+        tables[key] = table
 
     def sample(columns: Sequence[str]) -> pd.DataFrame:
         return _common(data, columns) if common_sample else data
 
+    def screened(frame: pd.DataFrame, candidates: Sequence[str]) -> list[str]:
+        kept, why = usable_controls(frame, candidates)
+        omitted.update(why)
+        return kept
+
     def table1() -> RegressionTable:
         s = sample([*DEPENDENTS, TREATMENT, *controls])
+        ctl = screened(s, controls)
         cols = [fe_ols(s, y, [TREATMENT], label=f"(1) {y}", controls=False, **opts) for y in DEPENDENTS]
-        cols += [fe_ols(s, y, [TREATMENT, *controls], label=f"(2) {y}", **opts) for y in DEPENDENTS]
+        cols += [fe_ols(s, y, [TREATMENT, *ctl], label=f"(2) {y}", **opts) for y in DEPENDENTS]
         return RegressionTable("1", TITLES["1"], tuple(cols), itr_row, headers=headers * 2)
 
     def table1_lag() -> RegressionTable:
         lagged = [f"{c}{LAG_SUFFIX}" for c in (TREATMENT, *controls)]
         s = sample([*DEPENDENTS, *lagged])
-        cols = [fe_ols(s, y, lagged, label=f"lagged {y}", **opts) for y in DEPENDENTS]
+        regs = [lagged[0], *screened(s, lagged[1:])]
+        cols = [fe_ols(s, y, regs, label=f"lagged {y}", **opts) for y in DEPENDENTS]
         return RegressionTable("1L", TITLES["1L"], tuple(cols), ((lagged[0], "lnITR (t−1)"),), headers=headers)
 
     def table2() -> RegressionTable:
         s = sample([*DEPENDENTS, TREATMENT, INSTRUMENT, *controls])
-        ivs = [fe_iv(s, y, TREATMENT, [INSTRUMENT], controls, label=f"2SLS {y}", **opts) for y in DEPENDENTS]
+        ctl = screened(s, controls)
+        ivs = [fe_iv(s, y, TREATMENT, [INSTRUMENT], ctl, label=f"2SLS {y}", **opts) for y in DEPENDENTS]
         first = ivs[0].first_stage
         kp = (("KP rk LM", (f"{first_kp(ivs[0], 'lm')}", "", "", "")),
               ("KP rk Wald F", (f"{first_kp(ivs[0], 'f')}", "", "", "")))
@@ -703,13 +745,15 @@ def run_paper(panel: Panel, *, cov_type: str = "robust", bootstrap_reps: int = 4
 
     def interaction_table(key: str, dummy: str) -> RegressionTable:
         s = with_interaction(sample([*DEPENDENTS, TREATMENT, dummy, *controls]), dummy)
-        cols = [fe_interaction(s, y, dummy, controls, label=f"{y} x {dummy}", **opts) for y in DEPENDENTS]
+        ctl = screened(s, controls)
+        cols = [fe_interaction(s, y, dummy, ctl, label=f"{y} x {dummy}", **opts) for y in DEPENDENTS]
         name = interaction_name(dummy)
         return RegressionTable(key, TITLES[key], tuple(cols), ((TREATMENT, TREATMENT), (name, name)), headers=headers)
 
     def mediation_table(key: str, mediator: str) -> RegressionTable:
         s = sample([*DEPENDENTS, TREATMENT, mediator, *controls])
-        med = mediation(s, mediator, DEPENDENTS, controls, bootstrap_reps=bootstrap_reps, seed=seed, **opts)
+        med = mediation(s, mediator, DEPENDENTS, screened(s, controls), bootstrap_reps=bootstrap_reps, seed=seed,
+                        **opts)
         mediations[mediator] = med
         fx = med.effects
         extra = (("α1·φ2 (indirect)", ("", *(f"{v:.4f}" for v in fx["indirect"]))),

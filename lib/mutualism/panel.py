@@ -250,17 +250,20 @@ def _require(frame: pd.DataFrame, columns: Sequence[str], name: str) -> None:
         raise EstimationError(f"{name} lacks column(s) {missing}; it has {list(frame.columns)}")
 
 
-def assemble(params: "Params", n_jobs: int = 1, *, lag: bool = True) -> Panel:
+def assemble(params: "Params", n_jobs: int = 1, *, lag: bool = True, cross_industry: bool = False,
+             timer=None, progress: bool = True) -> Panel:
     """Indices (§3–§5, §10) and pair controls (§6) for a run, assembled into a :class:`Panel`.
 
     Synthetic runs (``params.controls_path`` unset and ``source='synthetic'``) use the
     synthetic world's controls; otherwise the real control files under
-    ``params.controls_path``.
+    ``params.controls_path``. ``cross_industry`` selects the robustness indices of §8
+    (China's industry against the partner's whole economy); ``timer`` and ``progress``
+    are passed to :func:`mutualism.indices.compute_indices`.
     """
     from . import controls as controls_module
     from .indices import compute_indices
 
-    indices = compute_indices(params, n_jobs=n_jobs)
+    indices = compute_indices(params, n_jobs=n_jobs, timer=timer, progress=progress, cross_industry=cross_industry)
     partners = sorted(indices["partner"].unique())
     if params.controls_path is None:
         if params.source != "synthetic":
