@@ -119,7 +119,7 @@ def test_kp_lm_equals_the_auxiliary_regression_score_test(panel, clustered):
 
 
 def test_kp_statistics_of_a_closed_form_case():
-    """Homoskedastic sanity: with no partialling and one instrument, rk LM = n·R²_uncentred of x on z·x ... by formula."""
+    """One instrument, nothing partialled: LM = (Σzx)²/Σz²x² and F = π̂²/V̂_HC1(π̂) in closed form."""
     rng = np.random.default_rng(5)
     z = rng.normal(size=400)
     x = 0.3 * z + rng.normal(size=400)

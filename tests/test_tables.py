@@ -87,6 +87,8 @@ def test_html_markdown_latex_layout(results):
     tex = render(results.tables["2"], "latex")
     assert r"\begin{tabular}{lcccc}" in tex and r"KP rk Wald F" in tex and "\\label{table-2}" in tex
     assert "_" not in tex.replace(r"\_", "")  # every underscore escaped
+    assert results.tables["1"]._repr_html_() == html
+    assert results._repr_html_().count('class="regtable"') == 8
     med = render(results.tables["6"], "html")
     assert "verdict" in med and ("masking" in med or "mediation" in med)
 

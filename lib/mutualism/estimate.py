@@ -203,7 +203,7 @@ def _absorber(sample: pd.DataFrame, effects: Sequence[str]) -> _Absorber:
     codes = [pd.factorize(sample[e], sort=True)[0] for e in effects]
     key = repr(tuple(effects)).encode() + b"".join(c.astype(np.int64).tobytes() for c in codes)
     if key not in _ABSORBERS:
-        if len(_ABSORBERS) >= 4:
+        if len(_ABSORBERS) >= 2:
             _ABSORBERS.pop(next(iter(_ABSORBERS)))
         _ABSORBERS[key] = _Absorber(effect_dummies(sample, effects))
     return _ABSORBERS[key]
@@ -444,13 +444,13 @@ def fe_iv(data: Panel | pd.DataFrame, dependent: str, endogenous: str, instrumen
     first = _result(prep, first_fit, label=f"first stage {endogenous}", dependent=endogenous, estimator="FE-OLS",
                     order=[*instruments, *exogenous], cov_type=cov_type, singletons=singletons, effects=effects,
                     controls=_has_controls(exogenous))
-    absorber_exog = prep.tilde[exogenous].to_numpy()
+    exog_tilde = prep.tilde[exogenous].to_numpy()
 
     def off_exog(v: np.ndarray) -> np.ndarray:
         if not exogenous:
             return v
-        coef, *_ = scipy.linalg.lstsq(absorber_exog, v)
-        return v - absorber_exog @ coef
+        coef, *_ = scipy.linalg.lstsq(exog_tilde, v)
+        return v - exog_tilde @ coef
 
     lm, lm_p, wald_f = kleibergen_paap(off_exog(prep.tilde[endogenous].to_numpy()),
                                        off_exog(prep.tilde[instruments].to_numpy()),
@@ -613,6 +613,11 @@ class RegressionTable:
     headers: tuple[str, ...] = ()
     note: str = ""
 
+    def _repr_html_(self) -> str:
+        from .tables import to_html
+
+        return to_html(self)
+
 
 @dataclass(frozen=True, eq=False)
 class PaperResults:
@@ -631,6 +636,12 @@ class PaperResults:
     def column(self, table: int | str, column: int) -> RegressionResult:
         """Column ``column`` (1-based, as printed) of table ``table``."""
         return self.tables[str(table)].columns[column - 1]
+
+    def _repr_html_(self) -> str:
+        from .tables import render, render_failure
+
+        return "\n".join(render(self.tables[k]) if k in self.tables else render_failure(k, self.failures[k])
+                         for k in TITLES if k in self.tables or k in self.failures)
 
 
 TITLES = {
