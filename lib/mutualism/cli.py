@@ -136,6 +136,8 @@ def _add_indices(sub) -> None:
     p.add_argument("--concordance", default=None)
     p.add_argument("--cache-dir", default=".cache/mutualism")
     p.add_argument("--jobs", type=int, default=1, help="parallel years (joblib processes)")
+    p.add_argument("--cross-industry", action="store_true",
+                   help="China's industry against the partner's whole economy (METHODS §8 robustness)")
     p.add_argument("--out", required=True, help=".parquet or .csv.gz")
     p.set_defaults(func=_run_indices)
 
@@ -152,7 +154,8 @@ def _run_indices(args) -> int:
     from .indices import compute_indices
 
     timer = Timer()
-    table = compute_indices(_params_from_args(args), n_jobs=args.jobs, timer=timer)
+    table = compute_indices(_params_from_args(args), n_jobs=args.jobs, timer=timer,
+                            cross_industry=args.cross_industry)
     with timer("write"):
         _write_table(table, args.out)
     print(timer.line(), file=sys.stderr)
