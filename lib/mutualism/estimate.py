@@ -44,7 +44,6 @@ regressor ``x`` and ``L`` excluded instruments ``Z`` the rank-0 null is ``π = 0
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field, replace
 from typing import Mapping, Sequence
 
@@ -317,9 +316,7 @@ def _fit(prep: _Prepared, dependent: str, exog: Sequence[str], endog: Sequence[s
         kwargs["cov_type"] = "robust"
     model = IV2SLS(t[dependent], t[list(exog)] if exog else None,
                    t[list(endog)] if endog else None, t[list(instruments)] if instruments else None)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return model.fit(**kwargs)
+    return model.fit(**kwargs)
 
 
 def _result(prep: _Prepared, fitted, *, label: str, dependent: str, estimator: str, order: Sequence[str],
