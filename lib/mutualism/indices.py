@@ -102,6 +102,16 @@ def pair_indices(A: np.ndarray, v: np.ndarray, Z: np.ndarray, Y: np.ndarray, x: 
         sectors) and ``RCA_r = (E_r / E_r) / (Σ_s E_s / Σ_s E_s) = 1``.
     method : ``lu`` (default, thin solves) or ``inverse`` (explicit ``B``, for comparison).
 
+    Notes
+    -----
+    ``IV_s`` is computed for China as for the partners (§6 with ``s = c``: China's value
+    added in other countries' exports to countries other than China); ``POS_c`` uses it.
+    The five routes of §4 miss exactly one family of paths:
+    ``ITR_vax − ITR_routes5 = Σ_{d∉{a,b}} Σ_{k∉{a,b,d}} W_a·A_ak·B_kd·Y_db`` summed over both
+    directions — value added that passes through two different third countries before
+    ``d``'s final goods reach ``b`` (from ``B_ab = L_aa·Σ_{k≠a} A_ak·B_kb``). With ``Y ≥ 0``
+    it is non-negative, so ``vax ≥ routes5``.
+
     Returns
     -------
     dict of ``(P, K)`` arrays keyed by the METHODS §10 column names (without ``year``,
