@@ -109,3 +109,20 @@ def test_bad_input_is_named():
         build_panel(pd.concat([ind, ind.iloc[:1]]), ctl)
     with pytest.raises(EstimationError, match="no column"):
         build_panel(ind, ctl).sample("lnFOO", ["lnITR"])
+
+
+def test_assemble_synthetic_run_end_to_end(tmp_path):
+    """Indices engine + synthetic controls → panel (needs the controls and synthetic modules)."""
+    pytest.importorskip("mutualism.controls", reason="mutualism.controls not available yet")
+    pytest.importorskip("mutualism.synthetic", reason="mutualism.synthetic not available yet")
+    from mutualism.config import Params
+    from mutualism.indices import compute_indices
+    from mutualism.panel import assemble
+
+    params = Params(years="2003-2005", cache_dir=str(tmp_path))
+    panel = assemble(params, progress=False)
+    indices = compute_indices(params, progress=False)
+    assert len(panel.data) == len(indices)
+    assert set(panel.data["year"]) == {2003, 2004, 2005} and panel.has_lags
+    assert (panel.quality["rows"] == len(indices)).all()
+    assert panel.quality.loc["XT", "usable"] <= len(indices) - indices["XT"].isna().sum()
