@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 import bruteforce
+from conftest import WIOD, needs_shared
 from mutualism import indices
 from mutualism.config import Params
 from mutualism.errors import MRIOShapeError, UnknownOptionError
@@ -46,6 +47,7 @@ def test_every_index_equals_bruteforce(world, fva, itr, cross_industry):
     frame = indices.year_indices(world, PARTNERS, industries=INDUSTRIES, fva=fva, itr=itr,
                                  cross_industry=cross_industry)
     ref = reference(world, fva=fva, cross_industry=cross_industry)
+    assert (world.Y < 0).any() and world.zero_output.sum() == len(ZERO)  # both edge cases present
     assert len(frame) == len(PARTNERS) * len(INDUSTRIES)
     assert set(COLUMNS) - set(frame.columns) == {"g_c", "g_r", "XT"}
     computed = [c for c in frame.columns if c not in ("year", "partner", "industry", "ITR", *ROUTES)]
@@ -180,3 +182,17 @@ def test_compute_indices_caches_years_and_adds_xt(tmp_path, monkeypatch):
     pd.testing.assert_frame_equal(again, out)
     indices.compute_indices(params.with_(fva="wwz"), progress=False)  # another option: new entries
     assert len(list((tmp_path / "indices").glob("*.parquet"))) == 6
+
+
+@needs_shared
+def test_wiod_2011_lu_and_inverse_agree_on_real_data():
+    from mutualism.sources import load_pymrio_folder
+
+    mrio = load_pymrio_folder(WIOD, 2011, concordance="wiod2013")
+    partners = ["RUS", "IDN", "TUR", "POL", "IND"]
+    lu = indices.year_indices(mrio, partners)
+    inv = indices.year_indices(mrio, partners, method="inverse")
+    assert len(lu) == 5 * 8 and list(lu["industry"].unique()) == [f"C{k}" for k in range(4, 12)]
+    pd.testing.assert_frame_equal(lu, inv, rtol=1e-9, atol=0)
+    assert lu.drop(columns=["year", "partner", "industry"]).notna().all().all()  # every WIOD cell is defined
+    assert (lu["RH"] > 0).all() and (lu["ITR"] > 0).all() and (lu["GVC_P"] > 0).all()
