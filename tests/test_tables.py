@@ -69,6 +69,10 @@ def test_a_table_that_cannot_be_estimated_is_reported_not_fatal():
     res = run_paper(simulated_panel(high_income=False), bootstrap_reps=0)
     assert "3" not in res.tables and "D1" in res.failures["3"]
     assert "1" in res.tables and "7" in res.tables
+    only = run_paper(simulated_panel(), only=["1", "4"])
+    assert set(only.tables) == {"1", "4"} and not only.mediation
+    with pytest.raises(MutualismError, match="table='8'"):
+        run_paper(simulated_panel(), only=["8"])
 
 
 def test_html_markdown_latex_layout(results):

@@ -683,8 +683,12 @@ def usable_controls(data: pd.DataFrame, controls: Sequence[str], effects: Sequen
 
 
 def run_paper(panel: Panel, *, cov_type: str = "robust", bootstrap_reps: int = 499, seed: int = 2023,
-              singletons: str = "keep", common_sample: bool = True) -> PaperResults:
+              singletons: str = "keep", common_sample: bool = True, only: Sequence[str] | None = None
+              ) -> PaperResults:
     """Estimate every specification of the paper's Tables 1–7 on ``panel`` (METHODS.md §8).
+
+    ``only`` restricts the run to some tables (keys of :data:`TITLES`, e.g. ``["1"]`` for
+    a robustness panel's baseline).
 
     With ``common_sample`` (default) each table uses the rows complete for every variable
     of that table, so all its columns share one N (as in the paper). Controls that cannot
@@ -693,6 +697,9 @@ def run_paper(panel: Panel, *, cov_type: str = "robust", bootstrap_reps: int = 4
     the sample) is recorded in ``failures`` with the reason; the others are still estimated.
     """
     check_option("cov_type", cov_type, COV_TYPES)
+    selected = list(TITLES) if only is None else [str(k) for k in only]
+    for key in selected:
+        check_option("table", key, tuple(TITLES))
     if not isinstance(panel, Panel):
         raise UnknownOptionError("run_paper needs a mutualism.panel.Panel (see build_panel)")
     data = panel.lagged().data
@@ -707,6 +714,8 @@ def run_paper(panel: Panel, *, cov_type: str = "robust", bootstrap_reps: int = 4
     omitted: dict[str, str] = {}
 
     def attempt(key: str, build) -> None:
+        if key not in selected:
+            return
         omitted.clear()
         try:
             table = build()
@@ -780,7 +789,7 @@ def run_paper(panel: Panel, *, cov_type: str = "robust", bootstrap_reps: int = 4
     for key, mediator in (("6", "RVC"), ("7", "INC")):
         attempt(key, lambda key=key, mediator=mediator: mediation_table(key, mediator))
     options = {"cov_type": cov_type, "bootstrap_reps": bootstrap_reps, "seed": seed, "singletons": singletons,
-               "common_sample": common_sample, "winsor": panel.winsor}
+               "common_sample": common_sample, "winsor": panel.winsor, "tables": selected}
     return PaperResults(tables, mediations, failures, options)
 
 
