@@ -26,6 +26,7 @@ calls in its first code cells.
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import sys
 import time
@@ -139,7 +140,7 @@ def execute_chapter(chapter: Chapter | str | Path, output: str | Path, parameter
     try:
         papermill.execute_notebook(str(output), str(output), parameters=injected, kernel_name=KERNEL,
                                    cwd=str(cwd or Path.cwd()), progress_bar=False, log_output=False,
-                                   extra_arguments=["--IPKernelApp.log_level=ERROR"])
+                                   extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
     except PapermillExecutionError as exc:
         raise ChapterFailed(f"chapter {chapter.name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue} "
                             f"(executed notebook with the traceback: {output})") from None
@@ -370,3 +371,209 @@ def worked_example() -> WorkedExample:
     return WorkedExample(tables=tables, mrio=mrio, A=A, B=B, v=v, v_B=v @ B, exports=export_summary(mrio),
                          bilateral_exports=bilateral, vae=leontief_decomposition(mrio), wwz=decomposition,
                          wwz_gap=gap, indices=indices("leontief"), indices_wwz=indices("wwz"))
+
+
+# ----- chapters 3–9: the run's results, computed once and cached ------------------------------
+@dataclass(frozen=True, eq=False)
+class RunResults:
+    """What chapters 3–9 show for one run: the §10 indices, the §8 panel, every
+    specification of Tables 1–7 and the robustness variants of Table 1."""
+
+    params: Params
+    indices: Any
+    panel: Any
+    paper: Any
+    robustness: dict
+    warnings: tuple[str, ...] = ()
+
+
+#: Robustness variants of METHODS §8 (the paper's §V.2), by name: a description and the
+#: change of parameters (``cross_industry`` is an option of the indices, not a parameter).
+ROBUSTNESS = {
+    "world_output_share": ("transfer as a share of world gross output (itr_scale=world_output_share)",
+                           {"itr_scale": "world_output_share"}),
+    "cross_industry": ("cross-industry indices: China's industry against the partner's whole economy", {}),
+    "bri64": ("the 64 countries along the routes (partners=bri64)", {"partners": "bri64"}),
+}
+
+
+def _source_digest() -> str:
+    """Digest of the library's source files: a cache made by other code is never reused."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _cached(params: Params, kind: str, compute):
+    """``compute()`` through a pickle under ``params.cache_dir/book`` keyed by the
+    parameters, ``kind`` and the library source."""
+    import joblib
+
+    from .sources import atomic_write
+
+    key = hashlib.sha256(json.dumps([params.as_dict(), kind, _source_digest()], sort_keys=True,
+                                    default=str).encode()).hexdigest()[:24]
+    path = Path(params.cache_dir) / "book" / f"{kind}-{key}.joblib"
+    if path.exists():
+        try:
+            return joblib.load(path)
+        except Exception:  # unreadable entry (interrupted write of an older version): recompute
+            path.unlink(missing_ok=True)
+    value = compute()
+    atomic_write(path, lambda tmp: joblib.dump(value, tmp))
+    return value
+
+
+def _panel(params: Params, cross_industry: bool = False):
+    """The §8 panel of a run; with ``cross_industry`` built from the cross-industry indices
+    (:func:`mutualism.panel.assemble` has no such switch)."""
+    from . import panel as panel_module
+
+    if not cross_industry:
+        return panel_module.assemble(params)
+    from .controls import load_raw, pair_controls
+    from .indices import compute_indices
+
+    indices = compute_indices(params, progress=False, cross_industry=True)
+    if params.controls_path is None:
+        from .synthetic import make_controls
+
+        raw = make_controls(size=params.synthetic_size, seed=params.seed, years=params.load_years)
+    else:
+        raw = load_raw(params.controls_path)
+    pairs = pair_controls(raw, sorted(indices["partner"].unique()), params.years)
+    return panel_module.build_panel(indices, pairs, winsor=params.winsor, lag=True)
+
+
+def _compute_results(params: Params) -> RunResults:
+    """Compute everything; progress bars are silenced and warnings kept (chapter 3 lists them)."""
+    import contextlib
+    import io
+    import warnings
+
+    from .estimate import run_paper
+    from .indices import compute_indices
+
+    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stderr(io.StringIO()):
+        warnings.simplefilter("always")
+        indices = compute_indices(params, progress=False)
+        panel = _panel(params)
+        paper = run_paper(panel, cov_type=params.cov_type, bootstrap_reps=params.bootstrap_reps, seed=params.seed)
+        robustness = {}
+        for name, (_, changes) in ROBUSTNESS.items():
+            variant = params.with_(**changes)
+            variant_panel = _panel(variant, cross_industry=name == "cross_industry")
+            robustness[name] = run_paper(variant_panel, cov_type=params.cov_type, bootstrap_reps=0,
+                                         seed=params.seed)
+    messages = tuple(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
+    return RunResults(params, indices, panel, paper, robustness, messages)
+
+
+def run_results(params: Params) -> RunResults:
+    """Indices, panel, Tables 1–7 and the robustness variants of a run (cached on disk
+    under ``params.cache_dir``, so the chapters share one computation)."""
+    return _cached(params, "results", lambda: _compute_results(params))
+
+
+def trends(data, stat: str = "median"):
+    """First- and last-year value, change and mean level of each line of a figure
+    (:func:`mutualism.figures.figure2_data` / ``figure3_data``), one row per (index, group)."""
+    ordered = data.dropna(subset=[stat]).sort_values("year")
+    grouped = ordered.groupby(["index", "group"], sort=False)
+    out = grouped.agg(first_year=("year", "first"), first=(stat, "first"), last_year=("year", "last"),
+                      last=(stat, "last"), level=(stat, "mean"))
+    out["change"] = out["last"] - out["first"]
+    out["direction"] = ["rose" if c > 0 else "fell" if c < 0 else "did not change" for c in out["change"]]
+    return out
+
+
+def regions(partners) -> dict[str, str]:
+    """Figure region of each partner (METHODS §7), from :mod:`mutualism.reference`."""
+    from .reference import region_of
+
+    return region_of(partners).dropna().to_dict()
+
+
+def industry_names() -> dict[str, str]:
+    """Names of the Eora26 sector codes (``C9`` → ``Electrical equipment and machinery``)."""
+    from .resources import sectors
+
+    table = sectors()
+    return dict(zip(table["code"], table["name"]))
+
+
+# ----- reading estimates into sentences ------------------------------------------------------
+SIGNIFICANCE = {"***": "significant at 1 %", "**": "significant at 5 %", "*": "significant at 10 %",
+                "": "not significant at 10 %"}
+
+
+def paper_value(table: int | str, column: int, regressor: str):
+    """The paper's published row (``data/paper_tables.csv``) for one coefficient."""
+    from .tables import paper_tables
+
+    paper = paper_tables()
+    row = paper[(paper["table"].astype(str) == str(table)) & (paper["column"] == column)
+                & (paper["regressor"] == regressor)]
+    if len(row) != 1:
+        raise MutualismError(f"paper_tables.csv has no single row for table {table}, column {column}, {regressor}")
+    return row.iloc[0]
+
+
+def estimate_text(result, regressor: str) -> str:
+    """``0.2850*** (s.e. 0.0054)``: a coefficient with its stars and standard error."""
+    return f"{result.params[regressor]:.4f}{result.stars(regressor)} (s.e. {result.std_errors[regressor]:.4f})"
+
+
+def compare_text(result, table: int | str, column: int, regressor: str) -> str:
+    """This run's coefficient set against the paper's, with the agreement in words."""
+    paper = paper_value(table, column, regressor)
+    coef, stars = float(result.params[regressor]), result.stars(regressor)
+    same_sign = (coef > 0) == (paper["coef"] > 0)
+    same_significance = (stars != "") == (paper["stars"] != "")
+    if not same_sign:
+        agreement = "**the opposite sign** of the paper's"
+    elif same_significance:
+        agreement = "same sign; " + ("both significant at 10 %" if stars else "neither significant at 10 %")
+    else:
+        agreement = "same sign, but " + ("only this run's is significant" if stars else "only the paper's is significant")
+    return (f"{estimate_text(result, regressor)}, against the paper's {paper['coef']:.4f}{paper['stars']} "
+            f"({agreement})")
+
+
+def sign_word(value: float) -> str:
+    return "positive" if value > 0 else "negative" if value < 0 else "zero"
+
+
+def show_table(paper, key: str) -> None:
+    """Display Table ``key`` of a :class:`~mutualism.estimate.PaperResults` (or why it
+    could not be estimated)."""
+    from IPython.display import HTML, display
+
+    from .tables import render, render_failure
+
+    if key in paper.tables:
+        display(HTML(render(paper.tables[key], "html")))
+    else:
+        display(HTML(render_failure(key, paper.failures.get(key, "not run"), "html")))
+
+
+def robustness_summary(results: RunResults):
+    """The with-controls columns of Table 1 (coefficient of ln ITR) for the baseline and
+    each robustness variant: one row per specification, one column per index, plus N."""
+    import pandas as pd
+
+    rows = {}
+    specs = {"baseline": ("this run's options", results.paper),
+             **{name: (label, results.robustness[name]) for name, (label, _) in ROBUSTNESS.items()}}
+    for name, (label, paper) in specs.items():
+        row: dict[str, Any] = {"specification": label}
+        if "1" in paper.tables:
+            for column in paper.tables["1"].columns[3:]:
+                name_ = "lnITR"
+                row[column.dependent] = f"{column.params[name_]:.4f}{column.stars(name_)} ({column.std_errors[name_]:.4f})"
+            row["N"] = paper.tables["1"].columns[3].nobs
+        else:
+            row["not estimated"] = paper.failures.get("1", "not run")
+        rows[name] = row
+    return pd.DataFrame.from_dict(rows, orient="index")
