@@ -97,6 +97,13 @@ def test_html_markdown_latex_layout(results):
     assert "verdict" in med and ("masking" in med or "mediation" in med)
 
 
+def test_number_format():
+    from mutualism.tables import number
+
+    assert number(0.28721) == "0.2872" and number(-1.93771) == "-1.9377" and number(0.0) == "0.0000"
+    assert number(0.000381) == "3.81e-04" and number(np.nan) == ""
+
+
 def test_write_tables_files(results, tmp_path):
     written = write_tables(results, tmp_path)
     names = {p.name for p in written}

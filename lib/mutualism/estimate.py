@@ -773,9 +773,12 @@ def run_paper(panel: Panel, *, cov_type: str = "robust", bootstrap_reps: int = 4
                         **opts)
         mediations[mediator] = med
         fx = med.effects
-        extra = (("α1·φ2 (indirect)", ("", *(f"{v:.4f}" for v in fx["indirect"]))),
+        from .tables import number
+
+        extra = (("α1·φ2 (indirect)", ("", *(number(v) for v in fx["indirect"]))),
                  ("Sobel z", ("", *(f"{v:.2f}" for v in fx["sobel_z"]))),
-                 ("bootstrap 95% CI", ("", *(f"[{a:.4f}, {b:.4f}]" for a, b in zip(fx["boot_low"], fx["boot_high"])))),
+                 ("bootstrap 95% CI", ("", *(f"[{number(a)}, {number(b)}]" if np.isfinite(a) else "not run"
+                                             for a, b in zip(fx["boot_low"], fx["boot_high"])))),
                  ("verdict", ("", *fx["verdict"])))
         return RegressionTable(key, TITLES[key], (med.mediator_equation, *med.outcome_equations.values()),
                                ((TREATMENT, TREATMENT), (mediator, mediator)), extra_rows=extra,

@@ -37,6 +37,13 @@ def file_stem(key: str) -> str:
     return "table1_lag" if key == "1L" else f"table{key}"
 
 
+def number(value: float) -> str:
+    """Four decimals as in the paper; three significant digits in scientific notation below 0.001."""
+    if not np.isfinite(value):
+        return ""
+    return f"{value:.2e}" if 0 < abs(value) < 0.001 else f"{value:.4f}"
+
+
 def grid(table: RegressionTable) -> tuple[list[str], list[list[str]], str]:
     """Header cells, body rows (label + one cell per column) and the note of ``table``."""
     cols = table.columns
@@ -46,8 +53,8 @@ def grid(table: RegressionTable) -> tuple[list[str], list[list[str]], str]:
         coef_row, se_row = [label], [""]
         for c in cols:
             if name in c.params.index:
-                coef_row.append(f"{c.params[name]:.4f}{c.stars(name)}")
-                se_row.append(f"({c.std_errors[name]:.4f})")
+                coef_row.append(f"{number(c.params[name])}{c.stars(name)}")
+                se_row.append(f"({number(c.std_errors[name])})")
             else:
                 coef_row.append("")
                 se_row.append("")
@@ -222,6 +229,6 @@ def render_scorecard(card: pd.DataFrame, fmt: str = "html") -> str:
                   "se_run", "n", "n_run", "r2", "r2_run", "sign_agrees", "signif_agrees", "ratio"]]
     if fmt == "markdown":
         return shown.to_markdown(index=False, floatfmt=".4f") + "\n\n" + scorecard_summary(card) + "\n"
-    table = shown.to_html(index=False, float_format=lambda v: f"{v:.4f}", na_rep="–", classes="scorecard",
+    table = shown.to_html(index=False, float_format=number, na_rep="–", classes="scorecard",
                           table_id="scorecard")
     return f"{table}\n<p>{html.escape(scorecard_summary(card))}</p>"
