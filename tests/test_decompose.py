@@ -107,3 +107,12 @@ def test_bilateral_exports_exclude_own_country(world):
     np.testing.assert_allclose(intermediate[pak, k], world.Z[pak, ken].sum(axis=1))
     np.testing.assert_allclose(final[pak, k], world.Y[pak, k])
     assert not intermediate[pak, world.country_pos("PAK")].any() and not final[pak, world.country_pos("PAK")].any()
+
+
+@pytest.mark.parametrize("method", ["lu", "inverse"])
+def test_singular_system_raises_a_named_error(method):
+    from mutualism.errors import MRIOValueError
+
+    A = np.array([[0.5, 0.5, 0.0], [0.5, 0.5, 0.0], [0.1, 0.2, 0.3]])  # I − A has two equal rows
+    with pytest.raises(MRIOValueError, match="toy 2001: I − A is singular"):
+        LeontiefSolver(A, method, where="toy 2001")

@@ -11,13 +11,14 @@ Labelled wrappers taking an :class:`~mutualism.mrio.MRIO` sit at the end of the 
 
 from __future__ import annotations
 
+import warnings
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
 import scipy.linalg
 
-from .errors import check_option
+from .errors import MRIOValueError, check_option
 from .mrio import MRIO
 
 METHODS = ("lu", "inverse")
@@ -37,24 +38,38 @@ class LeontiefSolver:
     Parameters
     ----------
     A : (n, n) technical coefficients.
-    method : ``"lu"`` (default): one LAPACK LU factorisation of ``I − A``; ``B·M`` and
-        ``B'·M`` are triangular solves (``trans=1`` for the transpose), BLAS-3 when ``M``
-        has many columns. ``"inverse"``: the explicit inverse, then matrix products — the
-        textbook route, kept for comparison and small tables.
+    method : ``"lu"`` (default): one LAPACK LU factorisation; ``B·M`` and ``B'·M`` are
+        triangular solves, BLAS-3 when ``M`` has many columns. ``"inverse"``: the explicit
+        inverse, then matrix products — the textbook route, kept for comparison.
+    where : provenance for error messages (e.g. ``"WIOD2013 2011"``).
+
+    Raises
+    ------
+    MRIOValueError
+        ``I − A`` is singular (the table is not productive).
     """
 
-    def __init__(self, A: np.ndarray, method: str = "lu") -> None:
+    def __init__(self, A: np.ndarray, method: str = "lu", *, where: str = "table") -> None:
         check_option("method", method, METHODS)
         self.method = method
         self.n = A.shape[0]
         # LAPACK works on Fortran-ordered arrays: factorising the transpose (I − A)', whose
         # C-ordered buffer is Fortran-ordered, happens in place without a copy; products
-        # with B then use the transposed solve and vice versa.
+        # with B then use the transposed solve (trans=1) and vice versa.
         transposed = _identity_minus(A).T
+        singular = MRIOValueError(f"{where}: I − A is singular, the table is not productive "
+                                  "(some column sums of A reach 1 on a closed loop)")
         if method == "lu":
-            self._lu_T = scipy.linalg.lu_factor(transposed, overwrite_a=True, check_finite=False)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", scipy.linalg.LinAlgWarning)
+                self._lu_T = scipy.linalg.lu_factor(transposed, overwrite_a=True, check_finite=False)
+            if not np.all(np.diagonal(self._lu_T[0])):
+                raise singular
         else:
-            self._B = scipy.linalg.inv(transposed, overwrite_a=True, check_finite=False).T
+            try:
+                self._B = scipy.linalg.inv(transposed, overwrite_a=True, check_finite=False).T
+            except np.linalg.LinAlgError:
+                raise singular from None
 
     def B_times(self, M: np.ndarray) -> np.ndarray:
         """``B·M`` (columns of ``B`` combined by the columns of ``M``)."""
@@ -76,13 +91,13 @@ def _identity_minus(A: np.ndarray) -> np.ndarray:
     return out
 
 
-def leontief_inverse(A: np.ndarray) -> np.ndarray:
+def leontief_inverse(A: np.ndarray, *, where: str = "table") -> np.ndarray:
     """The explicit global Leontief inverse ``B = (I − A)⁻¹`` (§1; only WWZ needs it).
 
-    Inverts ``(I − A)'`` in place (see :class:`LeontiefSolver`) and returns the C-ordered
-    transpose of the result, so no ``n×n`` copy is made.
+    Inverts ``(I − A)'`` in place and returns the C-ordered transpose of the result, so no
+    ``n×n`` copy is made (see :class:`LeontiefSolver`, which raises on a singular system).
     """
-    return scipy.linalg.inv(_identity_minus(A).T, overwrite_a=True, check_finite=False).T
+    return LeontiefSolver(A, "inverse", where=where)._B
 
 
 # ----- block helpers ---------------------------------------------------------------------
@@ -274,7 +289,7 @@ def wwz(mrio: MRIO) -> pd.DataFrame:
     add up to ``texp``. The table's own sectors are used (aggregate first if needed).
     """
     G, N = mrio.G, mrio.N
-    B = leontief_inverse(mrio.A)
+    B = leontief_inverse(mrio.A, where=mrio.describe())
     terms = wwz_terms(mrio.A, B, mrio.Y, mrio.v, mrio.x, mrio.Z, G)
     del B
     s, i, r = np.meshgrid(np.arange(G), np.arange(N), np.arange(G), indexing="ij")
@@ -302,7 +317,7 @@ def leontief_decomposition(mrio: MRIO, exporters: Sequence[str] | None = None, *
     exports of each exporting sector.
     """
     positions = list(range(mrio.G)) if exporters is None else [mrio.country_pos(c) for c in exporters]
-    solver = LeontiefSolver(mrio.A, method)
+    solver = LeontiefSolver(mrio.A, method, where=mrio.describe())
     E = gross_exports(mrio.Z, mrio.Y, mrio.G)
     vae = value_added_in_exports(solver, mrio.v, E, mrio.G, positions)
     cols = pd.MultiIndex.from_product([[mrio.countries[p] for p in positions], mrio.sectors],
@@ -314,6 +329,6 @@ def export_summary(mrio: MRIO, *, method: str = "lu") -> pd.DataFrame:
     """Per country-sector: gross, final and intermediate exports, ``DVA`` and ``FV`` (§1–§2)."""
     intermediate, final = bilateral_exports(mrio.Z, mrio.Y, mrio.G)
     E = intermediate.sum(axis=1) + final.sum(axis=1)
-    dva, fv = leontief_dva_fva(LeontiefSolver(mrio.A, method), mrio.v, E, mrio.G)
+    dva, fv = leontief_dva_fva(LeontiefSolver(mrio.A, method, where=mrio.describe()), mrio.v, E, mrio.G)
     return pd.DataFrame({"E": E, "E_final": final.sum(axis=1), "E_intermediate": intermediate.sum(axis=1),
                          "DVA": dva, "FV": fv, "x": mrio.x}, index=mrio.index)

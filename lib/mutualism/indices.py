@@ -78,8 +78,8 @@ def _log1p_share(share: np.ndarray) -> np.ndarray:
 def pair_indices(A: np.ndarray, v: np.ndarray, Z: np.ndarray, Y: np.ndarray, x: np.ndarray, va: np.ndarray,
                  G: int, *, china: int,
                  partners: Sequence[int], industries: Sequence[int], fva: str = "leontief",
-                 itr: str = "routes5", cross_industry: bool = False, method: str = "lu"
-                 ) -> dict[str, np.ndarray]:
+                 itr: str = "routes5", cross_industry: bool = False, method: str = "lu",
+                 where: str = "table") -> dict[str, np.ndarray]:
     """All indices of one year except the growth-based ones, as ``(P, K)`` arrays (§3–§6).
 
     Parameters
@@ -101,6 +101,7 @@ def pair_indices(A: np.ndarray, v: np.ndarray, Z: np.ndarray, Y: np.ndarray, x: 
         aggregate: ``INC = (va_ci + va_r) / Σ_s Σ_j va_sj`` (world value added, all
         sectors) and ``RCA_r = (E_r / E_r) / (Σ_s E_s / Σ_s E_s) = 1``.
     method : ``lu`` (default, thin solves) or ``inverse`` (explicit ``B``, for comparison).
+    where : provenance (source and year) for error messages.
 
     Notes
     -----
@@ -127,7 +128,7 @@ def pair_indices(A: np.ndarray, v: np.ndarray, Z: np.ndarray, Y: np.ndarray, x: 
     ind = np.asarray(industries, dtype=int)
     P, K = rs.size, ind.size
     g = np.arange(G)
-    solver = LeontiefSolver(A, method)
+    solver = LeontiefSolver(A, method, where=where)
 
     Y3 = Y.reshape(G, N, G)
     v2, x2, va2 = v.reshape(G, N), x.reshape(G, N), va.reshape(G, N)
@@ -345,7 +346,7 @@ def year_indices(mrio: MRIO, partners: Sequence[str], *, china: str = CHINA, ind
         raise MRIOShapeError(f"{mrio.describe()}: industries {missing} are not sectors of the table")
     ind = [mrio.sectors.index(s) for s in industries]
     arrays = pair_indices(mrio.A, mrio.v, mrio.Z, mrio.Y, mrio.x, mrio.va, mrio.G, china=c, partners=rs, industries=ind,
-                          fva=fva, itr=itr, cross_industry=cross_industry, method=method)
+                          fva=fva, itr=itr, cross_industry=cross_industry, method=method, where=mrio.describe())
     if itr_scale == "world_output_share":
         world_output = float(mrio.x.sum())
         for name in ("ITR", *ROUTES, "ITR_vax"):
