@@ -426,24 +426,10 @@ def _cached(params: Params, kind: str, compute):
 
 
 def _panel(params: Params, cross_industry: bool = False):
-    """The §8 panel of a run; with ``cross_industry`` built from the cross-industry indices
-    (:func:`mutualism.panel.assemble` has no such switch)."""
-    from . import panel as panel_module
+    """The §8 panel of a run (with ``cross_industry``: from the cross-industry indices)."""
+    from .panel import assemble
 
-    if not cross_industry:
-        return panel_module.assemble(params)
-    from .controls import load_raw, pair_controls
-    from .indices import compute_indices
-
-    indices = compute_indices(params, progress=False, cross_industry=True)
-    if params.controls_path is None:
-        from .synthetic import make_controls
-
-        raw = make_controls(size=params.synthetic_size, seed=params.seed, years=params.load_years)
-    else:
-        raw = load_raw(params.controls_path)
-    pairs = pair_controls(raw, sorted(indices["partner"].unique()), params.years)
-    return panel_module.build_panel(indices, pairs, winsor=params.winsor, lag=True)
+    return assemble(params, cross_industry=cross_industry, progress=False)
 
 
 def _compute_results(params: Params) -> RunResults:
@@ -465,7 +451,7 @@ def _compute_results(params: Params) -> RunResults:
             variant = params.with_(**changes)
             variant_panel = _panel(variant, cross_industry=name == "cross_industry")
             robustness[name] = run_paper(variant_panel, cov_type=params.cov_type, bootstrap_reps=0,
-                                         seed=params.seed)
+                                         seed=params.seed, only=["1"])
     messages = tuple(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
     return RunResults(params, indices, panel, paper, robustness, messages)
 
