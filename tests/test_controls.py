@@ -134,3 +134,29 @@ def test_missing_file_and_missing_key_are_named(tmp_path):
         controls.load_raw(tmp_path)
     with pytest.raises(MutualismError, match="'wgi'"):
         controls.pair_controls({}, ["PAK"], [2010])
+
+
+def test_synthetic_controls_go_through_the_same_function():
+    from mutualism import synthetic
+
+    years = list(range(2001, 2021))
+    raw = synthetic.make_controls(size="small", seed=5, years=years)
+    assert {k: tuple(v.columns) for k, v in raw.items()} == controls.SCHEMA
+    world = synthetic.world_countries("small", 5)
+    partners = reference.partner_set("bri", world["iso3"])
+    table = controls.pair_controls(raw, partners, years)
+    assert len(table) == len(partners) * len(years)
+    assert table.attrs["missing"] == table[list(controls.CONTROLS)].isna().sum().to_dict()
+    assert table[["POL", "ECO", "DIS", "FTA", "LAB", "D1"]].notna().all().all()
+    # DIS: great-circle distance between the compiled capitals × the synthetic Brent price
+    caps = reference.countries().set_index("iso3")
+    km = reference.great_circle_km(caps.at["CHN", "cap_lat"], caps.at["CHN", "cap_lon"],
+                                   caps.at["PAK", "cap_lat"], caps.at["PAK", "cap_lon"])
+    brent = raw["oil"].set_index("year")["brent_usd_per_bbl"]
+    pak = table[table["partner"] == "PAK"].set_index("year")
+    np.testing.assert_allclose(pak["DIS"], km * brent.loc[years].to_numpy(), rtol=1e-12)
+    # the real FTA years and income flags of data/countries.csv
+    assert pak.loc[2006, "FTA"] == 0 and pak.loc[2007, "FTA"] == 1
+    assert (table.groupby("partner")["D1"].first() == caps.loc[partners, "high_income"]).all()
+    # WGI is published with the real gaps (no 2001), which are interpolated and counted
+    assert 2001 not in set(raw["wgi"]["year"]) and table.attrs["interpolated_wgi"] > 0
