@@ -19,9 +19,10 @@ are part of ``ROW``.
 
 Construction (one year)
 -----------------------
-1. GDP paths: 2001 levels (rough real values for 16 large economies, log-normal draws for
-   the rest), country growth rates with a 2009 and a 2020 world recession; China grows
-   faster (about 10 % a year in the 2000s, slowing after 2012), so its weight rises.
+1. GDP paths (current US$): 2001 levels (rough real values for the large economies and
+   every country of the small world, log-normal draws for the rest), country growth rates
+   around 4.5 % with a 2009 and a 2020 world recession; China's grow 13–17 % a year until
+   2011 and slow to 8 % by 2019, so its weight in the world rises.
 2. Technology ``T_r`` (N × N per buying country): a shared input structure with country
    noise; every column sums to at most :data:`MAX_INPUT_SHARE` (0.8), so ``A`` is
    productive by construction.
@@ -32,8 +33,9 @@ Construction (one year)
    ``ROW`` at 7,000 km from everyone) × a persistent pair effect. China–partner links of
    Belt and Road signatories are strengthened by ``1 + γ_r·(t − 2013)`` after 2013
    (``γ_r`` between 0.04 and 0.12): partner integration with China rises after 2013.
-4. Some sectors of the smallest economies produce nothing (C2, C10, C12, C24, C26
-   candidates, as in Eora26): their rows and columns are zero.
+4. In the smallest economies (the smallest eighth of the countries by 2001 GDP, at least
+   three) one to three sectors produce nothing (drawn from C2, C10, C12, C24, C26, sectors
+   that are often empty in Eora26): their rows and columns are zero.
 5. ``A[si, rj] = S[s, r, i] · T_r[i, j]``; final demand by destination ``r`` and category
    ``k`` is ``F_r · w_rk · c_rk[i] · S[s, r, i]`` (``F_r`` = GDP in k USD); inventory changes
    are a signed fraction (−6 % … +10 %) of the other final demand of each cell, so some
