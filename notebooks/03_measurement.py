@@ -186,13 +186,8 @@ display(HTML(quality.to_html(classes="quality-report")))
 book.say(quality.attrs.get("note", ""))
 
 # %% tags=["remove-input"]
-xt = quality.loc["XT"]
-book.say(
-    f"Of the {int(xt['rows']):,} panel rows, the coordination index is undefined in "
-    f"{int(xt['missing_undefined_XT']):,} and the log drops {int(xt['nonpositive_before_log']):,} more; "
-    f"{int(xt['usable']):,} values of lnXT remain. Partner-years without a control row: "
-    f"{quality.attrs.get('partner_years_without_controls', 0)}."
-)
+book.say(book.quality_text(quality, "XT") + " Partner-years without a control row: "
+         f"{quality.attrs.get('partner_years_without_controls', 0)}.")
 if results.warnings:
     book.say("Warnings raised while computing this run's results:\n\n"
              + "\n".join(f"- `{w}`" for w in results.warnings))

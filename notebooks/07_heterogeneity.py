@@ -63,31 +63,6 @@ from mutualism import book
 
 results = book.run_results(params)
 paper = results.paper
-words = {"lnRH": "fusion", "lnHD": "interaction", "lnXT": "coordination"}
-groups = {"D1": ("high-income partners", "developing partners"),
-          "D2": ("medium/high-tech industries", "low-tech industries"),
-          "D3": ("the years after 2013", "2013 and before")}
-
-
-def interpret(key: str, dummy: str) -> None:
-    """Sentences comparing each interaction coefficient with the paper's."""
-    if key not in paper.tables:
-        book.say(f"Table {key} could not be estimated on this run: {paper.failures.get(key, 'not run')}")
-        return
-    name = f"lnITR x {dummy}"
-    yes, no = groups[dummy]
-    lines, agree = [], 0
-    for k, col in enumerate(paper.tables[key].columns):
-        published = book.paper_value(key, k + 1, name)
-        beta1, beta2 = col.params["lnITR"], col.params[name]
-        stronger = yes if beta2 > 0 else no
-        lines.append(f"- **{words[col.dependent]}**: interaction {book.compare_text(col, key, k + 1, name)}; "
-                     f"the elasticity is {beta1:.4f} for {no} and {beta1 + beta2:.4f} for {yes}, so transfer "
-                     f"works more strongly for {stronger} in this run.")
-        agree += (beta2 > 0) == (published["coef"] > 0) and col.pvalues[name] < 0.1
-    book.say("\n".join(lines) + f"\n\nThe interaction has the paper's sign and is significant at 10 % in {agree} "
-             f"of the three columns.")
-
 
 # %% [markdown]
 # ## Table 3: partners' income
@@ -99,7 +74,7 @@ def interpret(key: str, dummy: str) -> None:
 
 # %% tags=["remove-input"]
 book.show_table(paper, "3")
-interpret("3", "D1")
+book.say(book.heterogeneity_text(paper, "3", "D1"))
 
 # %% [markdown]
 # ## Table 4: technology intensity
@@ -109,7 +84,7 @@ interpret("3", "D1")
 
 # %% tags=["remove-input"]
 book.show_table(paper, "4")
-interpret("4", "D2")
+book.say(book.heterogeneity_text(paper, "4", "D2"))
 
 # %% [markdown]
 # ## Table 5: before and after the initiative
@@ -121,4 +96,4 @@ interpret("4", "D2")
 
 # %% tags=["remove-input"]
 book.show_table(paper, "5")
-interpret("5", "D3")
+book.say(book.heterogeneity_text(paper, "5", "D3"))

@@ -63,39 +63,6 @@ from mutualism import book
 
 results = book.run_results(params)
 paper = results.paper
-words = {"lnRH": "fusion", "lnHD": "interaction", "lnXT": "coordination"}
-#: The paper's verdicts (its §VI): RVC masks the effect on fusion and mediates the others;
-#: INC mediates all three.
-PAPER_VERDICT = {"RVC": {"lnRH": "masking", "lnHD": "mediation", "lnXT": "mediation"},
-                 "INC": {"lnRH": "mediation", "lnHD": "mediation", "lnXT": "mediation"}}
-
-
-def interpret(key: str, mediator: str) -> None:
-    """The mediation effects of one table, set against the paper's verdicts."""
-    if mediator not in paper.mediation:
-        book.say(f"Table {key} could not be estimated on this run: {paper.failures.get(key, 'not run')}")
-        return
-    med = paper.mediation[mediator]
-    effects = med.effects
-    display(HTML(effects.to_html(float_format=lambda v: f"{v:.4f}", classes="mediation")))
-    first = med.mediator_equation
-    lines = [f"Transfer → {mediator}: $\\alpha_1$ = {book.compare_text(first, key, 1, 'lnITR')}."]
-    agree = 0
-    for k, (outcome, row) in enumerate(effects.iterrows()):
-        expected = PAPER_VERDICT[mediator][outcome]
-        agree += row["verdict"] == expected
-        covers = row["boot_low"] <= 0 <= row["boot_high"]
-        interval = (f"bootstrap 95 % interval [{row['boot_low']:.4f}, {row['boot_high']:.4f}] over "
-                    f"{row['boot_reps']} resamples, which {'includes' if covers else 'excludes'} zero"
-                    if row["boot_reps"] > 0 else "no bootstrap (bootstrap_reps = 0)")
-        lines.append(
-            f"- **{words[outcome]}**: $\\varphi_2$ = "
-            f"{book.compare_text(med.outcome_equations[outcome], key, k + 2, mediator)}; indirect effect "
-            f"$\\alpha_1\\varphi_2$ = {row['indirect']:.4f} against $\\varphi_1$ = {row['phi1']:.4f}: "
-            f"**{row['verdict']}** (the paper: {expected}). Sobel z = {row['sobel_z']:.2f} "
-            f"(p = {row['sobel_p']:.4f}); {interval}.")
-    book.say("\n".join(lines) + f"\n\nThe verdict agrees with the paper's for {agree} of the three indices.")
-
 
 # %% [markdown]
 # ## Table 6: regional value chain cooperation
@@ -110,7 +77,9 @@ def interpret(key: str, mediator: str) -> None:
 
 # %% tags=["remove-input"]
 book.show_table(paper, "6")
-interpret("6", "RVC")
+if "RVC" in paper.mediation:
+    display(HTML(paper.mediation["RVC"].effects.to_html(float_format=lambda v: f"{v:.4g}", classes="mediation")))
+book.say(book.mediation_text(paper, "6", "RVC"))
 
 # %% [markdown]
 # ## Table 7: industrial agglomeration
@@ -121,11 +90,13 @@ interpret("6", "RVC")
 
 # %% tags=["remove-input"]
 book.show_table(paper, "7")
-interpret("7", "INC")
+if "INC" in paper.mediation:
+    display(HTML(paper.mediation["INC"].effects.to_html(float_format=lambda v: f"{v:.4g}", classes="mediation")))
+book.say(book.mediation_text(paper, "7", "INC"))
 
 # %% tags=["remove-input"]
 verdicts = {m: paper.mediation[m].effects["verdict"].to_dict() for m in ("RVC", "INC") if m in paper.mediation}
-mediating = [f"{m} for {words[y]}" for m, v in verdicts.items() for y, verdict in v.items() if verdict == "mediation"]
+mediating = [f"{m} for {book.WORDS[y]}" for m, v in verdicts.items() for y, verdict in v.items() if verdict == "mediation"]
 book.say("In this run the mediation channels of Hypothesis 2 are: "
          + (", ".join(mediating) if mediating else "none") + ". The paper reports mediation by RVC for "
          "interaction and coordination and by INC for all three indices.")

@@ -56,28 +56,18 @@ from mutualism import book, tables
 results = book.run_results(params)
 paper = results.paper
 card = tables.scorecard(paper)
-words = {"lnRH": "fusion", "lnHD": "interaction", "lnXT": "coordination"}
-
-
-def significant_positive(key: str, first: int = 0) -> list[str]:
-    """Indices whose ln ITR coefficient in table ``key`` is positive at 5 %."""
-    if key not in paper.tables:
-        return []
-    return [words[c.dependent] for c in paper.tables[key].columns[first:]
-            if c.dependent in words and c.params["lnITR"] > 0 and c.pvalues["lnITR"] < 0.05]
-
 
 # %% [markdown]
 # ## What this run finds
 
 # %% tags=["remove-input"]
-baseline = significant_positive("1", first=3)
-instrumented = significant_positive("2", first=1)
+baseline = book.positive_at_5(paper.tables["1"].columns[3:]) if "1" in paper.tables else []
+instrumented = book.positive_at_5(paper.tables["2"].columns[1:]) if "2" in paper.tables else []
 robust = [name for name in book.ROBUSTNESS if "1" in results.robustness[name].tables and all(
     c.params["lnITR"] > 0 and c.pvalues["lnITR"] < 0.05 for c in results.robustness[name].tables["1"].columns[3:])]
-mediating = [f"{m} ({words[y]})" for m in ("RVC", "INC") if m in paper.mediation
+mediating = [f"{m} ({book.WORDS[y]})" for m in ("RVC", "INC") if m in paper.mediation
              for y, v in paper.mediation[m].effects["verdict"].items() if v == "mediation"]
-masking = [f"{m} ({words[y]})" for m in ("RVC", "INC") if m in paper.mediation
+masking = [f"{m} ({book.WORDS[y]})" for m in ("RVC", "INC") if m in paper.mediation
            for y, v in paper.mediation[m].effects["verdict"].items() if v == "masking"]
 
 

@@ -443,6 +443,7 @@ def _compute_results(params: Params) -> RunResults:
 
     with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stderr(io.StringIO()):
         warnings.simplefilter("always")
+        warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm's display, not the numbers
         indices = compute_indices(params, progress=False)
         panel = _panel(params)
         paper = run_paper(panel, cov_type=params.cov_type, bootstrap_reps=params.bootstrap_reps, seed=params.seed)
@@ -563,3 +564,83 @@ def robustness_summary(results: RunResults):
             row["not estimated"] = paper.failures.get("1", "not run")
         rows[name] = row
     return pd.DataFrame.from_dict(rows, orient="index")
+
+
+WORDS = {"lnRH": "fusion", "lnHD": "interaction", "lnXT": "coordination"}
+#: The two sides of each heterogeneity dummy (METHODS §6): (D = 1, D = 0).
+DUMMY_GROUPS = {"D1": ("high-income partners", "developing partners"),
+                "D2": ("medium/high-tech industries", "low-tech industries"),
+                "D3": ("the years after 2013", "2013 and before")}
+#: The paper's mediation verdicts (its §VI): RVC masks the effect on fusion and mediates
+#: the other two; INC mediates all three.
+PAPER_VERDICTS = {"RVC": {"lnRH": "masking", "lnHD": "mediation", "lnXT": "mediation"},
+                  "INC": {"lnRH": "mediation", "lnHD": "mediation", "lnXT": "mediation"}}
+
+
+def heterogeneity_text(paper, key: str, dummy: str) -> str:
+    """Markdown: each interaction coefficient of Table ``key`` against the paper's, with
+    the elasticities on both sides of ``dummy``."""
+    if key not in paper.tables:
+        return f"Table {key} could not be estimated on this run: {paper.failures.get(key, 'not run')}"
+    name = f"lnITR x {dummy}"
+    yes, no = DUMMY_GROUPS[dummy]
+    lines, agree = [], 0
+    for k, col in enumerate(paper.tables[key].columns):
+        published = paper_value(key, k + 1, name)
+        beta1, beta2 = col.params["lnITR"], col.params[name]
+        lines.append(f"- **{WORDS[col.dependent]}**: interaction {compare_text(col, key, k + 1, name)}; the "
+                     f"elasticity is {beta1:.4f} for {no} and {beta1 + beta2:.4f} for {yes}, so transfer works "
+                     f"more strongly for {yes if beta2 > 0 else no} in this run.")
+        agree += int((beta2 > 0) == (published["coef"] > 0) and col.pvalues[name] < 0.1)
+    return ("\n".join(lines) + f"\n\nThe interaction has the paper's sign and is significant at 10 % in {agree} "
+            "of the three columns.")
+
+
+def mediation_text(paper, key: str, mediator: str) -> str:
+    """Markdown: the mediation effects of Table ``key`` (``α1``, ``φ2``, the indirect
+    effect, Sobel test, bootstrap interval, verdict) against the paper's verdicts."""
+    if mediator not in paper.mediation:
+        return f"Table {key} could not be estimated on this run: {paper.failures.get(key, 'not run')}"
+    med = paper.mediation[mediator]
+    lines = [f"Transfer → {mediator}: $\\alpha_1$ = {compare_text(med.mediator_equation, key, 1, 'lnITR')}."]
+    agree = 0
+    for k, (outcome, row) in enumerate(med.effects.iterrows()):
+        expected = PAPER_VERDICTS[mediator][outcome]
+        agree += int(row["verdict"] == expected)
+        covers = row["boot_low"] <= 0 <= row["boot_high"]
+        interval = (f"bootstrap 95 % interval [{row['boot_low']:.4g}, {row['boot_high']:.4g}] over "
+                    f"{row['boot_reps']} resamples, which {'includes' if covers else 'excludes'} zero"
+                    if row["boot_reps"] > 0 else "no bootstrap (bootstrap_reps = 0)")
+        lines.append(
+            f"- **{WORDS[outcome]}**: $\\varphi_2$ = {compare_text(med.outcome_equations[outcome], key, k + 2, mediator)}; "
+            f"indirect effect $\\alpha_1\\varphi_2$ = {row['indirect']:.4g} against $\\varphi_1$ = {row['phi1']:.4f}: "
+            f"**{row['verdict']}** (the paper: {expected}). Sobel z = {row['sobel_z']:.2f} "
+            f"(p = {row['sobel_p']:.4f}); {interval}.")
+    return "\n".join(lines) + f"\n\nThe verdict agrees with the paper's for {agree} of the three indices."
+
+
+def positive_at_5(table) -> list[str]:
+    """Indices (in words) whose ``lnITR`` coefficient is positive and significant at 5 %
+    in the given columns."""
+    return [WORDS[c.dependent] for c in table if c.dependent in WORDS
+            and c.params["lnITR"] > 0 and c.pvalues["lnITR"] < 0.05]
+
+
+#: Causes of a missing value in the panel's quality report (METHODS §1, §3.3, §6, §8).
+MISSING_CAUSES = {"missing_zero_output": "a zero-output industry", "missing_undefined_XT": "an undefined index "
+                  "(equal growth rates, or non-positive domestic value added in exports the year before)",
+                  "missing_engine": "another gap in the indices", "missing_control": "a missing control",
+                  "nonpositive_before_log": "a non-positive value at the log"}
+
+
+def quality_text(quality, variable: str) -> str:
+    """Markdown: how many panel rows of ``variable`` are usable and why the others are not."""
+    from .panel import model_name
+
+    row = quality.loc[variable]
+    causes = [f"{int(row[c]):,} for {text}" for c, text in MISSING_CAUSES.items() if c in row and row[c] > 0]
+    lost = int(row["rows"]) - int(row["usable"])
+    return (f"Of the {int(row['rows']):,} panel rows, {int(row['usable']):,} have a usable "
+            f"{model_name(variable)}; the {lost:,} others are missing"
+            + (f": {'; '.join(causes)}." if causes else ".")
+            + f" Winsorising cut {int(row['winsorised_low']):,} low and {int(row['winsorised_high']):,} high values.")
