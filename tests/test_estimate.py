@@ -203,17 +203,19 @@ def test_bad_input_raises_clear_errors(panel):
         fe_iv(panel.assign(LAB=panel["lnPOL"]), "lnRH", "lnITR", ["LAB"], ["lnPOL"])
 
 
-def test_bootstrap_draw_equals_fe_ols_on_the_resampled_partners():
+@pytest.mark.parametrize("effects", [["year", "partner", "industry"], ["year", "industry"]])
+def test_bootstrap_draw_equals_fe_ols_on_the_resampled_partners(effects):
     from mutualism.estimate import _bootstrap_indirect
 
     f = simulate(8, partners=12)
-    draws = _bootstrap_indirect(f, "lnITR", "RVC", ["lnXT", "lnHD"], ["lnPOL", "FTA"], ["year", "partner", "industry"],
-                                reps=1, seed=42)
+    draws = _bootstrap_indirect(f, "lnITR", "RVC", ["lnXT", "lnHD"], ["lnPOL", "FTA"], effects, reps=2, seed=42)
     partners = sorted(f["partner"].unique())
-    pick = np.random.default_rng(42).integers(0, len(partners), len(partners))
-    boot = pd.concat([f[f["partner"] == partners[g]].assign(partner=f"B{k}") for k, g in enumerate(pick)],
-                     ignore_index=True)
-    alpha1 = fe_ols(boot, "RVC", ["lnITR", "lnPOL", "FTA"]).params["lnITR"]
-    for j, y in enumerate(["lnXT", "lnHD"]):
-        phi2 = fe_ols(boot, y, ["lnITR", "RVC", "lnPOL", "FTA"]).params["RVC"]
-        assert draws[0, j] == pytest.approx(alpha1 * phi2, rel=1e-8)
+    rng = np.random.default_rng(42)
+    for b in range(2):
+        pick = rng.integers(0, len(partners), len(partners))
+        boot = pd.concat([f[f["partner"] == partners[g]].assign(partner=f"B{k}") for k, g in enumerate(pick)],
+                         ignore_index=True)
+        alpha1 = fe_ols(boot, "RVC", ["lnITR", "lnPOL", "FTA"], effects=effects).params["lnITR"]
+        for j, y in enumerate(["lnXT", "lnHD"]):
+            phi2 = fe_ols(boot, y, ["lnITR", "RVC", "lnPOL", "FTA"], effects=effects).params["RVC"]
+            assert draws[b, j] == pytest.approx(alpha1 * phi2, rel=1e-8)

@@ -515,34 +515,38 @@ def _bootstrap_indirect(frame: pd.DataFrame, treatment: str, mediator: str, outc
     """Indirect effects ``α1·φ2`` (reps × outcomes) on partner-cluster bootstrap samples.
 
     Each draw resamples partners with replacement; a partner drawn twice enters as two
-    partners (its own effects). Point estimates by Frisch–Waugh: the partner effects are
-    removed by demeaning within (drawn) partner, then the other effects' dummies and the
-    controls are projected out by least squares (LAPACK), then the two small regressions.
+    partners (its own effects). Point estimates by Frisch–Waugh on cross-products:
+    demeaning within partner is a per-partner operation, so each partner's block
+    ``B_p = [targets, other effects' dummies, controls]`` (demeaned within the partner) is
+    the same in every draw, and a draw's moment matrix is the sum of the drawn partners'
+    ``B_p'B_p``. The other effects and controls are then projected out on the moments
+    (least squares on the small Gram matrix), and ``α1`` and ``(φ1, φ2)`` are read off the
+    residual moments. Exact (the test compares a draw with :func:`fe_ols` on the
+    resampled data); a draw costs a sum of small matrices, not a regression on n rows.
     """
     rng = np.random.default_rng(seed)
     groups = [np.asarray(ix) for ix in frame.groupby("partner", sort=True).indices.values()]
-    sizes = np.array([len(g) for g in groups])
     others = [e for e in effects if e != "partner"]
     other_dummies = effect_dummies(frame, others)[:, 1:] if others else np.empty((len(frame), 0))
     targets = frame[[treatment, mediator, *outcomes]].to_numpy(dtype=float)
-    nuisance = np.hstack([other_dummies, frame[list(controls)].to_numpy(dtype=float)])
+    block = np.hstack([targets, other_dummies, frame[list(controls)].to_numpy(dtype=float)])
+    if "partner" not in effects:
+        block = np.hstack([block, np.ones((len(frame), 1))])
+    moments = []
+    for g in groups:
+        part = block[g] - block[g].mean(axis=0) if "partner" in effects else block[g]
+        moments.append(part.T @ part)
+    moments = np.stack(moments)
+    k = targets.shape[1]
     out = np.full((reps, len(outcomes)), np.nan)
     for b in range(reps):
-        draw = rng.integers(0, len(groups), len(groups))
-        rows = np.concatenate([groups[g] for g in draw])
-        ids = np.repeat(np.arange(len(draw)), sizes[draw])
-        block = np.hstack([targets[rows], nuisance[rows]])
-        if "partner" in effects:
-            block = block - (np.add.reduceat(block, np.r_[0, np.cumsum(sizes[draw])[:-1]]) / sizes[draw, None])[ids]
-        else:
-            block = block - block.mean(axis=0)
-        y, w = block[:, : targets.shape[1]], block[:, targets.shape[1]:]
-        resid = y - w @ scipy.linalg.lstsq(w, y, lapack_driver="gelsy")[0] if w.shape[1] else y
-        t, m = resid[:, 0], resid[:, 1]
-        if t @ t <= 1e-12 * max(y[:, 0] @ y[:, 0], 1e-300):
+        total = moments[rng.integers(0, len(groups), len(groups))].sum(axis=0)
+        s_yy, s_yw, s_ww = total[:k, :k], total[:k, k:], total[k:, k:]
+        resid = s_yy - s_yw @ scipy.linalg.lstsq(s_ww, s_yw.T, lapack_driver="gelsy")[0] if s_ww.size else s_yy
+        if resid[0, 0] <= 1e-12 * max(s_yy[0, 0], 1e-300):
             continue
-        alpha1 = (t @ m) / (t @ t)
-        phi = np.linalg.lstsq(np.column_stack([t, m]), resid[:, 2:], rcond=None)[0]
+        alpha1 = resid[0, 1] / resid[0, 0]
+        phi = np.linalg.solve(resid[:2, :2], resid[:2, 2:])
         out[b] = alpha1 * phi[1]
     return out
 
