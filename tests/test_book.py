@@ -98,6 +98,84 @@ def test_strict_rendering_turns_a_broken_reference_into_an_error(tmp_path):
         book.render_html(root, tmp_path / "html2", strict=True)
 
 
+# ----- helpers the chapters call ---------------------------------------------------------
+def test_worked_example_satisfies_the_accounting_identities():
+    import numpy as np
+
+    ex = book.worked_example()
+    m = ex.mrio
+    np.testing.assert_allclose(m.x, m.Z.sum(axis=1) + m.Y.sum(axis=1))        # §1 closure
+    np.testing.assert_allclose(ex.v_B.to_numpy(), 1.0)                         # v'B = 1'
+    np.testing.assert_allclose(ex.vae.sum(axis=0).to_numpy(), ex.exports["E"].to_numpy())  # §2
+    assert ex.wwz_gap < 1e-10                                                  # §9 adding-up
+    ind, wwz_ind = ex.indices, ex.indices_wwz
+    np.testing.assert_allclose(ind["theta_cr"], ind["IIR_rc"], rtol=1e-12)     # §3.2 identity
+    np.testing.assert_allclose(ind["theta_rc"], ind["IIR_cr"], rtol=1e-12)
+    assert (abs(wwz_ind["theta_cr"] - ind["theta_cr"]) > 1e-6).all()
+    for _, row in ind.iterrows():                                              # §3.3 closed form
+        if row["g_c"] * row["g_r"] < 0:
+            assert row["XT"] == pytest.approx(0.5, abs=1e-14)
+        else:
+            assert row["XT"] > 0.5
+    assert {np.sign(r["g_c"] * r["g_r"]) for _, r in ind.iterrows()} == {-1.0, 1.0}  # both cases shown
+
+
+def test_trends_report_first_last_and_direction():
+    import pandas as pd
+
+    data = pd.DataFrame({"index": ["RH"] * 3 + ["HD"] * 3, "group": ["A"] * 6, "year": [2003, 2001, 2002] * 2,
+                         "median": [3.0, 1.0, float("nan"), 2.0, 5.0, 4.0]})
+    out = book.trends(data)
+    assert out.loc[("RH", "A")].to_dict() == {"first_year": 2001, "first": 1.0, "last_year": 2003, "last": 3.0,
+                                             "level": 2.0, "change": 2.0, "direction": "rose"}
+    assert out.loc[("HD", "A"), "direction"] == "fell" and out.loc[("HD", "A"), "first"] == 5.0
+
+
+def test_compare_text_states_agreement_with_the_paper():
+    import pandas as pd
+    from types import SimpleNamespace
+
+    def result(coef, p):
+        return SimpleNamespace(params=pd.Series({"lnITR": coef}), std_errors=pd.Series({"lnITR": 0.01}),
+                               pvalues=pd.Series({"lnITR": p}),
+                               stars=lambda name: "***" if p < 0.01 else "")
+
+    assert book.paper_value(1, 1, "lnITR")["coef"] == pytest.approx(0.2872)
+    assert "same sign; both significant" in book.compare_text(result(0.3, 0.001), 1, 1, "lnITR")
+    assert "only the paper's is significant" in book.compare_text(result(0.3, 0.5), 1, 1, "lnITR")
+    assert "**the opposite sign** of the paper's" in book.compare_text(result(-0.3, 0.001), 1, 1, "lnITR")
+    with pytest.raises(Exception, match="no single row"):
+        book.paper_value(1, 9, "lnITR")
+
+
+def test_quality_text_accounts_for_every_row():
+    import pandas as pd
+
+    quality = pd.DataFrame([{"variable": "XT", "rows": 100, "missing_zero_output": 5, "missing_undefined_XT": 3,
+                             "missing_engine": 0, "missing_control": 2, "winsorised_low": 1, "winsorised_high": 4,
+                             "nonpositive_before_log": 1, "usable": 89}]).set_index("variable")
+    text = book.quality_text(quality, "XT")
+    assert text.startswith("Of the 100 panel rows, 89 have a usable lnXT; the 11 others are missing: 5 for a zero")
+    assert "2 for a missing control" in text and "1 for a non-positive value" in text and "engine" not in text
+
+
+def test_banner_names_the_run_and_warns_on_synthetic_data():
+    synthetic = book.banner(Params()).data
+    assert "admonition warning mutualism-banner" in synthetic and "not</b> the paper's estimates" in synthetic
+    assert Params().describe() in synthetic
+    real = book.banner(Params(source="pymrio", data_path=str(ROOT))).data
+    assert "admonition note" in real and "Illustrative" not in real
+
+
+def test_results_cache_is_keyed_by_parameters(tmp_path):
+    calls = []
+    params = Params(cache_dir=str(tmp_path))
+    first = book._cached(params, "probe", lambda: calls.append(1) or {"value": 1})
+    again = book._cached(params, "probe", lambda: calls.append(1) or {"value": 2})
+    other = book._cached(params.with_(winsor=0.05), "probe", lambda: calls.append(1) or {"value": 3})
+    assert (first, again, other, len(calls)) == ({"value": 1}, {"value": 1}, {"value": 3}, 2)
+
+
 # ----- the CI book ----------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def ci_book(tmp_path_factory) -> Path:
