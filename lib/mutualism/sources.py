@@ -228,25 +228,115 @@ def eora26_years(path: str | Path) -> list[int]:
     return sorted(found)
 
 
-def load_eora26(path: str | Path, year: int, *, price: str = "bp", concordance: str | None = "eora26", **kwargs: Any) -> MRIO:
-    """Load one year of Eora26 from a folder or zip via ``pymrio.parse_eora26``.
+EORA_READERS = ("fast", "pymrio")
+_EORA_DISCREPANCY = "ROW"  # Eora26's code of the statistical-discrepancy row and column
 
-    pymrio drops Eora's statistical-discrepancy row and column (labelled ``ROW``); the
-    amounts it reports are recorded in ``meta["eora_dropped"]``. Eora's sector names are
-    mapped to the codes ``C1``…``C26`` by ``data/concordance_eora26.csv``.
+
+def load_eora26(path: str | Path, year: int, *, price: str = "bp", concordance: str | None = "eora26",
+                reader: str = "fast", **kwargs: Any) -> MRIO:
+    """Load one year of Eora26 from a folder, a year sub-folder or a zip.
+
+    ``reader="fast"`` (default) parses the tab-separated blocks with Arrow's
+    multi-threaded CSV reader (about 10× faster than pandas on Eora26's 570 MB ``T``
+    file); ``reader="pymrio"`` goes through ``pymrio.parse_eora26``. Both drop Eora's
+    statistical-discrepancy row and column (code ``ROW``); the fast reader records the
+    exact amounts dropped from each block in ``meta["eora_dropped"]``, pymrio's history
+    lines are recorded otherwise. The ``VA`` block's column sums are the published value
+    added compared with the column residual (METHODS §1). Eora's sector names are mapped
+    to ``C1``…``C26`` by ``data/concordance_eora26.csv``.
     """
-    import pymrio
-
+    check_option("reader", reader, EORA_READERS)
     path = Path(path)
     if not path.exists():
         raise DataNotFoundError(f"Eora26 path {path} does not exist")
     if path.suffix != ".zip" and year not in eora26_years(path):
         raise DataNotFoundError(f"{path}: no Eora26 {price} table for {year}; available years: {eora26_years(path)}")
+    if reader == "fast":
+        return apply_concordance(_read_eora26_fast(path, year, price, **kwargs), concordance)
+    import pymrio
+
     io = pymrio.parse_eora26(path, year=year, price=price)
     dropped = [h for h in (_meta_get(io, "history") or []) if "Rest of the World" in str(h)]
     meta = {"price": price, "unit": "000 USD", "eora_dropped": [str(d) for d in dropped],
             "derived": ["Eora26 statistical-discrepancy row/column (ROW) dropped by pymrio"]}
     return from_pymrio(io, year, source="Eora26", concordance=concordance, meta=meta, **kwargs)
+
+
+def _eora26_opener(path: Path, year: int, price: str) -> Callable[[str], Any]:
+    """``open(name)`` for the files of one Eora26 year: a zip (labels possibly in
+    ``indices.zip`` beside it, as Eora ships them) or a folder / year sub-folder."""
+    import zipfile
+
+    if path.suffix != ".zip":
+        folder = path / str(year) if (path / str(year)).is_dir() else path
+        zips = [p for p in folder.glob(f"Eora26_{year}_{price}*.zip")]
+        if not (folder / f"Eora26_{year}_{price}_T.txt").exists() and zips:
+            path = zips[0]
+        else:
+            return lambda name: open(folder / name, "rb")
+    archives = [zipfile.ZipFile(path)]
+    if (path.parent / "indices.zip").exists():
+        archives.append(zipfile.ZipFile(path.parent / "indices.zip"))
+
+    def open_member(name: str):
+        for archive in archives:
+            if name in archive.namelist():
+                return archive.open(name)
+        raise DataNotFoundError(f"{path}: {name} is in neither the zip nor an indices.zip beside it")
+
+    return open_member
+
+
+def _read_eora_block(open_file: Callable[[str], Any], name: str) -> np.ndarray:
+    """One tab-separated numeric block as a float64 array (Arrow's CSV reader)."""
+    from pyarrow import csv as pacsv
+
+    with open_file(name) as fh:
+        table = pacsv.read_csv(fh, read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 26),
+                               parse_options=pacsv.ParseOptions(delimiter="\t"))
+    columns = [c for c in table.columns if c.null_count < len(c)]  # a trailing tab gives an empty column
+    return np.column_stack([np.asarray(c.to_numpy(), dtype=float) for c in columns]) if columns else np.zeros((0, 0))
+
+
+def _read_eora26_fast(path: Path, year: int, price: str, **kwargs: Any) -> MRIO:
+    open_file = _eora26_opener(path, year, price)
+    where = f"Eora26 {year} ({path})"
+
+    def labels(name: str) -> pd.DataFrame:
+        with open_file(name) as fh:
+            return pd.read_csv(fh, sep="\t", header=None, dtype=str, keep_default_na=False)
+
+    lab_t, lab_fd = labels("labels_T.txt"), labels("labels_FD.txt")
+    stem = f"Eora26_{year}_{price}"
+    T, FD, VA = (_read_eora_block(open_file, f"{stem}_{b}.txt") for b in ("T", "FD", "VA"))
+    n_all, k_all = len(lab_t), len(lab_fd)
+    for block, arr, shape in (("T", T, (n_all, n_all)), ("FD", FD, (n_all, k_all)), ("VA", VA, (len(VA), n_all))):
+        if arr.shape != shape:
+            raise MRIOShapeError(f"{where}: {stem}_{block}.txt is {arr.shape[0]}×{arr.shape[1]}, the labels say "
+                                 f"{shape[0]}×{shape[1]}")
+    keep = (lab_t[1] != _EORA_DISCREPANCY).to_numpy()
+    keep_fd = (lab_fd[1] != _EORA_DISCREPANCY).to_numpy()
+    dropped = {"T row": float(T[~keep].sum()), "T column": float(T[keep][:, ~keep].sum()),
+               "FD row": float(FD[~keep].sum()), "FD column": float(FD[keep][:, ~keep_fd].sum()),
+               "VA column": float(VA[:, ~keep].sum())}
+    codes, sectors = lab_t.loc[keep, 1].tolist(), lab_t.loc[keep, 3].tolist()
+    countries = _ordered_unique(codes)
+    sector_list = _ordered_unique(sectors)
+    if [(c, s) for c, s in zip(codes, sectors)] != [(c, s) for c in countries for s in sector_list]:
+        raise MRIOShapeError(f"{where}: labels_T.txt is not a full country × sector grid "
+                             f"({len(countries)} countries, {len(sector_list)} sectors, {len(codes)} rows)")
+    fd_codes, fd_cats = lab_fd.loc[keep_fd, 1].tolist(), lab_fd.loc[keep_fd, 3].tolist()
+    categories = _ordered_unique(fd_cats)
+    if [(c, k) for c, k in zip(fd_codes, fd_cats)] != [(c, k) for c in countries for k in categories]:
+        raise MRIOShapeError(f"{where}: labels_FD.txt does not list {len(categories)} categories for each of "
+                             f"the {len(countries)} countries of labels_T.txt, in the same order")
+    iso, renamed = normalise_countries(countries)
+    derived = [f"Eora26 statistical-discrepancy row/column ({_EORA_DISCREPANCY}) dropped"]
+    if renamed:
+        derived.append(f"country codes renamed {renamed}")
+    meta = {"price": price, "unit": "000 USD", "eora_dropped": dropped, "derived": derived}
+    return build_mrio(T[np.ix_(keep, keep)], FD[np.ix_(keep, keep_fd)], iso, sector_list, year, source="Eora26",
+                      fd_categories=categories, va_published=VA[:, keep].sum(axis=0), meta=meta, **kwargs)
 
 
 # ----- dispatch, cache, iteration --------------------------------------------------
