@@ -51,6 +51,7 @@ import numpy as np
 import pandas as pd
 import scipy.linalg
 from scipy import stats
+from threadpoolctl import ThreadpoolController
 
 from .config import COV_TYPES
 from .errors import EstimationError, UnknownOptionError, check_option
@@ -62,6 +63,11 @@ TREATMENT = "lnITR"
 INSTRUMENT = "LAB"
 _CLUSTERS = {"cluster_partner": ("partner",), "cluster_partner_industry": ("partner", "industry")}
 _ABSORBED_TOL = 1e-9
+
+# The models multiply tall, thin matrices: BLAS threads only add contention (measured on
+# 2 cores: tests/test_estimate.py took 43 s with OpenBLAS's threads, 24 s with one), so
+# every estimator runs with one BLAS thread.
+single_threaded = ThreadpoolController().wrap(limits=1, user_api="blas")
 
 
 def interaction_name(dummy: str, treatment: str = TREATMENT) -> str:
@@ -341,6 +347,7 @@ def _result(prep: _Prepared, fitted, *, label: str, dependent: str, estimator: s
 
 
 # ----- estimators -------------------------------------------------------------------
+@single_threaded
 def fe_ols(data: Panel | pd.DataFrame, dependent: str, regressors: Sequence[str], *,
            effects: Sequence[str] = EFFECTS, cov_type: str = "robust", singletons: str = "keep",
            label: str | None = None, controls: bool | None = None) -> RegressionResult:
@@ -423,6 +430,7 @@ def kleibergen_paap(endogenous: np.ndarray, instruments: np.ndarray, *, dof: int
     return lm, float(stats.chi2.sf(lm, n_instr)), wald_f
 
 
+@single_threaded
 def fe_iv(data: Panel | pd.DataFrame, dependent: str, endogenous: str, instruments: Sequence[str],
           exogenous: Sequence[str] = (), *, effects: Sequence[str] = EFFECTS, cov_type: str = "robust",
           singletons: str = "keep", label: str | None = None) -> RegressionResult:
@@ -551,6 +559,7 @@ def _bootstrap_indirect(frame: pd.DataFrame, treatment: str, mediator: str, outc
     return out
 
 
+@single_threaded
 def mediation(data: Panel | pd.DataFrame, mediator: str, outcomes: Sequence[str] = DEPENDENTS,
               controls: Sequence[str] = CONTROLS, *, treatment: str = TREATMENT, effects: Sequence[str] = EFFECTS,
               cov_type: str = "robust", singletons: str = "keep", bootstrap_reps: int = 499, seed: int = 2023,
@@ -686,6 +695,7 @@ def usable_controls(data: pd.DataFrame, controls: Sequence[str], effects: Sequen
     return kept, omitted
 
 
+@single_threaded
 def run_paper(panel: Panel, *, cov_type: str = "robust", bootstrap_reps: int = 499, seed: int = 2023,
               singletons: str = "keep", common_sample: bool = True, only: Sequence[str] | None = None
               ) -> PaperResults:
