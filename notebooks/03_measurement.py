@@ -125,7 +125,7 @@ book.say(
 
 # %% tags=["remove-input"]
 data3 = figures.figure3_data(indices, names)
-fig3 = figures.plot_indices(data3, highlight=None)
+fig3 = figures.plot_indices(data3, groups=[f"{c} {names[c]}" for c in industries], highlight=None)
 figures.save_figure(fig3, data3, "figure3", figures_dir)
 plt.close(fig3)
 display(fig3)

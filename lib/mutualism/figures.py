@@ -129,7 +129,7 @@ def plot_indices(data: pd.DataFrame, *, stat: str = "median", groups: Sequence[s
         ax.grid(True, color="0.88", linewidth=0.6)
         ax.spines[["top", "right"]].set_visible(False)
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncol=min(len(groups), 4), frameon=False)
+    fig.legend(handles, labels, loc="outside lower center", ncol=len(groups) if len(groups) <= 5 else 2, frameon=False)
     if title:
         fig.suptitle(title)
     return fig
