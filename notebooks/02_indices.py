@@ -240,8 +240,8 @@ display(ind[routes].style.format("{:.4f}").set_caption("transfer between China a
 share = ind["ITR"] / ind["ITR_vax"]
 say(f"Final goods carry {ind.loc['C5', 'ITR_dva_fin'] / ind.loc['C5', 'ITR']:.1%} of the transfer in textiles "
     f"and {ind.loc['C9', 'ITR_dva_fin'] / ind.loc['C9', 'ITR']:.1%} in machinery. In this three-country world the "
-    f"five routes capture at least {share.min():.2%} of bilateral "
-    "value-added exports. With more than one third country, value added that travels through two third "
+    f"five routes capture {share['C5']:.2%} of bilateral value-added exports in textiles and {share['C9']:.2%} in "
+    "machinery. With more than one third country, value added that travels through two third "
     "countries in turn (a → d → d′ → b) is in none of the five routes; chapter 3 reports the share the "
     "routes capture in the run's data.")
 

@@ -98,6 +98,13 @@ def test_strict_rendering_turns_a_broken_reference_into_an_error(tmp_path):
         book.render_html(root, tmp_path / "html2", strict=True)
 
 
+def test_source_tree_renders_strictly_without_execution(tmp_path):
+    """`jupyter-book build . -W -n` on the repository: chapters read from their .py files."""
+    book.render_html(ROOT, tmp_path / "html", strict=True)
+    for name in CHAPTER_NAMES:
+        assert (tmp_path / "html" / "notebooks" / f"{name}.html").exists()
+
+
 # ----- helpers the chapters call ---------------------------------------------------------
 def test_worked_example_satisfies_the_accounting_identities():
     import numpy as np
