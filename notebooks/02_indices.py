@@ -286,3 +286,19 @@ say(f"The sixteen terms add up to gross exports for every flow; the largest gap 
     f"{row['RDV_INT'] + row['RDV_FIN'] + row['RDV_FIN2']:.3f} returns to China, "
     f"{row['MVA_FIN'] + row['MVA_INT'] + row['OVA_FIN'] + row['OVA_INT']:.3f} is foreign value added and "
     f"{row['DDC_FIN'] + row['DDC_INT'] + row['MDC'] + row['ODC']:.3f} is double counting.")
+
+# %% [markdown]
+# ## Exercises
+#
+# 1. From the printed $A$ and $v$, verify by hand one entry of $v'B = \mathbf{1}'$ using
+#    the printed $B$: the six entries of a column of $\mathrm{diag}(v)B$ add up to one. Which
+#    two of them are domestic value added?
+# 2. Show from the formulas of sections 4 and 5 that the fusion rate $IIR_{ri,ci}$ and the interaction
+#    share $\theta_{ci,ri}$ coincide when foreign value added is measured by the Leontief
+#    decomposition, and explain why the WWZ measure breaks the equality.
+# 3. Suppose the domestic value added in Pakistan's machinery exports had grown at exactly
+#    China's rate. What would the coordination index be, and why does the library record
+#    it as missing rather than as a very large number?
+# 4. Edit `mutualism.book.EXAMPLE_TABLES` so that the rest of the world buys Pakistani
+#    textiles made with Chinese inputs, then rebuild the chapter
+#    (`mutualism book --chapters 02`). Which of the five transfer routes grows?

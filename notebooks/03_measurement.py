@@ -77,6 +77,10 @@ book.say(
     "and the same eight industries."
 )
 
+# %% tags=["remove-input"]
+countries = book.partner_table(partners)
+display(HTML(countries.to_html(index=False, classes="partners")))
+
 # %% [markdown]
 # ## Figure 2: mutualism by region
 #

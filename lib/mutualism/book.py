@@ -644,3 +644,18 @@ def quality_text(quality, variable: str) -> str:
             f"{model_name(variable)}; the {lost:,} others are missing"
             + (f": {'; '.join(causes)}." if causes else ".")
             + f" Winsorising cut {int(row['winsorised_low']):,} low and {int(row['winsorised_high']):,} high values.")
+
+
+def partner_table(partners):
+    """The run's partners by region (METHODS §7): region, number, ISO3 codes, and how many
+    are high-income (the ``D1`` dummy)."""
+    import pandas as pd
+
+    from .reference import countries
+
+    facts = countries().set_index("iso3").reindex(list(partners))
+    rows = []
+    for region, group in facts.groupby("region", sort=False):
+        rows.append({"region": region, "partners": len(group), "high-income": int(group["high_income"].sum()),
+                     "ISO3 codes": ", ".join(sorted(group.index))})
+    return pd.DataFrame(rows)
