@@ -105,6 +105,26 @@ def test_source_tree_renders_strictly_without_execution(tmp_path):
         assert (tmp_path / "html" / "notebooks" / f"{name}.html").exists()
 
 
+def test_partial_build_reports_timing_and_lists_only_current_chapters(tmp_path, capsys):
+    params = yaml.safe_load((ROOT / "params" / "ci.yml").read_text())
+    params["cache_dir"] = str(tmp_path / "cache")
+    params_file = tmp_path / "p.yml"
+    params_file.write_text(yaml.safe_dump(params))
+    index = book.build_book(params_file, out_dir=tmp_path / "_build", chapters=["01"], strict=True)
+    out = capsys.readouterr().out
+    assert re.search(r"^\[1/1\] 01_theory \.\.\. \d+\.\d s$", out, flags=re.M), out
+    html = index.parent
+    assert (html / "notebooks" / "01_theory.html").exists()
+    assert not (html / "notebooks" / "02_indices.html").exists()  # never executed: not in the book
+    assert "01_theory" in (tmp_path / "_build" / "executed" / "_toc.yml").read_text()
+    # Executed with these parameters, the chapter is current; with others it is stale and
+    # a later partial build leaves it out.
+    notebook = tmp_path / "_build" / "executed" / "notebooks" / "01_theory.ipynb"
+    chapter = book.select_chapters(book.list_chapters(), ["01"])[0]
+    assert book._is_current(notebook, chapter, params) is True
+    assert book._is_current(notebook, chapter, {**params, "seed": 7}) is False
+
+
 # ----- helpers the chapters call ---------------------------------------------------------
 def test_worked_example_satisfies_the_accounting_identities():
     import numpy as np

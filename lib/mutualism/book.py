@@ -96,7 +96,9 @@ def read_parameters(params_file: str | Path) -> dict[str, Any]:
 
 
 def _fingerprint(chapter: Chapter, parameters: dict[str, Any]) -> str:
-    blob = chapter.source.read_bytes() + yaml.safe_dump(parameters, sort_keys=True).encode()
+    """Identity of an executed chapter: its source, the parameters and the library's source."""
+    blob = (chapter.source.read_bytes() + yaml.safe_dump(parameters, sort_keys=True).encode()
+            + _source_digest().encode())
     return hashlib.sha256(blob).hexdigest()[:16]
 
 
