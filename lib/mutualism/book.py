@@ -36,12 +36,19 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 import yaml
 
 from .config import Params
 from .errors import MutualismError, UnknownOptionError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from .estimate import PaperResults
+    from .mrio import MRIO
+    from .panel import Panel
 
 #: Cell tags papermill uses; both cells are removed from the rendered pages (the banner
 #: states the parameters in words).
@@ -330,19 +337,19 @@ class WorkedExample:
     one. Matrices are DataFrames labelled ``(country, sector)``.
     """
 
-    tables: dict
-    mrio: Any
-    A: Any
-    B: Any
-    v: Any
-    v_B: Any
-    exports: Any
-    bilateral_exports: Any
-    vae: Any
-    wwz: Any
+    tables: dict[int, MRIO]
+    mrio: MRIO
+    A: pd.DataFrame
+    B: pd.DataFrame
+    v: pd.Series
+    v_B: pd.Series
+    exports: pd.DataFrame
+    bilateral_exports: pd.DataFrame
+    vae: pd.DataFrame
+    wwz: pd.DataFrame
     wwz_gap: float
-    indices: Any
-    indices_wwz: Any
+    indices: pd.DataFrame
+    indices_wwz: pd.DataFrame
 
     @property
     def year(self) -> int:
@@ -388,10 +395,10 @@ class RunResults:
     specification of Tables 1–7 and the robustness variants of Table 1."""
 
     params: Params
-    indices: Any
-    panel: Any
-    paper: Any
-    robustness: dict
+    indices: pd.DataFrame
+    panel: Panel
+    paper: PaperResults
+    robustness: dict[str, PaperResults]
     warnings: tuple[str, ...] = ()
 
 
