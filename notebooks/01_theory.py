@@ -178,7 +178,7 @@ params = book.start_chapter(
 #   Governance, the power of lead firms to decide what is produced, how, when and in what
 #   quantity, ranges from arm's-length markets through modular, relational and captive
 #   networks to hierarchy inside one firm, with explicit coordination and power asymmetry
-#   increasing along that scale.
+#   increasing along that scale {cite:p}`gereffi2005`.
 # - **Four kinds of upgrading** {cite:p}`humphrey2002`: *process* (producing more
 #   efficiently), *product* (more sophisticated goods), *functional* (taking on design,
 #   marketing or branding and shedding low-value tasks) and *inter-chain* (using skills
@@ -189,7 +189,7 @@ params = book.start_chapter(
 # - **High road and low road.** A cluster can compete on cheap labour, lax standards and
 #   wasteful use of resources, or on technology, product and process improvement and
 #   higher value added; the first road leads to immiserising growth unless the cluster
-#   moves to the second.
+#   moves to the second {cite:p}`kaplinsky2000`.
 #
 # The essay's argument is that the Belt and Road gives Chinese clusters room to upgrade
 # in two ways. First, partners that are earlier in industrialisation can absorb the
