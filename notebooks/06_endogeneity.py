@@ -84,7 +84,7 @@ book.show_table(paper, "2")
 if "2" in paper.tables:
     first, *second = paper.tables["2"].columns
     iv = second[0]
-    strength = ("well above" if iv.kp_wald_f > 16.38 else "above the rule-of-thumb 10 but below" if iv.kp_wald_f > 10
+    strength = ("above" if iv.kp_wald_f > 16.38 else "above the rule-of-thumb 10 but below" if iv.kp_wald_f > 10
                 else "below")
     book.say(
         f"First stage: labour force enters with {book.compare_text(first, 2, 1, 'LAB')}. "

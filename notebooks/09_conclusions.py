@@ -78,7 +78,7 @@ def listing(items: list[str]) -> str:
 book.say(
     f"1. **Hypothesis 1 (transfer raises mutualism).** With controls, the elasticity of the index to transfer "
     f"is positive and significant at 5 % for: {listing(baseline)} (of fusion, interaction, coordination). "
-    f"{len(robust)} of the {len(book.ROBUSTNESS)} robustness checks keep all three positive and significant. "
+    f"Robustness checks that keep all three positive and significant: {len(robust)} of {len(book.ROBUSTNESS)}. "
     f"Instrumented by the partner's labour force, the effect is positive and significant for: "
     f"{listing(instrumented)}.\n"
     f"2. **Hypothesis 2 (the channels).** Mediation: {listing(mediating)}. Masking: {listing(masking)}.\n"
