@@ -244,7 +244,9 @@ def build_book(params_file: str | Path = "params/default.yml", out_dir: str | Pa
         seconds = execute_chapter(chapter, staging / CHAPTER_FOLDER / f"{chapter.name}.ipynb", parameters,
                                   figures_dir=figures)
         log(f"{seconds:.1f} s")
-    built = [c.name for c in every if _is_current(staging / CHAPTER_FOLDER / f"{c.name}.ipynb", c, parameters)]
+    executed = {c.name for c in todo}
+    built = [c.name for c in every
+             if c.name in executed or _is_current(staging / CHAPTER_FOLDER / f"{c.name}.ipynb", c, parameters)]
     _stage(root, staging, built)
     t0 = time.perf_counter()
     render_html(staging, out / "html", strict=strict)
