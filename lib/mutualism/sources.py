@@ -253,9 +253,13 @@ def load_eora26(path: str | Path, year: int, *, price: str = "bp", concordance: 
         raise DataNotFoundError(f"{path}: no Eora26 {price} table for {year}; available years: {eora26_years(path)}")
     if reader == "fast":
         return apply_concordance(_read_eora26_fast(path, year, price, **kwargs), concordance)
+    import warnings
+
     import pymrio
 
-    io = pymrio.parse_eora26(path, year=year, price=price)
+    with warnings.catch_warnings():  # pymrio's own drop on an unsorted index; harmless here
+        warnings.simplefilter("ignore", pd.errors.PerformanceWarning)
+        io = pymrio.parse_eora26(path, year=year, price=price)
     dropped = [h for h in (_meta_get(io, "history") or []) if "Rest of the World" in str(h)]
     meta = {"price": price, "unit": "000 USD", "eora_dropped": [str(d) for d in dropped],
             "derived": ["Eora26 statistical-discrepancy row/column (ROW) dropped by pymrio"]}
