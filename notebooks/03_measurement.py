@@ -78,6 +78,14 @@ book.say(
 )
 
 # %% tags=["remove-input"]
+if params.concordance:
+    book.say(f"The table's sectors were mapped to the paper's eight manufacturing industries with the "
+             f"`{params.concordance}` concordance (`data/concordance_{params.concordance}.csv`), and the whole "
+             "system (intermediate flows, final demand, value added, output) was aggregated to that "
+             "classification before any index was computed (METHODS §7):")
+    display(HTML(book.concordance_table(params.concordance).to_html(index=False, classes="concordance")))
+
+# %% tags=["remove-input"]
 countries = book.partner_table(partners)
 display(HTML(countries.to_html(index=False, classes="partners")))
 

@@ -676,3 +676,20 @@ def partner_table(partners):
         rows.append({"region": region, "partners": len(group), "high-income": int(group["high_income"].sum()),
                      "ISO3 codes": ", ".join(sorted(group.index))})
     return pd.DataFrame(rows)
+
+
+def concordance_table(name: str):
+    """The sectors of a source classification mapped to each of the paper's eight
+    manufacturing industries by concordance ``name`` (METHODS §7)."""
+    import pandas as pd
+
+    from .config import MANUFACTURING
+    from .resources import concordance
+
+    mapping, _ = concordance(name)
+    names = industry_names()
+    rows = [{"industry": f"{code} {names[code]}",
+             "source sectors": ", ".join(sorted((s for s, t in mapping.items() if t == code),
+                                                key=lambda s: (len(s), s)))}
+            for code in MANUFACTURING]
+    return pd.DataFrame(rows)
