@@ -193,9 +193,11 @@ say(f"The largest difference between $\\theta_{{ci,ri}}$ and $IIR_{{ri,ci}}$ in 
 # $$XT = \frac{|g_c| + |g_r|}{2\,|g_c - g_r|},$$
 #
 # the form the library uses: it is defined when one rate is zero (then $XT = 1/2$) and
-# undefined only when the two rates are equal. Two consequences are visible in the
-# formula. When the rates have opposite signs, $|g_c| + |g_r| = |g_c - g_r|$ and $XT$ is
-# exactly $1/2$, whatever their sizes; when they have the same sign, $XT > 1/2$ and it
+# undefined only when the two rates are equal. Three consequences are visible in the
+# formula. Since $|g_c - g_r| \le |g_c| + |g_r|$, $XT$ is never below $1/2$. When the
+# rates have opposite signs, the two sides are equal and $XT$ is exactly $1/2$, whatever
+# their sizes: every pair in which one side's domestic value added in exports grows while
+# the other's shrinks sits on this floor. When they have the same sign, $XT > 1/2$ and it
 # grows without bound as the rates converge.
 
 # %% tags=["hide-input"]

@@ -200,6 +200,11 @@ book.say(quality.attrs.get("note", ""))
 # %% tags=["remove-input"]
 book.say(book.quality_text(quality, "XT") + " Partner-years without a control row: "
          f"{quality.attrs.get('partner_years_without_controls', 0)}.")
+floor = book.coordination_floor(indices)
+book.say(f"Of the {floor['defined']:,} defined coordination values, {floor['at_floor']:,} "
+         f"({floor['share']:.1%}) equal exactly 1/2, the floor of the index, reached whenever the two growth rates "
+         "have opposite signs (chapter 2, §6): the dependent variable ln XT has a mass point at "
+         f"ln(1/2) = {floor['log_floor']:.4f}.")
 if results.warnings:
     book.say("Warnings raised while computing this run's results:\n\n"
              + "\n".join(f"- `{w}`" for w in results.warnings))

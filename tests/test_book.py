@@ -175,6 +175,18 @@ def test_compare_text_states_agreement_with_the_paper():
         book.paper_value(1, 9, "lnITR")
 
 
+def test_coordination_floor_counts_cells_at_one_half():
+    import numpy as np
+    import pandas as pd
+
+    from mutualism.indices import coordination
+
+    g_c = np.array([0.1, -0.2, 0.3, 0.05, 0.0])
+    g_r = np.array([-0.4, 0.1, 0.1, 0.05, 0.2])  # opposite, opposite, same sign, equal, one zero
+    floor = book.coordination_floor(pd.DataFrame({"XT": coordination(g_c, g_r)}))
+    assert floor == {"defined": 4, "at_floor": 3, "share": 0.75, "log_floor": pytest.approx(-0.693147, abs=1e-6)}
+
+
 def test_quality_text_accounts_for_every_row():
     import pandas as pd
 

@@ -693,3 +693,14 @@ def concordance_table(name: str):
                                                 key=lambda s: (len(s), s)))}
             for code in MANUFACTURING]
     return pd.DataFrame(rows)
+
+
+def coordination_floor(indices) -> dict[str, float]:
+    """How many defined ``XT`` values sit on the index's floor 1/2 (opposite-signed growth
+    rates, METHODS §3.3): counts, share and ``ln(1/2)``."""
+    import numpy as np
+
+    xt = indices["XT"].dropna().to_numpy()
+    at_floor = int(np.isclose(xt, 0.5, rtol=0, atol=1e-12).sum())
+    return {"defined": int(xt.size), "at_floor": at_floor, "share": at_floor / xt.size if xt.size else float("nan"),
+            "log_floor": float(np.log(0.5))}
