@@ -226,7 +226,8 @@ params = book.start_chapter(
 # chapter 2: with the default Leontief measure of foreign value added one of the two
 # interaction shares equals one of the four fusion rates, so fusion and interaction share
 # a component by construction; and the coordination index is unbounded when the two
-# growth rates coincide, so its distribution has a long right tail that logs and
+# growth rates coincide and equals exactly one half whenever they have opposite signs, so
+# its distribution has a mass point at its floor and a long right tail that logs and
 # winsorising only partly tame.
 #
 # ## The paper's vocabulary

@@ -109,7 +109,8 @@ if params.source == "synthetic":
 # Leontief measure, interaction repeats two of the four fusion rates; regional value
 # chain cooperation is built from the same foreign-value-added flows as interaction), so
 # correlations among them and with transfer are partly mechanical. Coordination is a
-# ratio of growth rates with an unbounded right tail. The causal reading rests on an
+# ratio of growth rates with an unbounded right tail and a floor of one half, on which
+# every pair with opposite-signed growth sits (chapter 3 counts them). The causal reading rests on an
 # instrument whose exclusion restriction is doubtful, and the paper's Eora tables, for
 # many Belt and Road countries, are themselves estimated from sparse statistics.
 #
