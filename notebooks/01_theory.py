@@ -13,9 +13,6 @@
 
 # %% [markdown]
 # # Theory: symbiosis, industrial transfer and two hypotheses
-#
-# This chapter states the argument the rest of the book tests. It computes nothing; the
-# banner below only records the run the other chapters belong to.
 
 # %% tags=["parameters"]
 # Run parameters (the values of params/default.yml); `mutualism book` and papermill inject
@@ -45,6 +42,10 @@ params = book.start_chapter(
     seed=seed, cache_dir=cache_dir, controls_path=controls_path,
     synthetic_size=synthetic_size, concordance=concordance,
 )
+
+# %% [markdown]
+# This chapter states the argument the rest of the book tests. It computes nothing; the
+# banner above only records the run the other chapters belong to.
 
 # %% [markdown]
 # ## From biology to industries

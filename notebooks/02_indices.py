@@ -13,14 +13,6 @@
 
 # %% [markdown]
 # # The indices, computed by hand
-#
-# This chapter defines every quantity the book estimates, in the notation of
-# `docs/METHODS.md` (§1–§5, §9), and computes each one on a world small enough to print:
-# China (CHN), one partner (PAK) and the rest of the world (ROW), each with two
-# manufacturing sectors, textiles (C5) and machinery (C9). Every number below is computed
-# by the `mutualism` library from the printed table, so a reader can check any of them
-# with a calculator, and an instructor can change the table in
-# `mutualism.book.EXAMPLE_TABLES` and rebuild.
 
 # %% tags=["parameters"]
 # Run parameters (the values of params/default.yml); `mutualism book` and papermill inject
@@ -50,6 +42,15 @@ params = book.start_chapter(
     seed=seed, cache_dir=cache_dir, controls_path=controls_path,
     synthetic_size=synthetic_size, concordance=concordance,
 )
+
+# %% [markdown]
+# This chapter defines every quantity the book estimates, in the notation of
+# `docs/METHODS.md` (§1–§5, §9), and computes each one on a world small enough to print:
+# China (CHN), one partner (PAK) and the rest of the world (ROW), each with two
+# manufacturing sectors, textiles (C5) and machinery (C9). Every number below is computed
+# by the `mutualism` library from the printed table, so a reader can check any of them
+# with a calculator, and an instructor can change the table in
+# `mutualism.book.EXAMPLE_TABLES` and rebuild.
 
 # %% tags=["hide-input"]
 import pandas as pd

@@ -13,11 +13,6 @@
 
 # %% [markdown]
 # # Measuring mutualism
-#
-# This chapter computes the three indices of chapter 2 for China and every partner in
-# the run, industry by industry and year by year, and draws them as the paper's
-# Figures 2 (by region) and 3 (by industry). It ends with the sample and a report of
-# every missing or trimmed value.
 
 # %% tags=["parameters"]
 # Run parameters (the values of params/default.yml); `mutualism book` and papermill inject
@@ -48,6 +43,12 @@ params = book.start_chapter(
     seed=seed, cache_dir=cache_dir, controls_path=controls_path,
     synthetic_size=synthetic_size, concordance=concordance,
 )
+
+# %% [markdown]
+# This chapter computes the three indices of chapter 2 for China and every partner in
+# the run, industry by industry and year by year, and draws them as the paper's
+# Figures 2 (by region) and 3 (by industry). It ends with the sample and a report of
+# every missing or trimmed value.
 
 # %% tags=["hide-input"]
 import matplotlib.pyplot as plt

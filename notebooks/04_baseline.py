@@ -13,10 +13,6 @@
 
 # %% [markdown]
 # # Baseline estimates
-#
-# Does more industrial transfer go with more mutualism? This chapter estimates the
-# paper's equation (12) for each of the three indices, without and with controls
-# (Table 1), and with every regressor lagged one year.
 
 # %% tags=["parameters"]
 # Run parameters (the values of params/default.yml); `mutualism book` and papermill inject
@@ -46,6 +42,11 @@ params = book.start_chapter(
     seed=seed, cache_dir=cache_dir, controls_path=controls_path,
     synthetic_size=synthetic_size, concordance=concordance,
 )
+
+# %% [markdown]
+# Does more industrial transfer go with more mutualism? This chapter estimates the
+# paper's equation (12) for each of the three indices, without and with controls
+# (Table 1), and with every regressor lagged one year.
 
 # %% tags=["hide-input"]
 from mutualism import book

@@ -13,13 +13,6 @@
 
 # %% [markdown]
 # # Robustness
-#
-# The paper checks its baseline three ways (its §V.2): a different scale of the transfer
-# measure, indices that set China's industry against the partner's whole economy, and the
-# narrower list of 64 countries along the routes. Each check re-estimates the columns of
-# Table 1 with controls; the paper reports that all three leave its conclusions intact
-# without printing the estimates, so this chapter can compare signs and significance only
-# with the paper's baseline.
 
 # %% tags=["parameters"]
 # Run parameters (the values of params/default.yml); `mutualism book` and papermill inject
@@ -49,6 +42,14 @@ params = book.start_chapter(
     seed=seed, cache_dir=cache_dir, controls_path=controls_path,
     synthetic_size=synthetic_size, concordance=concordance,
 )
+
+# %% [markdown]
+# The paper checks its baseline three ways (its §V.2): a different scale of the transfer
+# measure, indices that set China's industry against the partner's whole economy, and the
+# narrower list of 64 countries along the routes. Each check re-estimates the columns of
+# Table 1 with controls; the paper reports that all three leave its conclusions intact
+# without printing the estimates, so this chapter can compare signs and significance only
+# with the paper's baseline.
 
 # %% tags=["hide-input"]
 from IPython.display import HTML, display

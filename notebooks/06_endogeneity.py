@@ -13,10 +13,6 @@
 
 # %% [markdown]
 # # Endogeneity: instrumental variables
-#
-# Transfer and symbiosis may be determined together: industry pairs that already work
-# closely attract more relocation, and shocks to a partner's industry move both. The
-# paper instruments transfer with the partner's labour force (Table 2).
 
 # %% tags=["parameters"]
 # Run parameters (the values of params/default.yml); `mutualism book` and papermill inject
@@ -46,6 +42,11 @@ params = book.start_chapter(
     seed=seed, cache_dir=cache_dir, controls_path=controls_path,
     synthetic_size=synthetic_size, concordance=concordance,
 )
+
+# %% [markdown]
+# Transfer and symbiosis may be determined together: industry pairs that already work
+# closely attract more relocation, and shocks to a partner's industry move both. The
+# paper instruments transfer with the partner's labour force (Table 2).
 
 # %% tags=["hide-input"]
 from mutualism import book

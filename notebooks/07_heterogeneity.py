@@ -13,21 +13,6 @@
 
 # %% [markdown]
 # # Heterogeneity
-#
-# Is the effect of transfer the same for every partner, industry and period? The paper
-# adds to the baseline an interaction of $\ln ITR$ with one dummy at a time (Tables 3–5):
-#
-# $$\ln Y = \beta_1 \ln ITR + \beta_2 (\ln ITR \times D) + \dots,$$
-#
-# so that $\beta_1$ is the elasticity where $D = 0$ and $\beta_1 + \beta_2$ where $D = 1$.
-# The dummy itself is absorbed by the fixed effects (each is constant within partner,
-# industry or year).
-#
-# | table | dummy | equals 1 for |
-# |---|---|---|
-# | 3 | $D1$ | high-income partners (World Bank classification, one vintage) |
-# | 4 | $D2$ | medium/high-technology industries C7, C9, C10 (OECD) |
-# | 5 | $D3$ | years after 2013, when the initiative was announced |
 
 # %% tags=["parameters"]
 # Run parameters (the values of params/default.yml); `mutualism book` and papermill inject
@@ -57,6 +42,22 @@ params = book.start_chapter(
     seed=seed, cache_dir=cache_dir, controls_path=controls_path,
     synthetic_size=synthetic_size, concordance=concordance,
 )
+
+# %% [markdown]
+# Is the effect of transfer the same for every partner, industry and period? The paper
+# adds to the baseline an interaction of $\ln ITR$ with one dummy at a time (Tables 3–5):
+#
+# $$\ln Y = \beta_1 \ln ITR + \beta_2 (\ln ITR \times D) + \dots,$$
+#
+# so that $\beta_1$ is the elasticity where $D = 0$ and $\beta_1 + \beta_2$ where $D = 1$.
+# The dummy itself is absorbed by the fixed effects (each is constant within partner,
+# industry or year).
+#
+# | table | dummy | equals 1 for |
+# |---|---|---|
+# | 3 | $D1$ | high-income partners (World Bank classification, one vintage) |
+# | 4 | $D2$ | medium/high-technology industries C7, C9, C10 (OECD) |
+# | 5 | $D3$ | years after 2013, when the initiative was announced |
 
 # %% tags=["hide-input"]
 from mutualism import book

@@ -13,19 +13,6 @@
 
 # %% [markdown]
 # # Mechanisms
-#
-# Hypothesis 2 says that transfer raises mutualism through two channels: deeper regional
-# value chain cooperation ($RVC$) and higher industrial agglomeration ($INC$). The paper
-# tests each with a two-equation mediation model (its eqs. 15–16; METHODS §8):
-#
-# $$M = \alpha_1 \ln ITR + \dots, \qquad \ln Y = \varphi_1 \ln ITR + \varphi_2 M + \dots,$$
-#
-# with the controls and fixed effects of the baseline. The indirect effect through $M$ is
-# $\alpha_1\varphi_2$. Following the paper, the mediator *mediates* when
-# $\alpha_1\varphi_2$ has the sign of $\varphi_1$ and *masks* the effect when the signs
-# differ. Beyond the paper, which reports only the coefficients, this chapter gives the
-# Sobel test of $\alpha_1\varphi_2 = 0$ {cite:p}`sobel1982` and a percentile bootstrap
-# interval that resamples partners (whole clusters of cells) with replacement.
 
 # %% tags=["parameters"]
 # Run parameters (the values of params/default.yml); `mutualism book` and papermill inject
@@ -55,6 +42,20 @@ params = book.start_chapter(
     seed=seed, cache_dir=cache_dir, controls_path=controls_path,
     synthetic_size=synthetic_size, concordance=concordance,
 )
+
+# %% [markdown]
+# Hypothesis 2 says that transfer raises mutualism through two channels: deeper regional
+# value chain cooperation ($RVC$) and higher industrial agglomeration ($INC$). The paper
+# tests each with a two-equation mediation model (its eqs. 15–16; METHODS §8):
+#
+# $$M = \alpha_1 \ln ITR + \dots, \qquad \ln Y = \varphi_1 \ln ITR + \varphi_2 M + \dots,$$
+#
+# with the controls and fixed effects of the baseline. The indirect effect through $M$ is
+# $\alpha_1\varphi_2$. Following the paper, the mediator *mediates* when
+# $\alpha_1\varphi_2$ has the sign of $\varphi_1$ and *masks* the effect when the signs
+# differ. Beyond the paper, which reports only the coefficients, this chapter gives the
+# Sobel test of $\alpha_1\varphi_2 = 0$ {cite:p}`sobel1982` and a percentile bootstrap
+# interval that resamples partners (whole clusters of cells) with replacement.
 
 # %% tags=["hide-input"]
 from IPython.display import HTML, display

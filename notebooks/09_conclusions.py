@@ -13,10 +13,6 @@
 
 # %% [markdown]
 # # Conclusions
-#
-# This chapter gathers what the run found, hypothesis by hypothesis, and sets every
-# estimate beside the paper's. The appendices hold the replication scorecard, the
-# methodological choices behind the numbers and how to produce them again.
 
 # %% tags=["parameters"]
 # Run parameters (the values of params/default.yml); `mutualism book` and papermill inject
@@ -46,6 +42,11 @@ params = book.start_chapter(
     seed=seed, cache_dir=cache_dir, controls_path=controls_path,
     synthetic_size=synthetic_size, concordance=concordance,
 )
+
+# %% [markdown]
+# This chapter gathers what the run found, hypothesis by hypothesis, and sets every
+# estimate beside the paper's. The appendices hold the replication scorecard, the
+# methodological choices behind the numbers and how to produce them again.
 
 # %% tags=["hide-input"]
 import pandas as pd
