@@ -86,12 +86,14 @@ def test_chapter_with_bad_parameter_fails_with_the_documented_message(tmp_path):
 
 
 def test_strict_rendering_turns_a_broken_reference_into_an_error(tmp_path):
+    import shutil
+
     root = tmp_path / "src"
-    (root / "book").mkdir(parents=True)
-    for name in ("_config.yml",):
-        (root / name).write_text((ROOT / name).read_text())
-    (root / "book" / "references.bib").write_text((ROOT / "book" / "references.bib").read_text())
-    (root / "_toc.yml").write_text("format: jb-book\nroot: book/intro\n")
+    shutil.copytree(ROOT / "book", root / "book")
+    shutil.copy2(ROOT / "_config.yml", root / "_config.yml")
+    (root / "_toc.yml").write_text("format: jb-book\nroot: book/intro\nchapters:\n- file: book/glossary\n- file: book/references\n")
+    (root / "book" / "intro.md").write_text("# Intro\n\nSee {term}`RH`.\n")
+    book.render_html(root, tmp_path / "ok", strict=True)  # the control: a valid reference passes
     (root / "book" / "intro.md").write_text("# Intro\n\nSee {term}`no such term`.\n")
     book.render_html(root, tmp_path / "html", strict=False)  # a warning only
     with pytest.raises(Exception, match="exit status"):
