@@ -85,6 +85,26 @@ def test_chapter_with_bad_parameter_fails_with_the_documented_message(tmp_path):
     assert "UnknownOptionError: fva='foo' is not valid; choose one of: 'leontief', 'wwz'" in message
 
 
+def test_documented_papermill_pipeline_runs_a_chapter_directly(tmp_path):
+    """`jupytext --to ipynb --output - CHAPTER | papermill - OUT -f PARAMS --cwd .` (book/running.md)."""
+    bin_dir = Path(sys.executable).parent
+
+    def run(params_file: Path) -> subprocess.CompletedProcess:
+        command = (f"{bin_dir / 'jupytext'} --to ipynb --output - notebooks/01_theory.py | "
+                   f"{bin_dir / 'papermill'} - {tmp_path / 'out.ipynb'} -f {params_file} --cwd . "
+                   "--no-progress-bar")
+        return subprocess.run(command, shell=True, cwd=ROOT, capture_output=True, text=True)
+
+    assert run(ROOT / "params" / "ci.yml").returncode == 0
+    outputs = json.dumps(json.loads((tmp_path / "out.ipynb").read_text())["cells"])
+    assert "mutualism-banner" in outputs and "years 2012\\u20132016" in outputs
+    bad = tmp_path / "bad.yml"
+    bad.write_text("fva: foo\n")
+    failed = run(bad)
+    assert failed.returncode != 0
+    assert "fva='foo' is not valid; choose one of: 'leontief', 'wwz'" in failed.stdout + failed.stderr
+
+
 def test_strict_rendering_turns_a_broken_reference_into_an_error(tmp_path):
     import shutil
 
