@@ -97,7 +97,8 @@ book.say(book.mediation_text(paper, "7", "INC"))
 
 # %% tags=["remove-input"]
 verdicts = {m: paper.mediation[m].effects["verdict"].to_dict() for m in ("RVC", "INC") if m in paper.mediation}
-mediating = [f"{m} for {book.WORDS[y]}" for m, v in verdicts.items() for y, verdict in v.items() if verdict == "mediation"]
+mediating = [f"{m} for {book.WORDS[y]}" for m, v in verdicts.items()
+             for y, verdict in v.items() if verdict == "mediation"]
 book.say("In this run the mediation channels of Hypothesis 2 are: "
          + (", ".join(mediating) if mediating else "none") + ". The paper reports mediation by RVC for "
          "interaction and coordination and by INC for all three indices.")

@@ -111,7 +111,8 @@ def test_strict_rendering_turns_a_broken_reference_into_an_error(tmp_path):
     root = tmp_path / "src"
     shutil.copytree(ROOT / "book", root / "book")
     shutil.copy2(ROOT / "_config.yml", root / "_config.yml")
-    (root / "_toc.yml").write_text("format: jb-book\nroot: book/intro\nchapters:\n- file: book/glossary\n- file: book/references\n")
+    (root / "_toc.yml").write_text("format: jb-book\nroot: book/intro\n"
+                                   "chapters:\n- file: book/glossary\n- file: book/references\n")
     (root / "book" / "intro.md").write_text("# Intro\n\nSee {term}`RH`.\n")
     book.render_html(root, tmp_path / "ok", strict=True)  # the control: a valid reference passes
     (root / "book" / "intro.md").write_text("# Intro\n\nSee {term}`no such term`.\n")

@@ -508,10 +508,6 @@ def industry_names() -> dict[str, str]:
 
 
 # ----- reading estimates into sentences ------------------------------------------------------
-SIGNIFICANCE = {"***": "significant at 1 %", "**": "significant at 5 %", "*": "significant at 10 %",
-                "": "not significant at 10 %"}
-
-
 def paper_value(table: int | str, column: int, regressor: str):
     """The paper's published row (``data/paper_tables.csv``) for one coefficient."""
     from .tables import paper_tables
@@ -524,9 +520,15 @@ def paper_value(table: int | str, column: int, regressor: str):
     return row.iloc[0]
 
 
+def _md_stars(stars: str) -> str:
+    """Significance stars escaped for Markdown (never read as emphasis)."""
+    return stars.replace("*", "\\*")
+
+
 def estimate_text(result, regressor: str) -> str:
-    """``0.2850*** (s.e. 0.0054)``: a coefficient with its stars and standard error."""
-    return f"{result.params[regressor]:.4f}{result.stars(regressor)} (s.e. {result.std_errors[regressor]:.4f})"
+    """Markdown ``0.2850*** (s.e. 0.0054)``: a coefficient with its stars and standard error."""
+    return (f"{result.params[regressor]:.4f}{_md_stars(result.stars(regressor))} "
+            f"(s.e. {result.std_errors[regressor]:.4f})")
 
 
 def compare_text(result, table: int | str, column: int, regressor: str) -> str:
@@ -540,13 +542,11 @@ def compare_text(result, table: int | str, column: int, regressor: str) -> str:
     elif same_significance:
         agreement = "same sign; " + ("both significant at 10 %" if stars else "neither significant at 10 %")
     else:
-        agreement = "same sign, but " + ("only this run's is significant" if stars else "only the paper's is significant")
-    return (f"{estimate_text(result, regressor)}, against the paper's {paper['coef']:.4f}{paper['stars']} "
+        only = "this run's" if stars else "the paper's"
+        agreement = f"same sign, but only {only} is significant"
+    return (f"{estimate_text(result, regressor)}, against the paper's "
+            f"{paper['coef']:.4f}{_md_stars(paper['stars'])} "
             f"({agreement})")
-
-
-def sign_word(value: float) -> str:
-    return "positive" if value > 0 else "negative" if value < 0 else "zero"
 
 
 def show_table(paper, key: str) -> None:
@@ -574,8 +574,8 @@ def robustness_summary(results: RunResults):
         row: dict[str, Any] = {"specification": label}
         if "1" in paper.tables:
             for column in paper.tables["1"].columns[3:]:
-                name_ = "lnITR"
-                row[column.dependent] = f"{column.params[name_]:.4f}{column.stars(name_)} ({column.std_errors[name_]:.4f})"
+                row[column.dependent] = (f"{column.params['lnITR']:.4f}{column.stars('lnITR')} "
+                                         f"({column.std_errors['lnITR']:.4f})")
             row["N"] = paper.tables["1"].columns[3].nobs
         else:
             row["not estimated"] = paper.failures.get("1", "not run")
@@ -629,7 +629,8 @@ def mediation_text(paper, key: str, mediator: str) -> str:
                     f"{row['boot_reps']} resamples, which {'includes' if covers else 'excludes'} zero"
                     if row["boot_reps"] > 0 else "no bootstrap (bootstrap_reps = 0)")
         lines.append(
-            f"- **{WORDS[outcome]}**: $\\varphi_2$ = {compare_text(med.outcome_equations[outcome], key, k + 2, mediator)}; "
+            f"- **{WORDS[outcome]}**: $\\varphi_2$ = "
+            f"{compare_text(med.outcome_equations[outcome], key, k + 2, mediator)}; "
             f"indirect effect $\\alpha_1\\varphi_2$ = {row['indirect']:.4g} against $\\varphi_1$ = {row['phi1']:.4f}: "
             f"**{row['verdict']}** (the paper: {expected}). Sobel z = {row['sobel_z']:.2f} "
             f"(p = {row['sobel_p']:.4f}); {interval}."
