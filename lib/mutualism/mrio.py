@@ -58,8 +58,12 @@ class MRIO:
         for name in ("Z", "Y", "va", "x", "Y_detail"):
             arr = getattr(self, name)
             if arr is not None:
-                arr = np.array(arr, dtype=float, copy=True)
-                arr.setflags(write=False)
+                # Read-only float arrays that own their data cannot change under us: share
+                # them (a 4940-sector Z is 195 MB); anything else is copied, then frozen.
+                if not (isinstance(arr, np.ndarray) and arr.dtype == float and arr.flags.owndata
+                        and not arr.flags.writeable):
+                    arr = np.array(arr, dtype=float, copy=True)
+                    arr.setflags(write=False)
                 object.__setattr__(self, name, arr)
         object.__setattr__(self, "countries", tuple(str(c) for c in self.countries))
         object.__setattr__(self, "sectors", tuple(str(s) for s in self.sectors))

@@ -299,7 +299,10 @@ def _read_eora_block(open_file: Callable[[str], Any], name: str) -> np.ndarray:
         table = pacsv.read_csv(fh, read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 26),
                                parse_options=pacsv.ParseOptions(delimiter="\t"))
     columns = [c for c in table.columns if c.null_count < len(c)]  # a trailing tab gives an empty column
-    return np.column_stack([np.asarray(c.to_numpy(), dtype=float) for c in columns]) if columns else np.zeros((0, 0))
+    out = np.empty((table.num_rows, len(columns)))
+    for j, column in enumerate(columns):  # column by column: no second full-size temporary
+        out[:, j] = column.to_numpy()
+    return out
 
 
 def _read_eora26_fast(path: Path, year: int, price: str, **kwargs: Any) -> MRIO:
@@ -339,8 +342,12 @@ def _read_eora26_fast(path: Path, year: int, price: str, **kwargs: Any) -> MRIO:
     if renamed:
         derived.append(f"country codes renamed {renamed}")
     meta = {"price": price, "unit": "000 USD", "eora_dropped": dropped, "derived": derived}
-    return build_mrio(T[np.ix_(keep, keep)], FD[np.ix_(keep, keep_fd)], iso, sector_list, year, source="Eora26",
-                      fd_categories=categories, va_published=VA[:, keep].sum(axis=0), meta=meta, **kwargs)
+    Z, Y = T[np.ix_(keep, keep)], FD[np.ix_(keep, keep_fd)]
+    del T  # the full block with the discrepancy row/column is no longer needed
+    for block in (Z, Y):
+        block.setflags(write=False)  # private to this reader: the MRIO shares it without a copy
+    return build_mrio(Z, Y, iso, sector_list, year, source="Eora26", fd_categories=categories,
+                      va_published=VA[:, keep].sum(axis=0), meta=meta, **kwargs)
 
 
 # ----- dispatch, cache, iteration --------------------------------------------------
