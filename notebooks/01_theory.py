@@ -37,6 +37,7 @@ concordance = None
 from mutualism import book
 
 params = book.start_chapter(
+    numbers=False,
     source=source, data_path=data_path, years=years, partners=partners, fva=fva, itr=itr,
     itr_scale=itr_scale, winsor=winsor, cov_type=cov_type, bootstrap_reps=bootstrap_reps,
     seed=seed, cache_dir=cache_dir, controls_path=controls_path,
@@ -44,8 +45,7 @@ params = book.start_chapter(
 )
 
 # %% [markdown]
-# This chapter states the argument the rest of the book tests. It computes nothing; the
-# banner above only records the run the other chapters belong to.
+# This chapter states the argument the rest of the book tests.
 
 # %% [markdown]
 # ## From biology to industries

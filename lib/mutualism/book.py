@@ -267,16 +267,20 @@ def _is_current(path: Path, chapter: Chapter, parameters: dict[str, Any]) -> boo
 
 
 # ----- helpers the chapters call ---------------------------------------------------------
-def banner(params: Params):
+def banner(params: Params, *, numbers: bool = True):
     """The admonition at the top of every page: which data and options produced its numbers.
 
     On the synthetic world it warns that the numbers are illustrative, not the paper's.
+    A page without numbers (``numbers=False``, the theory chapter) only names the run.
     """
     from html import escape
 
     from IPython.display import HTML
 
-    if params.source == "synthetic":
+    if not numbers:
+        kind, title = "note", "This edition of the book"
+        note = "This page computes nothing; the numbers of the other chapters come from this run:"
+    elif params.source == "synthetic":
         kind, title = "warning", "Illustrative numbers from a synthetic world"
         note = ("The numbers on this page were computed from the project's synthetic world, not from "
                 "the Eora tables the paper used. They show the method at work; they are <b>not</b> "
@@ -289,8 +293,8 @@ def banner(params: Params):
                 f"<p>{note}</p><p><code>{escape(params.describe())}</code></p></div>")
 
 
-def start_chapter(**values: Any) -> Params:
-    """Validate a chapter's parameters and show the banner.
+def start_chapter(*, numbers: bool = True, **values: Any) -> Params:
+    """Validate a chapter's parameters and show the banner (``numbers``: see :func:`banner`).
 
     Raises :class:`~mutualism.errors.UnknownOptionError` naming an invalid parameter and
     its valid values (so a bad papermill parameter stops the chapter at its first cell).
@@ -298,7 +302,7 @@ def start_chapter(**values: Any) -> Params:
     from IPython.display import display
 
     params = Params.from_mapping(values)
-    display(banner(params))
+    display(banner(params, numbers=numbers))
     return params
 
 
