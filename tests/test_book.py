@@ -46,6 +46,15 @@ def test_chapters_are_listed_in_order_and_selected_by_number_or_name():
         book.select_chapters(chapters, ["42"])
 
 
+def test_table_of_contents_lists_every_chapter_and_front_matter_page():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    assert [f for f in files if f.startswith("notebooks/")] == [f"notebooks/{n}" for n in CHAPTER_NAMES]
+    for f in [toc["root"], *files]:
+        if not f.startswith("notebooks/"):
+            assert (ROOT / f"{f}.md").exists(), f
+
+
 def test_every_parameters_cell_holds_the_default_parameter_file():
     defaults = yaml.safe_load((ROOT / "params" / "default.yml").read_text())
     fields = set(Params.__dataclass_fields__) - {"extra"}
