@@ -102,16 +102,17 @@ if "1" in paper.tables:
              f"{abs(largest.params['lnITR']) * 10:.2f} % {'higher' if largest.params['lnITR'] > 0 else 'lower'} "
              f"{words[largest.dependent]} index, the largest of the three effects in this run.")
 
+# %% tags=["remove-input"]
+if params.fva == "leontief":
+    book.say("```{note}\nThis run measures foreign value added with the Leontief decomposition (`fva: leontief`), "
+             "so the interaction index averages two shares that are also two of the four fusion rates (chapter 2, "
+             "§5): the regressions of ln RH and ln HD are not independent tests of Hypothesis 1. Option `fva: wwz` "
+             "measures interaction on value-added-relevant exports and removes the overlap.\n```")
+else:
+    book.say("```{note}\nThis run measures interaction on value-added-relevant exports (`fva: wwz`), so the "
+             "interaction index shares no component with the fusion index (chapter 2, §5).\n```")
+
 # %% [markdown]
-# ```{admonition} Fusion and interaction share components
-# :class: note
-# With `fva: leontief` (this run's option is in the banner), the interaction index
-# averages two shares that are also two of the four fusion rates (chapter 2, §5). The
-# regressions of $\ln RH$ and $\ln HD$ are therefore not independent tests of
-# Hypothesis 1; `fva: wwz` measures interaction on value-added-relevant exports and
-# removes the overlap.
-# ```
-#
 # ## Regressors lagged one year
 #
 # Reverse causality (more symbiotic industry pairs attracting more transfer) would bias

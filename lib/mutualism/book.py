@@ -638,7 +638,8 @@ def mediation_text(paper, key: str, mediator: str) -> str:
             f"indirect effect $\\alpha_1\\varphi_2$ = {row['indirect']:.4g} against $\\varphi_1$ = {row['phi1']:.4f}: "
             f"**{row['verdict']}** (the paper: {expected}). Sobel z = {row['sobel_z']:.2f} "
             f"(p = {row['sobel_p']:.4f}); {interval}."
-            + (" Neither test rejects a zero indirect effect at 5 %, so the verdict rests on its sign alone."
+            + (f" {'Neither test rejects' if row['boot_reps'] > 0 else 'The Sobel test does not reject'} a zero "
+               "indirect effect at 5 %, so the verdict rests on its sign alone."
                if row["sobel_p"] >= 0.05 and (covers or row["boot_reps"] == 0) else ""))
     return "\n".join(lines) + f"\n\nThe verdict agrees with the paper's for {agree} of the three indices."
 
