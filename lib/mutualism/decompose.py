@@ -71,16 +71,19 @@ class LeontiefSolver:
             except np.linalg.LinAlgError:
                 raise singular from None
 
-    def B_times(self, M: np.ndarray) -> np.ndarray:
-        """``B·M`` (columns of ``B`` combined by the columns of ``M``)."""
+    def B_times(self, M: np.ndarray, *, overwrite: bool = False) -> np.ndarray:
+        """``B·M`` (columns of ``B`` combined by the columns of ``M``).
+
+        ``overwrite=True`` with a Fortran-ordered ``M`` solves in place (no copy of ``M``).
+        """
         if self.method == "lu":
-            return scipy.linalg.lu_solve(self._lu_T, M, trans=1, check_finite=False)
+            return scipy.linalg.lu_solve(self._lu_T, M, trans=1, overwrite_b=overwrite, check_finite=False)
         return self._B @ M
 
-    def BT_times(self, M: np.ndarray) -> np.ndarray:
-        """``B'·M``, i.e. ``(M'·B)'``: row vectors times ``B`` (e.g. ``v'B``)."""
+    def BT_times(self, M: np.ndarray, *, overwrite: bool = False) -> np.ndarray:
+        """``B'·M``, i.e. ``(M'·B)'``: row vectors times ``B`` (e.g. ``v'B``); ``overwrite`` as above."""
         if self.method == "lu":
-            return scipy.linalg.lu_solve(self._lu_T, M, trans=0, check_finite=False)
+            return scipy.linalg.lu_solve(self._lu_T, M, trans=0, overwrite_b=overwrite, check_finite=False)
         return self._B.T @ M
 
 

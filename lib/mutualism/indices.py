@@ -39,8 +39,7 @@ import numpy as np
 import pandas as pd
 
 from .config import MANUFACTURING, Params
-from .decompose import (LeontiefSolver, bilateral_exports, diagonal_blocks, local_solve, place_in_blocks,
-                        take_own_blocks)
+from .decompose import LeontiefSolver, bilateral_exports, diagonal_blocks, local_solve
 from .errors import MRIOShapeError, check_option
 from .mrio import MRIO
 from .resources import data_file
@@ -140,34 +139,42 @@ def pair_indices(A: np.ndarray, v: np.ndarray, Z: np.ndarray, Y: np.ndarray, x: 
     cb = slice(c * N, (c + 1) * N)
     own = np.concatenate([[c], rs])                 # China first, then the partners
 
+    # Right-hand sides are filled in place in one Fortran-ordered buffer per direction and
+    # overwritten by the solve (no concatenation copies, no copy inside LAPACK's wrapper).
     # --- normal solves: B_{·,c·}, IV right-hand sides, B·Y [, Y_tt and Y_dc placed] ---------
-    unit_c = np.zeros((n, N))
-    unit_c[cb, :] = np.eye(N)
-    not_to = np.repeat(E[:, None], own.size, axis=1) - EX[:, own]   # E^{(−s)}
-    not_to.reshape(G, N, -1)[own, :, np.arange(own.size)] = 0.0     # d ≠ s
-    rhs = [unit_c, not_to, Y]
+    widths = {"unit": N, "iv": own.size, "Y": G, **({"Y_own": G, "Y_to_c": G} if itr == "routes5" else {})}
+    at = dict(zip(widths, np.cumsum([0, *widths.values()])))
+    rhs = np.zeros((n, sum(widths.values())), order="F")
+    rhs[cb, :N] = np.eye(N)
+    iv = slice(at["iv"], at["iv"] + own.size)
+    rhs[:, iv] = E[:, None] - EX[:, own]                               # E^{(−s)}
+    rhs[_own_blocks(own, N, at["iv"])] = 0.0                           # d ≠ s
+    rhs[:, at["Y"]:at["Y"] + G] = Y
     if itr == "routes5":
-        rhs += [place_in_blocks(Y3[g, :, g], G, g), place_in_blocks(Y3[:, :, c], G, g)]
-    sol = solver.B_times(np.concatenate(rhs, axis=1))
-    widths = np.cumsum([0] + [m.shape[1] for m in rhs])
-    part = [sol[:, a:b] for a, b in zip(widths[:-1], widths[1:])]
-    B_col_c = part[0].reshape(G, N, N)              # [r, j, i] = B_{rj,ci}
-    IV_own = v2[own] * take_own_blocks(part[1], G, own)             # (1+P, N)
-    BY = part[2].reshape(G, N, G)                   # [a, i, b] = (B·Y_{·b})_{ai}
+        rhs[_own_blocks(g, N, at["Y_own"])] = Y3[g, :, g]              # Y_tt in block t
+        rhs[_own_blocks(g, N, at["Y_to_c"])] = Y3[:, :, c]             # Y_dc in block d
+    sol = solver.B_times(rhs, overwrite=True)
+    B_col_c = sol[:, :N].reshape(G, N, N)           # [r, j, i] = B_{rj,ci}
+    IV_own = v2[own] * sol[_own_blocks(own, N, at["iv"])]             # (1+P, N)
+    BY = sol[:, at["Y"]:at["Y"] + G].reshape(G, N, G)                  # [a, i, b] = (B·Y_{·b})_{ai}
 
     # --- transposed solves: B_{c·,·}, dv_s, v'B [, route 4 of c → r] ---------------------------
     W_c_A = v2[c][:, None] * local_solve(A_diag[[c]], A[cb, :][None])[0]   # W_c·A_{c,·}, (N, n)
-    rhs_t = [unit_c, place_in_blocks(v2[own], G, own), v[:, None]]
+    widths_t = {"unit": N, "dv": own.size, "v": 1, **({"route4": G * K} if itr == "routes5" else {})}
+    at_t = dict(zip(widths_t, np.cumsum([0, *widths_t.values()])))
+    rhs_t = np.zeros((n, sum(widths_t.values())), order="F")
+    rhs_t[cb, :N] = np.eye(N)
+    rhs_t[_own_blocks(own, N, at_t["dv"])] = v2[own]                    # v_s in block s
+    rhs_t[:, at_t["v"]] = v
     if itr == "routes5":
-        left = W_c_A[ind].reshape(K, G, N).copy()
-        left[:, c, :] = 0.0                         # d ≠ c
-        blocks = np.zeros((G, N, G, K))
-        blocks[g, :, g, :] = left.transpose(1, 2, 0)
-        rhs_t.append(blocks.reshape(n, G * K))
-    sol_t = solver.BT_times(np.concatenate(rhs_t, axis=1))
+        left = W_c_A[ind].reshape(K, G, N).transpose(1, 0, 2).copy()   # [d, k, j] = (W_c A_cd)_{k,j}
+        left[c] = 0.0                                                   # d ≠ c
+        route4 = _own_blocks(np.repeat(g, K), N, at_t["route4"])       # column (d, k) holds block d
+        rhs_t[route4] = left.reshape(G * K, N)
+    sol_t = solver.BT_times(rhs_t, overwrite=True)
     B_row_c = sol_t[:, :N].T.reshape(N, G, N)       # [i, r, j] = B_{ci,rj}
-    dv_own = take_own_blocks(sol_t[:, N:N + own.size], G, own)      # (1+P, N)
-    vB = sol_t[:, N + own.size].reshape(G, N)
+    dv_own = sol_t[_own_blocks(own, N, at_t["dv"])]                    # (1+P, N)
+    vB = sol_t[:, at_t["v"]].reshape(G, N)
 
     DVA_own = dv_own * E2[own]
     FV_own = (vB[own] - dv_own) * E2[own]
@@ -223,8 +230,10 @@ def pair_indices(A: np.ndarray, v: np.ndarray, Z: np.ndarray, Y: np.ndarray, x: 
     BY_c_r = BY[c][:, rs]                           # (B·Y_{·r})_c, (N, P)
     out["ITR_vax"] = (v_c[:, None] * BY_c_r[ind]).T + on_r_vec(v_r * BY[rs, :, c])
     if itr == "routes5":
-        routes = _routes(A, A_diag, v2, Y3, BY, B_row_c, B_col_c, part[3], part[4], sol_t[:, N + own.size + 1:],
-                         W_c_A, c=c, rs=rs, ind=ind)
+        KD = sol[:, at["Y_own"]:at["Y_own"] + G].reshape(G, N, G)         # [d, j, t] = (B_dt·Y_tt)_j
+        kc = sol[_own_blocks(g, N, at["Y_to_c"])]                           # B_dd·Y_dc
+        H = sol_t[route4].reshape(G, K, N).transpose(0, 2, 1)              # [d, j, k] = ((W_c A_cd)_k·B_dd)_j
+        routes = _routes(A, A_diag, v2, Y3, BY, B_row_c, B_col_c, KD, kc, H, c=c, rs=rs, ind=ind)
         for name, (to_r, to_c) in zip(ROUTES, routes):
             out[name] = to_r + on_r_vec(to_c)
         out["ITR"] = sum(out[name] for name in ROUTES)
@@ -252,22 +261,26 @@ def pair_indices(A: np.ndarray, v: np.ndarray, Z: np.ndarray, Y: np.ndarray, x: 
     return out
 
 
-def _routes(A, A_diag, v2, Y3, BY, B_row_c, B_col_c, KD_sol, KC_sol, route4_sol, W_c_A, *, c, rs, ind):
+def _own_blocks(countries: np.ndarray, N: int, first_column: int) -> tuple[np.ndarray, np.ndarray]:
+    """Index of the rows of ``countries[q]`` in column ``first_column + q`` (shape ``(k, N)``)."""
+    countries = np.asarray(countries, dtype=int)
+    rows = countries[:, None] * N + np.arange(N)[None, :]
+    cols = first_column + np.arange(countries.size)[:, None]
+    return rows, np.broadcast_to(cols, rows.shape)
+
+
+def _routes(A, A_diag, v2, Y3, BY, B_row_c, B_col_c, KD, kc, H, *, c, rs, ind):
     """The five ITR routes of METHODS §4 in both directions.
 
     Returns five pairs ``(to_r, to_c)``: ``to_r`` is ``T_{r←c}`` for China's industries,
     ``(P, K)``; ``to_c`` is ``T_{c←r}`` over each partner's ``N`` sectors, ``(P, N)``.
-    ``KD_sol = B·[Y_tt placed in block t]``, ``KC_sol = B·[Y_dc placed in block d]``,
-    ``route4_sol = B'·[(W_c A_cd)_{i·} placed in block d]``.
+    ``KD[d, :, t] = B_dt·Y_tt``, ``kc[d] = B_dd·Y_dc``, ``H[d, :, k] = ((W_c A_cd)_{k·}·B_dd)'``.
     """
     G, N, _ = Y3.shape
     n = G * N
-    K = ind.size
     g = np.arange(G)
     cb = slice(c * N, (c + 1) * N)
-    KD = KD_sol.reshape(G, N, G)                    # [d, j, t] = (B_{d,t}·Y_tt)_j
     kd = KD[g, :, g]                                # B_tt·Y_tt
-    kc = take_own_blocks(KC_sol, G, g)              # B_dd·Y_dc
     A_c_row = A[cb, :].reshape(N, G, N)             # [i, r, j] = A_{ci,rj}
     A_r_c = A[:, cb].reshape(G, N, N)[rs]           # [p, j, i] = A_{rj,ci}
     A_rr = A_diag[rs]
@@ -288,7 +301,6 @@ def _routes(A, A_diag, v2, Y3, BY, B_row_c, B_col_c, KD_sol, KC_sol, route4_sol,
     B_cc_Y_cr = B_row_c[:, c, :] @ Y3[c][:, rs]                              # (N, P)
     B_rc_Y_cr = np.einsum("pji,ip->pj", B_col_c[rs], Y3[c][:, rs])           # B_rc·Y_cr
     rex_r = BY[rs, :, rs] - kd[rs] - B_rc_Y_cr                               # Σ_{d∉{c,r}} B_rd·Y_dr
-    H = route4_sol.reshape(G, N, G, K)[g, :, g, :]                           # [d, j, k] = (W_c A_cd)_k·B_dd
     M4 = np.einsum("djk,djp->dkp", H, Y3[:, :, rs])                          # [d, k, p]
     route4_r = M4.sum(axis=0) - M4[rs, :, np.arange(rs.size)].T              # d ∉ {c, r} (H_c = 0)
     third_r = (A[cb, :] @ KD[:, :, rs].reshape(n, rs.size) - A[cb, cb] @ KD[c][:, rs] - A_cr(kd[rs]))
