@@ -122,8 +122,8 @@ def _run_wwz(args) -> int:
 
 
 # ----- indices ----------------------------------------------------------------------
-def _add_indices(sub) -> None:
-    p = sub.add_parser("indices", help="the paper's indices for a range of years (METHODS §2–§6, §10)")
+def _add_run_options(p) -> None:
+    """Options shared by `indices` and `estimate`: the data and the METHODS §3–§4 options."""
     p.add_argument("--source", choices=["synthetic", "eora26", "pymrio"], default="synthetic")
     p.add_argument("--path", default=None, help="data folder (for synthetic: a world written by `mutualism synth`)")
     p.add_argument("--years", default="2002-2020")
@@ -132,9 +132,14 @@ def _add_indices(sub) -> None:
     p.add_argument("--itr", choices=["routes5", "vax"], default="routes5")
     p.add_argument("--itr-scale", choices=["level", "world_output_share"], default="level")
     p.add_argument("--size", choices=["small", "full"], default="small", help="synthetic world size")
-    p.add_argument("--seed", type=int, default=2023)
-    p.add_argument("--concordance", default=None)
+    p.add_argument("--seed", type=int, default=2023, help="synthetic world (and bootstrap) seed")
+    p.add_argument("--concordance", default=None, help="sector concordance name under data/ (e.g. wiod2013)")
     p.add_argument("--cache-dir", default=".cache/mutualism")
+
+
+def _add_indices(sub) -> None:
+    p = sub.add_parser("indices", help="the paper's indices for a range of years (METHODS §2–§6, §10)")
+    _add_run_options(p)
     p.add_argument("--jobs", type=int, default=1, help="parallel years (joblib processes)")
     p.add_argument("--cross-industry", action="store_true",
                    help="China's industry against the partner's whole economy (METHODS §8 robustness)")
@@ -168,17 +173,7 @@ def _add_estimate(sub) -> None:
                        description="Compute the indices, assemble the panel with the pair controls, estimate every "
                                    "specification of Tables 1-7 and write panel.parquet, quality.csv, "
                                    "table<k>.html/.md/.tex and scorecard.csv into OUT.")
-    p.add_argument("--source", choices=["synthetic", "eora26", "pymrio"], default="synthetic")
-    p.add_argument("--path", default=None, help="data folder (for synthetic: a world written by `mutualism synth`)")
-    p.add_argument("--years", default="2002-2020")
-    p.add_argument("--partners", default="bri", help="bri, bri64 or a comma-separated ISO3 list")
-    p.add_argument("--fva", choices=["leontief", "wwz"], default="leontief")
-    p.add_argument("--itr", choices=["routes5", "vax"], default="routes5")
-    p.add_argument("--itr-scale", choices=["level", "world_output_share"], default="level")
-    p.add_argument("--size", choices=["small", "full"], default="small", help="synthetic world size")
-    p.add_argument("--seed", type=int, default=2023, help="synthetic world and bootstrap seed")
-    p.add_argument("--concordance", default=None)
-    p.add_argument("--cache-dir", default=".cache/mutualism")
+    _add_run_options(p)
     p.add_argument("--controls-path", default=None, help="folder of the real control files (default: synthetic)")
     p.add_argument("--cov-type", choices=["robust", "cluster_partner", "cluster_partner_industry"], default="robust")
     p.add_argument("--winsor", type=float, default=0.01, help="winsorising fraction (default 0.01)")
