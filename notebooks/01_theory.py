@@ -36,13 +36,7 @@ concordance = None
 # %% tags=["remove-input"]
 from mutualism import book
 
-params = book.start_chapter(
-    numbers=False,
-    source=source, data_path=data_path, years=years, partners=partners, fva=fva, itr=itr,
-    itr_scale=itr_scale, winsor=winsor, cov_type=cov_type, bootstrap_reps=bootstrap_reps,
-    seed=seed, cache_dir=cache_dir, controls_path=controls_path,
-    synthetic_size=synthetic_size, concordance=concordance,
-)
+params = book.start_chapter(globals(), numbers=False)  # the parameters cell's values
 
 # %% [markdown]
 # This chapter states the argument the rest of the book tests.

@@ -36,12 +36,7 @@ concordance = None
 # %% tags=["remove-input"]
 from mutualism import book
 
-params = book.start_chapter(
-    source=source, data_path=data_path, years=years, partners=partners, fva=fva, itr=itr,
-    itr_scale=itr_scale, winsor=winsor, cov_type=cov_type, bootstrap_reps=bootstrap_reps,
-    seed=seed, cache_dir=cache_dir, controls_path=controls_path,
-    synthetic_size=synthetic_size, concordance=concordance,
-)
+params = book.start_chapter(globals())  # the parameters cell's values
 
 # %% [markdown]
 # Does more industrial transfer go with more mutualism? This chapter estimates the

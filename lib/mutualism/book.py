@@ -34,9 +34,9 @@ import json
 import shutil
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 import yaml
 
@@ -293,15 +293,18 @@ def banner(params: Params, *, numbers: bool = True):
                 f"<p>{note}</p><p><code>{escape(params.describe())}</code></p></div>")
 
 
-def start_chapter(*, numbers: bool = True, **values: Any) -> Params:
+def start_chapter(namespace: Mapping[str, Any], *, numbers: bool = True) -> Params:
     """Validate a chapter's parameters and show the banner (``numbers``: see :func:`banner`).
 
-    Raises :class:`~mutualism.errors.UnknownOptionError` naming an invalid parameter and
-    its valid values (so a bad papermill parameter stops the chapter at its first cell).
+    ``namespace`` is the chapter's ``globals()`` after its papermill ``parameters`` cell
+    (and any injected cell): every :class:`~mutualism.config.Params` field found there is
+    taken. Raises :class:`~mutualism.errors.UnknownOptionError` naming an invalid parameter
+    and its valid values (so a bad papermill parameter stops the chapter at its first cell).
     """
     from IPython.display import display
 
-    params = Params.from_mapping(values)
+    names = {f.name for f in fields(Params)} - {"extra"}
+    params = Params.from_mapping({k: v for k, v in namespace.items() if k in names})
     display(banner(params, numbers=numbers))
     return params
 
