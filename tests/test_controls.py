@@ -160,3 +160,16 @@ def test_synthetic_controls_go_through_the_same_function():
     assert (table.groupby("partner")["D1"].first() == caps.loc[partners, "high_income"]).all()
     # WGI is published with the real gaps (no 2001), which are interpolated and counted
     assert 2001 not in set(raw["wgi"]["year"]) and table.attrs["interpolated_wgi"] > 0
+
+
+def test_worldbank_download_frame_is_reshaped_into_the_loader_schema():
+    """The shape wbgapi returns (economy × time rows, series columns), without the network."""
+    from mutualism.controls import SCHEMA, from_worldbank_frame
+
+    idx = pd.MultiIndex.from_tuples([("PAK", "YR2003"), ("CHN", 2002)], names=["economy", "time"])
+    frame = pd.DataFrame({"NY.GDP.MKTP.KD": [1.0, 2.0], "NY.GDP.PCAP.KD": [3.0, 4.0],
+                          "SL.TLF.TOTL.IN": [5.0, 6.0], "SP.POP.TOTL": [7.0, np.nan]}, index=idx)
+    out = from_worldbank_frame(frame, "wdi")
+    assert list(out.columns) == list(SCHEMA["wdi"])
+    assert out.iloc[0].tolist()[:3] == ["CHN", 2002, 2.0] and np.isnan(out.iloc[0]["population_total"])
+    assert out.iloc[1]["year"] == 2003 and out.iloc[1]["labor_force_total"] == 5.0

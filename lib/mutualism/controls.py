@@ -333,3 +333,60 @@ def pair_controls(raw: dict[str, pd.DataFrame], partners: Sequence[str], years: 
         f"World Bank classification {vintage}; DIS uses Brent (US$/bbl, nominal)."
     )
     return result
+
+
+# ----- fresh copies when online (never called by the offline tests) ----------------------
+#: Where each control file comes from, for users who rebuild the folder themselves.
+DOWNLOAD_URLS = {
+    "wgi": "https://www.worldbank.org/en/publication/worldwide-governance-indicators (bulk CSV; "
+           "or download_worldbank())",
+    "wdi": "https://databank.worldbank.org/source/world-development-indicators (NY.GDP.MKTP.KD, "
+           "NY.GDP.PCAP.KD, SL.TLF.TOTL.IN, SP.POP.TOTL; or download_worldbank())",
+    "hofstede": "https://geerthofstede.com/research-and-vsm/dimension-data-matrix/ (6 dimensions, 2015-08-16)",
+    "distance": "https://www.cepii.fr/CEPII/en/bdd_modele/bdd_modele_item.asp?id=6 (GeoDist, dist_cepii)",
+    "oil": "https://www.eia.gov/dnav/pet/hist/RBRTEA.htm (Brent) and .../RWTCA.htm (WTI), annual",
+    "fta": "https://rtais.wto.org (export of all RTAs; the rows naming China kept)",
+    "income": "https://datahelpdesk.worldbank.org/knowledgebase/articles/906519 (historical classification, "
+              "OGHIST.xlsx, sheet 'Country Analytical History')",
+}
+_WB_SERIES = {
+    "wgi": (3, {"VA.EST": "va_est", "PV.EST": "pv_est", "GE.EST": "ge_est", "RQ.EST": "rq_est",
+                "RL.EST": "rl_est", "CC.EST": "cc_est"}),
+    "wdi": (2, {"NY.GDP.MKTP.KD": "gdp_const2010usd", "NY.GDP.PCAP.KD": "gdp_pc_const2015usd",
+                "SL.TLF.TOTL.IN": "labor_force_total", "SP.POP.TOTL": "population_total"}),
+}
+
+
+def from_worldbank_frame(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """A ``wbgapi.data.DataFrame(..., columns="series")`` result (index economy × time) as
+    the :data:`SCHEMA` frame ``key`` ("wgi" or "wdi")."""
+    _, series = _WB_SERIES[key]
+    out = frame.reset_index()
+    out = out.rename(columns={out.columns[0]: "iso3", out.columns[1]: "year", **series})
+    out["year"] = pd.to_numeric(out["year"].astype(str).str.removeprefix("YR"))
+    _require(out, SCHEMA[key], f"World Bank {key} download")
+    return out[list(SCHEMA[key])].sort_values(["iso3", "year"]).reset_index(drop=True)
+
+
+def download_worldbank(path: str | Path, years: Iterable[int] = range(1990, 2023)) -> list[Path]:
+    """Download WGI and WDI through ``wbgapi`` into ``path`` in the :data:`FILES` layout.
+
+    Needs the network and the optional dependency ``wbgapi``. Note that today's WDI
+    publishes GDP in constant **2015** US$ under NY.GDP.MKTP.KD: the column keeps the
+    name ``gdp_const2010usd`` the loader expects, but the base year is the release's —
+    ``ECO`` (METHODS §6) only needs one base year for both of its terms.
+    """
+    import wbgapi as wb
+
+    folder = Path(path)
+    written = []
+    for key, (db, series) in _WB_SERIES.items():
+        frame = wb.data.DataFrame(list(series), economy="all", time=list(years), db=db, skipAggs=True,
+                                  numericTimeKeys=True, labels=False, columns="series")
+        table = from_worldbank_frame(frame, key)
+        table.insert(1, "country", table["iso3"].map(countries().set_index("iso3")["name"]))
+        target = folder / FILES[key]
+        target.parent.mkdir(parents=True, exist_ok=True)
+        table.to_csv(target, index=False)
+        written.append(target)
+    return written
