@@ -49,7 +49,7 @@ params = book.start_chapter(globals())  # the parameters cell's values
 import matplotlib.pyplot as plt
 from IPython.display import HTML, display
 
-from mutualism import book, figures
+from mutualism import figures
 from mutualism.reference import REGIONS
 
 results = book.run_results(params)
@@ -111,7 +111,7 @@ display(fig2)
 trend2 = book.trends(data2)
 overall = trend2.xs(figures.ALL_PARTNERS, level="group")
 rose = [i for i in figures.INDICES if overall.loc[i, "direction"] == "rose"]
-words = {"RH": "fusion", "HD": "interaction", "XT": "coordination"}
+words = book.INDEX_WORDS
 lines = [f"{words[i]} {overall.loc[i, 'direction']} from {overall.loc[i, 'first']:.4g} in "
          f"{overall.loc[i, 'first_year']} to {overall.loc[i, 'last']:.4g} in {overall.loc[i, 'last_year']}"
          for i in figures.INDICES]

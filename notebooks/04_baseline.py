@@ -44,8 +44,6 @@ params = book.start_chapter(globals())  # the parameters cell's values
 # (Table 1), and with every regressor lagged one year.
 
 # %% tags=["hide-input"]
-from mutualism import book
-
 results = book.run_results(params)
 paper = results.paper
 
@@ -74,7 +72,7 @@ paper = results.paper
 book.show_table(paper, "1")
 
 # %% tags=["remove-input"]
-words = {"lnRH": "fusion", "lnHD": "interaction", "lnXT": "coordination"}
+words = book.INDEX_WORDS
 if "1" in paper.tables:
     cols = paper.tables["1"].columns
     text = [f"- **{words[c.dependent]}**, without controls: {book.compare_text(c, 1, k + 1, 'lnITR')}; with "

@@ -49,8 +49,6 @@ params = book.start_chapter(globals())  # the parameters cell's values
 # %% tags=["hide-input"]
 from IPython.display import HTML, display
 
-from mutualism import book
-
 results = book.run_results(params)
 
 # %% [markdown]
@@ -75,7 +73,7 @@ book.say("Coefficient of ln ITR with controls and fixed effects (standard error 
          "*** p<0.01, ** p<0.05, * p<0.1).")
 
 # %% tags=["remove-input"]
-words = {"lnRH": "fusion", "lnHD": "interaction", "lnXT": "coordination"}
+words = book.INDEX_WORDS
 lines = []
 for name, (label, _) in book.ROBUSTNESS.items():
     variant = results.robustness[name]

@@ -44,8 +44,6 @@ params = book.start_chapter(globals())  # the parameters cell's values
 # paper instruments transfer with the partner's labour force (Table 2).
 
 # %% tags=["hide-input"]
-from mutualism import book
-
 results = book.run_results(params)
 paper = results.paper
 
@@ -80,18 +78,19 @@ book.show_table(paper, "2")
 if "2" in paper.tables:
     first, *second = paper.tables["2"].columns
     iv = second[0]
-    strength = ("above" if iv.kp_wald_f > 16.38 else "above the rule-of-thumb 10 but below" if iv.kp_wald_f > 10
-                else "below")
+    strength = ("above" if iv.kp_wald_f > book.STOCK_YOGO_10 else "above the rule-of-thumb 10 but below"
+                if iv.kp_wald_f > 10 else "below")
+    published = book.paper_iv_diagnostics()
     book.say(
         f"First stage: labour force enters with {book.compare_text(first, 2, 1, 'LAB')}. "
         f"The Kleibergen–Paap rk LM statistic is {iv.kp_lm:.2f} (p = {iv.kp_lm_pvalue:.4f}; the paper reports "
-        f"263.67) and the rk Wald F is {iv.kp_wald_f:.2f} (the paper: 265.38), {strength} the Stock–Yogo value "
-        "16.38."
+        f"{published['kp_lm']:.2f}) and the rk Wald F is {iv.kp_wald_f:.2f} (the paper: {published['wald_f']:.2f}), "
+        f"{strength} the Stock–Yogo value {book.STOCK_YOGO_10}."
         + ("" if iv.kp_wald_f > 10 else
            " With an instrument this weak, 2SLS estimates are biased towards OLS and their tests are unreliable: "
            "the second stage below should not be read as evidence either way.")
     )
-    words = {"lnRH": "fusion", "lnHD": "interaction", "lnXT": "coordination"}
+    words = book.INDEX_WORDS
     ols = paper.tables["1"].columns[3:] if "1" in paper.tables else [None] * 3
     lines = []
     for k, (col, base) in enumerate(zip(second, ols)):

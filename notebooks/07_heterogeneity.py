@@ -55,8 +55,6 @@ params = book.start_chapter(globals())  # the parameters cell's values
 # | 5 | $D3$ | years after 2013, when the initiative was announced |
 
 # %% tags=["hide-input"]
-from mutualism import book
-
 results = book.run_results(params)
 paper = results.paper
 

@@ -55,8 +55,6 @@ params = book.start_chapter(globals())  # the parameters cell's values
 # %% tags=["hide-input"]
 from IPython.display import HTML, display
 
-from mutualism import book
-
 results = book.run_results(params)
 paper = results.paper
 

@@ -47,7 +47,7 @@ params = book.start_chapter(globals())  # the parameters cell's values
 import pandas as pd
 from IPython.display import HTML, display
 
-from mutualism import book, tables
+from mutualism import tables
 
 results = book.run_results(params)
 paper = results.paper

@@ -309,6 +309,29 @@ def start_chapter(namespace: Mapping[str, Any], *, numbers: bool = True) -> Para
     return params
 
 
+#: Plain-English names of the three mutualism indices (levels and logs), for the prose.
+INDEX_WORDS = {"RH": "fusion", "HD": "interaction", "XT": "coordination",
+               "lnRH": "fusion", "lnHD": "interaction", "lnXT": "coordination"}
+#: Stock–Yogo (2005) critical value of the first-stage F for a 10 % maximal IV size,
+#: one endogenous regressor and one instrument.
+STOCK_YOGO_10 = 16.38
+
+
+def paper_iv_diagnostics() -> dict[str, float]:
+    """The Kleibergen–Paap rk LM and Wald F the paper reports for Table 2, read from the
+    note of the first-stage row of ``data/paper_tables.csv``."""
+    import re
+
+    from .tables import paper_tables
+
+    paper = paper_tables()
+    note = paper.loc[(paper["table"] == 2) & (paper["column"] == 1), "note"].iloc[0]
+    lm = re.search(r"KP rk LM ([\d.]+)", note)
+    wald = re.search(r"Wald F ([\d.]+)", note)
+    return {"kp_lm": float(lm.group(1)) if lm else float("nan"),
+            "wald_f": float(wald.group(1)) if wald else float("nan")}
+
+
 def say(text: str) -> None:
     """Display a computed sentence (Markdown rendered in the book)."""
     from IPython.display import Markdown, display
