@@ -22,6 +22,8 @@ PARTNER_SETS = ("bri", "bri64")
 FVA_OPTIONS = ("leontief", "wwz")
 ITR_OPTIONS = ("routes5", "vax")
 ITR_SCALES = ("level", "world_output_share")
+ITR_ATTRIBUTIONS = ("source", "exporting")
+MEDIATOR_FORMS = ("level", "log")
 COV_TYPES = ("robust", "cluster_partner", "cluster_partner_industry")
 SYNTHETIC_SIZES = ("small", "full")
 MANUFACTURING = ("C4", "C5", "C6", "C7", "C8", "C9", "C10", "C11")
@@ -54,7 +56,8 @@ class Params:
     years : estimation years (§7); the year before the first is loaded for XT.
     partners : bri | bri64 | comma-separated ISO3 list (§7 ``partners``).
     fva : leontief | wwz (§3.2). itr : routes5 | vax (§4). itr_scale : level |
-    world_output_share (§4). winsor : winsorising fraction, 0 ≤ w < 0.5 (§8).
+    world_output_share (§4). itr_attribution : source | exporting (§4).
+    mediator_form : level | log (§8). winsor : winsorising fraction, 0 ≤ w < 0.5 (§8).
     cov_type : robust (HC1) | cluster_partner | cluster_partner_industry (§8).
     bootstrap_reps : bootstrap replications for mediation (§8). seed : RNG seed.
     cache_dir : on-disk cache of parsed tables and indices.
@@ -69,6 +72,8 @@ class Params:
     fva: str = "leontief"
     itr: str = "routes5"
     itr_scale: str = "level"
+    itr_attribution: str = "source"
+    mediator_form: str = "level"
     winsor: float = 0.01
     cov_type: str = "robust"
     bootstrap_reps: int = 499
@@ -85,6 +90,8 @@ class Params:
         check_option("fva", self.fva, FVA_OPTIONS)
         check_option("itr", self.itr, ITR_OPTIONS)
         check_option("itr_scale", self.itr_scale, ITR_SCALES)
+        check_option("itr_attribution", self.itr_attribution, ITR_ATTRIBUTIONS)
+        check_option("mediator_form", self.mediator_form, MEDIATOR_FORMS)
         check_option("cov_type", self.cov_type, COV_TYPES)
         check_option("synthetic_size", self.synthetic_size, SYNTHETIC_SIZES)
         if self.partners not in PARTNER_SETS and not re.fullmatch(r"[A-Za-z]{3}(\s*,\s*[A-Za-z]{3})*", str(self.partners)):
