@@ -457,7 +457,7 @@ def _cached(params: Params, kind: str, compute):
     parameters, ``kind`` and the library source."""
     import joblib
 
-    from .sources import atomic_write
+    from .fileio import atomic_write
 
     key = hashlib.sha256(json.dumps([params.as_dict(), kind, _source_digest()], sort_keys=True,
                                     default=str).encode()).hexdigest()[:24]

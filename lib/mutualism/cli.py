@@ -42,7 +42,7 @@ class Timer:
 
 def _write_table(df, out: str) -> None:
     """Write a DataFrame to ``.parquet``, ``.csv`` or ``.csv.gz`` (atomically)."""
-    from .sources import atomic_write
+    from .fileio import atomic_write
 
     path = Path(out)
     if path.suffix == ".parquet":
@@ -186,7 +186,7 @@ def _add_estimate(sub) -> None:
 def _run_estimate(args) -> int:
     from .estimate import run_paper
     from .panel import assemble
-    from .sources import atomic_write
+    from .fileio import atomic_write
     from .tables import scorecard, scorecard_summary, write_tables
 
     params = _params_from_args(args).with_(controls_path=args.controls_path, cov_type=args.cov_type,

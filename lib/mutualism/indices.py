@@ -454,7 +454,8 @@ def _run_year(task: _YearTask) -> tuple[pd.DataFrame, float, float]:
     """Indices of one year through the parquet cache; returns (frame, load s, compute s)."""
     import time
 
-    from .sources import atomic_write, load_year
+    from .fileio import atomic_write
+    from .sources import load_year
 
     cache = _cache_file(task)
     if cache.exists():

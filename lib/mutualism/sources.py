@@ -17,15 +17,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 import pandas as pd
 
+from .fileio import atomic_write  # noqa: F401  (re-exported: older callers import it from here)
 from .errors import DataNotFoundError, MRIOShapeError, MutualismError, check_option
 from .mrio import MRIO, aggregate_sectors, build_mrio
 from .resources import concordance as read_concordance
@@ -36,25 +35,6 @@ _EORA_FILE = re.compile(r"Eora26_(\d{4})_(bp|pp)(_T\.txt|\.zip)$")
 
 
 # ----- small utilities ---------------------------------------------------------------
-def atomic_write(path: str | Path, write: Callable[[str], Any]) -> Path:
-    """Call ``write(tmp_path)`` then rename the temporary file onto ``path``.
-
-    The temporary file lives in the target folder, so the rename is atomic: readers see
-    either the old file or the complete new one, never a partial write.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-    return path
-
-
 def normalise_countries(codes: Iterable[str]) -> tuple[list[str], dict[str, str]]:
     """Map legacy codes to ISO3 (``data/country_code_aliases.csv``); return codes and renames."""
     table = read_csv("country_code_aliases.csv")

@@ -142,7 +142,7 @@ def render_failure(key: str, message: str, fmt: str = "html") -> str:
 
 def write_tables(results: PaperResults, out_dir: str | Path) -> list[Path]:
     """Write every table as ``table<k>.html/.md/.tex`` (``table1_lag.*`` for the lagged Table 1)."""
-    from .sources import atomic_write
+    from .fileio import atomic_write
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
