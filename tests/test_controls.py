@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mutualism import controls, reference
+from mutualism import controls
+from mutualism import countries as reference
 from mutualism.errors import DataNotFoundError, MutualismError
 
 from conftest import EXTERNAL, needs_shared

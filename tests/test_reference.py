@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mutualism import reference
+from mutualism import countries as reference  # the country facts (formerly mutualism.reference)
 from mutualism.errors import UnknownOptionError
 
 from conftest import SHARED, needs_shared

@@ -7,7 +7,8 @@ import pandas as pd
 import pymrio
 import pytest
 
-from mutualism import controls, reference, sources, synthetic
+from mutualism import controls, sources, synthetic
+from mutualism import countries as reference
 from mutualism.cli import main
 from mutualism.errors import UnknownOptionError
 

@@ -30,10 +30,16 @@ income   ``countries/wb_income_class_history_FY89-FY23.csv``       ``iso3, wb_fi
                                                                    (World Bank analytical classification, OGHIST)
 ======== ========================================================= ==================================================
 
-Country codes are normalised to ISO3 with ``data/country_code_aliases.csv`` (CEPII's
-``ROM→ROU``, ``ZAR→COD``, ``TMP→TLS``, ``PAL→PSE``). CEPII's ``YUG`` (Serbia and
+Country codes are normalised to ISO3 by :mod:`mutualism.countries` (CEPII's ``ROM→ROU``,
+``ZAR→COD``, ``TMP→TLS``, ``PAL→PSE``). CEPII's ``YUG`` (Serbia and
 Montenegro, capital Belgrade) is read as Serbia, whose capital it shares; Montenegro has no
 CEPII distance and its ``DIS`` is missing.
+
+Every file is checked as it is read: a parser failure, a missing column, a duplicated key
+row or text in a numeric column is an :class:`~mutualism.errors.InputFileError` naming the
+file, the row (line number) and the column. Missing values are NaN and are counted, never
+filled: ``pair_controls(...).attrs`` says which partners and years each variable lacks and
+why (:func:`missing_by_variable`).
 """
 
 from __future__ import annotations
@@ -44,9 +50,9 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from .errors import DataNotFoundError, MutualismError
-from .reference import ASEAN, countries, vintage_fiscal_year
-from .resources import read_csv
+from .countries import WTO_DATE, aliases, countries, vintage_fiscal_year, wto_fta_agreements
+from .errors import DataNotFoundError, InputFileError, MutualismError, quote, reading
+from .fileio import atomic_write
 
 WGI_ESTIMATES = ("va_est", "pv_est", "ge_est", "rq_est", "rl_est", "cc_est")
 HOFSTEDE_DIMENSIONS = ("pdi", "idv", "mas", "uai")
@@ -73,50 +79,51 @@ SCHEMA = {
 }
 #: CEPII's Serbia-and-Montenegro code, read as Serbia (same capital, Belgrade).
 _CEPII_EXTRA = {"YUG": "SRB"}
-_WTO_DATE = "Date of Entry into Force (G)"
+#: Columns that identify a row of each file (a second row with the same key is an error).
+KEYS = {"wgi": ("iso3", "year"), "wdi": ("iso3", "year"), "hofstede": ("iso3",), "distance": ("iso_o", "iso_d"),
+        "oil": ("year",), "income": ("iso3", "wb_fiscal_year")}
+#: Columns that must hold numbers (an empty cell is a missing value; text is an error).
+NUMERIC = {"wgi": ("year", *WGI_ESTIMATES), "wdi": SCHEMA["wdi"][1:], "hofstede": HOFSTEDE_DIMENSIONS,
+           "distance": ("distcap",), "oil": SCHEMA["oil"], "income": ("wb_fiscal_year", "high_income")}
 
 
 # ----- loading ------------------------------------------------------------------------
-def _read(folder: Path, key: str, **kwargs) -> pd.DataFrame:
+def _read(folder: Path, key: str) -> pd.DataFrame:
     path = folder / FILES[key]
     if not path.exists():
         raise DataNotFoundError(f"control file for {key!r} not found: {path} (expected layout: {FILES})")
-    return pd.read_csv(path, keep_default_na=False, na_values=["", ".", ".."], **kwargs)
+    with reading(path, what=f"control file {key!r}"):
+        return pd.read_csv(path, keep_default_na=False, na_values=["", ".", ".."])
 
 
 def _require(frame: pd.DataFrame, columns: Iterable[str], where: str) -> None:
     missing = [c for c in columns if c not in frame.columns]
     if missing:
-        raise MutualismError(f"{where}: missing column(s) {missing}; it has {list(frame.columns)}")
+        raise InputFileError(f"{where}: missing column(s) {missing}; it has {list(frame.columns)}")
 
 
-def _aliases(extra: dict[str, str] | None = None) -> dict[str, str]:
-    table = read_csv("country_code_aliases.csv")
-    return {**dict(zip(table["code"], table["iso3"])), **(extra or {})}
-
-
-def _fta_partners(wto: pd.DataFrame, where: str) -> pd.DataFrame:
-    """One row per (partner, agreement) of China's FTAs in goods that are in force."""
-    import country_converter as coco
-
-    _require(wto, ("RTA Name", "Type", "Status", _WTO_DATE, "Current signatories"), where)
-    wto = wto[wto["Type"].fillna("").str.contains("FTA") & wto["Status"].eq("In Force") & wto[_WTO_DATE].notna()]
-    names = {n.strip() for s in wto["Current signatories"] for n in str(s).split(";")} - {"China"}
-    plain = sorted(n for n in names if "ASEAN" not in n)
-    codes = dict(zip(plain, coco.convert([n.replace(", China", "") for n in plain], to="ISO3", not_found=None)))
-    unknown = [n for n, c in codes.items() if c is None]
-    if unknown:
-        raise MutualismError(f"{where}: signatories without an ISO3 code: {unknown}")
-    rows = []
-    for _, agreement in wto.iterrows():
-        for name in str(agreement["Current signatories"]).split(";"):
-            name = name.strip()
-            if name == "China":
-                continue
-            for code in ASEAN if "ASEAN" in name else [codes[name]]:
-                rows.append({"iso3": code, "agreement": agreement["RTA Name"],
-                             "entry_into_force": pd.Timestamp(agreement[_WTO_DATE])})
-    return pd.DataFrame(rows, columns=list(SCHEMA["fta"]))
+def _check(frame: pd.DataFrame, key: str, where: str) -> pd.DataFrame:
+    """Numeric columns as floats (text refused by row and column), key rows unique."""
+    frame = frame.copy()
+    for column in NUMERIC.get(key, ()):
+        values = pd.to_numeric(frame[column], errors="coerce")
+        bad = values.isna() & frame[column].notna()
+        if bad.any():
+            row = bad.to_numpy().nonzero()[0]
+            raise InputFileError(f"{where}: line {frame.index[row[0]] + 2}, column {column!r}: "
+                                 f"{quote(frame[column].iloc[row[0]])} "
+                                 f"is not a number ({len(row)} such cell(s); leave a missing value empty)")
+        frame[column] = values
+    keys = list(KEYS.get(key, ()))
+    if keys:
+        dup = frame.duplicated(keys, keep=False)
+        if dup.any():
+            rows = dup.to_numpy().nonzero()[0]
+            first = frame.iloc[rows[0]][keys].to_dict()
+            same = rows[(frame.iloc[rows][keys] == frame.iloc[rows[0]][keys]).all(axis=1).to_numpy()]
+            raise InputFileError(f"{where}: {int(frame.duplicated(keys).sum())} duplicated {keys} row(s), e.g. {first} "
+                                 f"on lines {', '.join(str(frame.index[r] + 2) for r in same[:5])}")
+    return frame
 
 
 def load_raw(path: str | Path) -> dict[str, pd.DataFrame]:
@@ -138,23 +145,32 @@ def load_raw(path: str | Path) -> dict[str, pd.DataFrame]:
         A file is missing (the message gives the expected layout).
     """
     folder = Path(path)
+    if not folder.is_dir():
+        raise DataNotFoundError(f"controls folder {folder} does not exist (expected layout: {FILES})")
     raw: dict[str, pd.DataFrame] = {}
-    aliases = _aliases()
+    table = aliases()
     for key in ("wgi", "wdi", "oil", "income"):
+        where = str(folder / FILES[key])
         frame = _read(folder, key)
-        _require(frame, SCHEMA[key], str(folder / FILES[key]))
-        raw[key] = frame[list(SCHEMA[key])].copy()
+        _require(frame, SCHEMA[key], where)
+        raw[key] = _check(frame[list(SCHEMA[key])], key, where)
+    where = str(folder / FILES["hofstede"])
     hof = _read(folder, "hofstede")
-    _require(hof, ("is_country", *SCHEMA["hofstede"]), str(folder / FILES["hofstede"]))
-    raw["hofstede"] = hof.loc[(hof["is_country"] == 1) & hof["iso3"].notna(), list(SCHEMA["hofstede"])].reset_index(drop=True)
-    dist = _read(folder, "distance", usecols=list(SCHEMA["distance"]))
-    cepii = _aliases(_CEPII_EXTRA)
+    _require(hof, ("is_country", *SCHEMA["hofstede"]), where)
+    hof = hof.loc[(hof["is_country"] == 1) & hof["iso3"].notna(), list(SCHEMA["hofstede"])]
+    raw["hofstede"] = _check(hof, "hofstede", where).reset_index(drop=True)
+    where = str(folder / FILES["distance"])
+    dist = _read(folder, "distance")
+    _require(dist, SCHEMA["distance"], where)
+    dist = _check(dist[list(SCHEMA["distance"])], "distance", where)
+    cepii = aliases(_CEPII_EXTRA)
     dist["iso_o"] = dist["iso_o"].replace(cepii)
     dist["iso_d"] = dist["iso_d"].replace(cepii)
     raw["distance"] = dist
-    raw["fta"] = _fta_partners(_read(folder, "fta"), str(folder / FILES["fta"]))
+    raw["fta"] = wto_fta_agreements(_read(folder, "fta"), where=str(folder / FILES["fta"]))
     for key in ("wgi", "wdi", "income"):
-        raw[key]["iso3"] = raw[key]["iso3"].replace(aliases)
+        raw[key]["iso3"] = raw[key]["iso3"].replace(table)
+    raw["oil"].attrs["file"] = str(folder / FILES["oil"])
     return raw
 
 
@@ -172,8 +188,7 @@ def write_raw(raw: dict[str, pd.DataFrame], path: str | Path) -> list[Path]:
 
     def put(key: str, frame: pd.DataFrame) -> None:
         target = folder / FILES[key]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        frame.to_csv(target, index=False)
+        atomic_write(target, lambda tmp: frame.to_csv(tmp, index=False))
         written.append(target)
 
     for key in ("wgi", "wdi"):
@@ -188,7 +203,7 @@ def write_raw(raw: dict[str, pd.DataFrame], path: str | Path) -> list[Path]:
     fta = raw["fta"]
     put("fta", pd.DataFrame({
         "RTA Name": fta["agreement"], "Type": "FTA", "Status": "In Force",
-        _WTO_DATE: pd.to_datetime(fta["entry_into_force"]).dt.strftime("%Y-%m-%d"),
+        WTO_DATE: pd.to_datetime(fta["entry_into_force"]).dt.strftime("%Y-%m-%d"),
         "Current signatories": "China; " + fta["iso3"].map(names),
     }))
     income = raw["income"].copy()
@@ -303,6 +318,12 @@ def pair_controls(raw: dict[str, pd.DataFrame], partners: Sequence[str], years: 
     brent = raw["oil"].set_index("year")["brent_usd_per_bbl"]
     out["DIS"] = distcap.reindex(pairs.get_level_values(0)).to_numpy(float) * brent.reindex(years).reindex(
         pairs.get_level_values(1)).to_numpy(float)
+    oil_file = raw["oil"].attrs.get("file", "the oil-price data")
+    causes = {"DIS": {f"year {y} missing in {oil_file}": [(p, y) for p in partners]
+                      for y in years if pd.isna(brent.get(y, np.nan))}}
+    no_distance = [(p, y) for p in partners if pd.isna(distcap.get(p, np.nan)) for y in years]
+    if no_distance:
+        causes["DIS"][f"no capital-to-capital distance from {china}"] = no_distance
 
     first = pd.to_datetime(raw["fta"]["entry_into_force"]).dt.year.groupby(raw["fta"]["iso3"]).min()
     start = first.reindex(pairs.get_level_values(0)).to_numpy(float)
@@ -323,16 +344,92 @@ def pair_controls(raw: dict[str, pd.DataFrame], partners: Sequence[str], years: 
     missing = {v: int(result[v].isna().sum()) for v in CONTROLS}
     imputed_here = {c: imputed[c] for c in partners + [china] if c in imputed}
     result.attrs["missing"] = missing
+    result.attrs["causes"] = causes
+    result.attrs["missing_by_variable"] = missing_by_variable(result, CONTROLS, causes=causes)
     result.attrs["interpolated_wgi"] = interpolated_used
     result.attrs["imputed_culture"] = imputed_here
     result.attrs["income_vintage"] = vintage
     result.attrs["notes"] = (
-        f"missing values per variable {missing}; {interpolated_used} WGI estimate values (China's and partners', "
+        f"missing values per variable {missing}"
+        + "".join(f"; {line}" for line in describe_missing(result.attrs["missing_by_variable"]))
+        + f"; {interpolated_used} WGI estimate values (China's and partners', "
         f"over pair-years) linearly interpolated between published years ({interpolated} cells in the whole "
         f"panel); Hofstede scores imputed from UN sub-region means for {sorted(imputed_here)}; D1 from the "
         f"World Bank classification {vintage}; DIS uses Brent (US$/bbl, nominal)."
     )
     return result
+
+
+def missing_by_variable(frame: pd.DataFrame, variables: Sequence[str], *, cells_per_pair: int | pd.Series = 1,
+                        causes: dict[str, dict[str, list]] | None = None) -> pd.DataFrame:
+    """Which partners and years each variable lacks, and how many cells that removes.
+
+    Parameters
+    ----------
+    frame : one row per ``(partner, year)`` (or per ``(partner, industry, year)``: then each
+        row is one cell) with the ``variables``.
+    cells_per_pair : how many estimation cells one missing row stands for (the industries
+        of a partner-year when ``frame`` has one row per pair).
+    causes : ``{variable: {cause: [(partner, year), …] or a boolean mask of frame's rows}}``
+        known reasons (e.g. a year the oil-price file lacks, zero output); the missing rows
+        they cover are reported under that cause.
+
+    Returns
+    -------
+    DataFrame with columns ``variable, cause, partners, years, cells``: one row per cause,
+    then one per year missing for every partner (``partners = 'all'``), one per partner
+    missing in every year (``years = 'all'``) and one for the remaining scattered
+    partner-years. ``cells`` counts the cells removed (rows × ``cells_per_pair``).
+    """
+    rows = []
+    keyed = frame.assign(_cells=cells_per_pair)
+    all_partners, all_years = sorted(keyed["partner"].unique()), sorted(keyed["year"].unique())
+
+    def add(variable, cause, part, partners, years):
+        rows.append({"variable": variable, "cause": cause, "partners": partners, "years": years,
+                     "cells": int(part["_cells"].sum())})
+
+    for var in variables:
+        gone = keyed[keyed[var].isna()]
+        for cause, pairs in (causes or {}).get(var, {}).items():
+            if isinstance(pairs, pd.Series):  # a mask of the frame's rows
+                hit = pairs.reindex(gone.index, fill_value=False).to_numpy(bool)
+            else:                             # (partner, year) pairs
+                hit = pd.MultiIndex.from_frame(gone[["partner", "year"]]).isin(pairs)
+            if hit.any():
+                part = gone[hit]
+                add(var, cause, part, _span(part["partner"], all_partners), _span(part["year"], all_years))
+                gone = gone[~hit]
+        if gone.empty:
+            continue
+        per_year = gone.groupby("year")["partner"].nunique()
+        for y in per_year.index[per_year == len(all_partners)]:
+            add(var, "missing for every partner", gone[gone["year"] == y], "all", str(y))
+        gone = gone[~gone["year"].isin(per_year.index[per_year == len(all_partners)])]
+        per_partner = gone.groupby("partner")["year"].nunique()
+        whole = per_partner.index[per_partner == len(all_years)]
+        if len(whole):
+            part = gone[gone["partner"].isin(whole)]
+            add(var, "missing in every year", part, ", ".join(sorted(whole)), "all")
+            gone = gone[~gone["partner"].isin(whole)]
+        if not gone.empty:
+            add(var, "missing partner-years", gone, _span(gone["partner"], all_partners), _span(gone["year"], all_years))
+    return pd.DataFrame(rows, columns=["variable", "cause", "partners", "years", "cells"])
+
+
+def _span(values: pd.Series, universe: Sequence) -> str:
+    found = sorted(set(values))
+    if len(found) == len(universe):
+        return "all"
+    shown = ", ".join(str(v) for v in found[:8])
+    return shown + (f" … ({len(found)})" if len(found) > 8 else "")
+
+
+def describe_missing(table: pd.DataFrame) -> list[str]:
+    """One line per row of :func:`missing_by_variable`: ``DIS: year 2005 missing in <file> —
+    removes partners all, years 2005 (96 cells)``."""
+    return [f"{r.variable}: {r.cause} — removes partners {r.partners}, years {r.years} ({r.cells} cells)"
+            for r in table.itertuples()]
 
 
 # ----- fresh copies when online (never called by the offline tests) ----------------------
@@ -386,7 +483,6 @@ def download_worldbank(path: str | Path, years: Iterable[int] = range(1990, 2023
         table = from_worldbank_frame(frame, key)
         table.insert(1, "country", table["iso3"].map(countries().set_index("iso3")["name"]))
         target = folder / FILES[key]
-        target.parent.mkdir(parents=True, exist_ok=True)
-        table.to_csv(target, index=False)
+        atomic_write(target, lambda tmp: table.to_csv(tmp, index=False))
         written.append(target)
     return written

@@ -19,13 +19,13 @@ that year is not in the panel).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple, Sequence
 
 import numpy as np
 import pandas as pd
 
-from .errors import EstimationError
+from .errors import EstimationError, UnknownOptionError
 
 if TYPE_CHECKING:  # pragma: no cover
     from .config import Params
@@ -70,12 +70,19 @@ class Panel:
         Winsorising fraction used.
     tech_industries : tuple of str
         Industries coded ``D2 = 1``.
+    removals : DataFrame
+        Which partners and years each variable removes from the estimation sample and how
+        many cells (``variable, cause, partners, years, cells``; see
+        :func:`mutualism.controls.missing_by_variable`), with the known causes: zero
+        output (China's or the partner's industry), a year missing in the oil-price file,
+        a partner without a distance. Empty when nothing is missing.
     """
 
     data: pd.DataFrame
     quality: pd.DataFrame
     winsor: float
     tech_industries: tuple[str, ...]
+    removals: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def has_lags(self) -> bool:
@@ -85,7 +92,7 @@ class Panel:
         """The same panel with regressors lagged one year (no-op when already present)."""
         if self.has_lags:
             return self
-        return Panel(_add_lags(self.data), self.quality, self.winsor, self.tech_industries)
+        return Panel(_add_lags(self.data), self.quality, self.winsor, self.tech_industries, self.removals)
 
     def sample(self, dependent: str, regressors: Sequence[str]) -> Sample:
         """Rows with ``dependent`` and every regressor present (and the count left out).
@@ -225,11 +232,35 @@ def build_panel(indices: pd.DataFrame, controls: pd.DataFrame, *, winsor: float 
         "missing_control: partner-year without that control; nonpositive_before_log: dropped at the log; "
         f"winsorised at {winsor:g}/{1 - winsor:g} of the pooled panel (order statistics).")
 
+    removals = _removals(data, zero_output, controls.attrs.get("causes", {}))
+    quality.attrs["removals"] = removals
     ordered = [*KEYS, *sorted(set(data.columns) - set(KEYS))]
     data = data[ordered].sort_values(list(KEYS)).reset_index(drop=True)
     if lag:
         data = _add_lags(data)
-    return Panel(data, quality, float(winsor), tuple(tech_industries))
+    return Panel(data, quality, float(winsor), tuple(tech_industries), removals)
+
+
+def _removals(data: pd.DataFrame, zero_output: pd.Series, control_causes: dict) -> pd.DataFrame:
+    """:func:`mutualism.controls.missing_by_variable` on the panel's cells (model variables)."""
+    from .controls import missing_by_variable
+
+    variables = (*INDEX_VARIABLES, *CONTROL_VARIABLES)
+    cells = data[["partner", "year"]].assign(**{v: data[model_name(v)] for v in variables})
+    causes = {v: {"zero output (China's or the partner's industry)": zero_output} for v in INDEX_VARIABLES
+              if zero_output.any()}
+    for var, found in control_causes.items():
+        causes.setdefault(var, {}).update(found)
+    table = missing_by_variable(cells, variables, causes=causes)
+    return table
+
+
+def describe_removals(panel: Panel) -> list[str]:
+    """One line per row of :attr:`Panel.removals` (the CLI summary and the book's data-quality
+    section): ``DIS: year 2005 missing in <file> — removes partners all, years 2005 (256 cells)``."""
+    from .controls import describe_missing
+
+    return describe_missing(panel.removals)
 
 
 #: Columns lagged for the lagged specification (regressors of eq. 12 and the instrument).
@@ -263,11 +294,12 @@ def assemble(params: "Params", n_jobs: int = 1, *, lag: bool = True, cross_indus
     from . import controls as controls_module
     from .indices import compute_indices
 
+    if params.controls_path is None and params.source != "synthetic":  # before any table is read
+        raise UnknownOptionError(f"source={params.source!r} needs controls_path (the folder of the real control "
+                                 "files, e.g. ../shared/data/external)")
     indices = compute_indices(params, n_jobs=n_jobs, timer=timer, progress=progress, cross_industry=cross_industry)
     partners = sorted(indices["partner"].unique())
     if params.controls_path is None:
-        if params.source != "synthetic":
-            raise EstimationError(f"source={params.source!r} needs controls_path (the real control files)")
         from .synthetic import make_controls
 
         raw = make_controls(size=params.synthetic_size, seed=params.seed, years=params.load_years)
