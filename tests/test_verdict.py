@@ -92,6 +92,9 @@ def test_full_mediation_when_phi1_is_not_significant():
 def test_phi1_not_below_the_baseline_is_neither_partial_nor_full():
     m = v.mediation(**{**BASE, "phi1": 0.07})
     assert m.kind == "mediation" and m.size is None and m.label == "mediation, direct effect not reduced"
+    no_base = v.mediation(**{**BASE, "baseline_beta1": NAN})
+    assert no_base.size is None and no_base.label == "mediation, size not assessed"
+    assert v.mediation(**{**BASE, "baseline_beta1": NAN, "phi1_p": 0.3}).label == "full mediation"
 
 
 def test_masking_when_the_indirect_effect_opposes_phi1():

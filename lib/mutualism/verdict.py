@@ -195,7 +195,7 @@ class Mediation(_Verdict):
     established: bool
     basis: str           # "bootstrap interval" | "published stars"
     label: str           # "partial mediation" | "full mediation" | "mediation, direct effect not reduced"
-    #                      | "masking" | "not established in this run"
+    #                      | "mediation, size not assessed" (no baseline) | "masking" | "not established in this run"
 
 
 def _excludes_zero(low: float, high: float) -> bool:
@@ -203,13 +203,14 @@ def _excludes_zero(low: float, high: float) -> bool:
     return _finite(low, high) and (low > 0 or high < 0)
 
 
-def _mediation_label(kind: str, size: str | None, established: bool) -> str:
+def _mediation_label(kind: str, size: str | None, established: bool, baseline: float) -> str:
     if not established or kind == "undetermined":
         return NOT_ESTABLISHED
     if kind == "masking":
         return "masking"
-    return {"partial": "partial mediation", "full": "full mediation"}.get(size or "",
-                                                                          "mediation, direct effect not reduced")
+    if size is None:
+        return "mediation, direct effect not reduced" if math.isfinite(baseline) else "mediation, size not assessed"
+    return f"{size} mediation"
 
 
 def _kind_and_size(indirect: float, phi1: float, phi1_significant: bool, baseline: float) -> tuple[str, str | None]:
@@ -245,7 +246,7 @@ def mediation(*, alpha1: float, alpha1_p: float, phi2: float, phi2_p: float, phi
     established = (_significant(ap, level) and _significant(f2p, level) and _excludes_zero(lo, hi)
                    and kind != "undetermined")
     return Mediation(a, ap, f2, f2p, f1, f1p, base, indirect, lo, hi, level, kind, size, bool(established),
-                     "bootstrap interval", _mediation_label(kind, size, established))
+                     "bootstrap interval", _mediation_label(kind, size, established, base))
 
 
 def paper_mediation(*, alpha1: float, alpha1_stars, phi2: float, phi2_stars, phi1: float, phi1_stars,
@@ -265,7 +266,7 @@ def paper_mediation(*, alpha1: float, alpha1_stars, phi2: float, phi2_stars, phi
     established = a_sig and f2_sig and kind != "undetermined"
     nan = math.nan
     return Mediation(a, nan, f2, nan, f1, nan, base, indirect, nan, nan, DEFAULT_LEVEL, kind, size,
-                     bool(established), "published stars", _mediation_label(kind, size, established))
+                     bool(established), "published stars", _mediation_label(kind, size, established, base))
 
 
 # ----- heterogeneity -----------------------------------------------------------------
