@@ -34,6 +34,7 @@ cache_dir = ".cache/mutualism"
 controls_path = None
 synthetic_size = "small"
 concordance = None
+scheduler = None
 figures_dir = "_build/figures"  # where the figures (PNG + CSV) are written
 
 # %% tags=["remove-input"]

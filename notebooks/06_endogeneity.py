@@ -34,6 +34,7 @@ cache_dir = ".cache/mutualism"
 controls_path = None
 synthetic_size = "small"
 concordance = None
+scheduler = None
 
 # %% tags=["remove-input"]
 from mutualism import book

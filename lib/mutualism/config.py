@@ -63,6 +63,9 @@ class Params:
     cache_dir : on-disk cache of parsed tables and indices.
     controls_path : folder of real control files (None: synthetic controls).
     synthetic_size : small | full. concordance : sector concordance name or None.
+    scheduler : address of a dask.distributed scheduler (``tcp://host:port``) that runs the
+    per-year index tasks (None: this machine; see :mod:`mutualism.parallel`). It changes
+    where numbers are computed, never a number.
     """
 
     source: str = "synthetic"
@@ -82,6 +85,7 @@ class Params:
     controls_path: str | None = None
     synthetic_size: str = "small"
     concordance: str | None = None
+    scheduler: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -94,6 +98,9 @@ class Params:
         check_option("mediator_form", self.mediator_form, MEDIATOR_FORMS)
         check_option("cov_type", self.cov_type, COV_TYPES)
         check_option("synthetic_size", self.synthetic_size, SYNTHETIC_SIZES)
+        if self.scheduler is not None and not (isinstance(self.scheduler, str) and self.scheduler.strip()):
+            raise UnknownOptionError(f"scheduler={self.scheduler!r} is not valid; give a Dask scheduler address "
+                                     "such as 'tcp://10.0.0.5:8786', or null to compute on this machine")
         if self.partners not in PARTNER_SETS and not re.fullmatch(r"[A-Za-z]{3}(\s*,\s*[A-Za-z]{3})*", str(self.partners)):
             raise UnknownOptionError(
                 f"partners={self.partners!r} is not valid; choose 'bri', 'bri64' or a comma-separated list of ISO3 codes"
