@@ -16,7 +16,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from mutualism.estimate import run_paper
+from mutualism.paper import run_paper
 from mutualism.panel import build_panel
 
 

@@ -9,9 +9,10 @@ import pandas as pd
 import pytest
 
 from mutualism.errors import MutualismError
-from mutualism.estimate import run_paper
+from mutualism.formatting import stars
+from mutualism.paper import run_paper
 from mutualism.panel import build_panel
-from mutualism.tables import (SCORECARD_RUN_COLUMNS, paper_tables, render, render_scorecard, scorecard,
+from mutualism.tables import (SCORECARD_RUN_COLUMNS, paper_tables, render, render_all, render_scorecard, scorecard,
                               write_tables)
 
 BETA = {"RH": 0.29, "HD": 0.06, "XT": 0.03}
@@ -81,7 +82,7 @@ def test_html_markdown_latex_layout(results):
     assert re.search(r'<table class="regtable" id="table-1">\s*<caption>Table 1 ', html)
     assert all(f"<th>({k})</th>" in html for k in range(1, 7))
     coef = results.column(1, 1).params["lnITR"]
-    assert f"{coef:.4f}{results.column(1, 1).stars('lnITR')}" in html
+    assert f"{coef:.4f}{stars(results.column(1, 1).pvalues['lnITR'])}" in html
     assert f"({results.column(1, 1).std_errors['lnITR']:.4f})" in html
     for label in ("Controls", "N", "R²", "Year / industry / partner FE"):
         assert f"<td>{label}</td>" in html
@@ -91,14 +92,13 @@ def test_html_markdown_latex_layout(results):
     tex = render(results.tables["2"], "latex")
     assert r"\begin{tabular}{lcccc}" in tex and r"KP rk Wald F" in tex and "\\label{table-2}" in tex
     assert "_" not in tex.replace(r"\_", "")  # every underscore escaped
-    assert results.tables["1"]._repr_html_() == html
-    assert results._repr_html_().count('class="regtable"') == 8
+    assert render_all(results).count('class="regtable"') == 8 and html in render_all(results)
     med = render(results.tables["6"], "html")
     assert "verdict" in med and ("masking" in med or "mediation" in med)
 
 
 def test_number_format():
-    from mutualism.tables import number
+    from mutualism.formatting import number
 
     assert number(0.28721) == "0.2872" and number(-1.93771) == "-1.9377" and number(0.0) == "0.0000"
     assert number(0.000381) == "3.81e-04" and number(np.nan) == ""
@@ -128,7 +128,7 @@ def test_scorecard_columns_and_agreement_logic(results):
     own = results.column(1, 1)
     run_sign = np.sign(own.params["lnITR"])
     assert card2["sign_agrees"].tolist() == [run_sign > 0, run_sign < 0]
-    significant = own.stars("lnITR") != ""
+    significant = stars(own.pvalues["lnITR"]) != ""
     assert card2.loc[0, "signif_agrees"] == significant and card2.loc[1, "signif_agrees"] == (not significant)
     assert "scorecard" in render_scorecard(card) and "published coefficients" in render_scorecard(card, "markdown")
 

@@ -4,7 +4,9 @@ Modules, one per concept: :mod:`mrio` (the table object, closure and validation)
 :mod:`sources` (readers and caches), :mod:`synthetic` (the default synthetic world),
 :mod:`reference` and :mod:`controls` (country facts and control variables),
 :mod:`decompose` (Leontief and WWZ decompositions), :mod:`indices` (the paper's
-indices), :mod:`panel`, :mod:`estimate`, :mod:`tables`, :mod:`figures`, :mod:`cli`.
+indices), :mod:`panel`; estimation: :mod:`fe`, :mod:`models`, :mod:`results`,
+:mod:`paper`; presentation: :mod:`formatting`, :mod:`tables`, :mod:`figures`; the book
+and :mod:`cli`.
 The specification is ``METHODS.md`` (shipped as ``docs/METHODS.md``).
 """
 

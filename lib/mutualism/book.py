@@ -8,7 +8,9 @@ The chapters are jupytext *py-percent* files ``notebooks/NN_name.py``. :func:`bu
    parameters (kernel ``python3``, working directory = the directory the build was started
    from, so relative paths in the YAML file resolve from there), one chapter after the
    other with its timing; a failing chapter stops the build with a
-   :class:`ChapterFailed` naming the chapter, the cell and the error;
+   :class:`ChapterFailed` naming the chapter, the cell and the error; each chapter's
+   claims (:mod:`mutualism.claims`) are written beside its executed notebook as
+   ``<chapter>.claims.json``;
 3. stages the executed notebooks with the book's front matter under ``<out>/executed/``
    and renders them with Jupyter Book 1.x (execution off) into ``<out>/html/``;
 4. copies the figures (PNG + CSV of their data, written by the chapters into
@@ -40,13 +42,14 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
 import yaml
 
+from . import claims
 from .config import Params
 from .errors import MutualismError, UnknownOptionError
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from .estimate import PaperResults
+    from .results import PaperResults
     from .mrio import MRIO
     from .panel import Panel
 
@@ -151,9 +154,10 @@ def execute_chapter(chapter: Chapter | str | Path, output: str | Path, parameter
         injected["figures_dir"] = str(figures_dir)
     t0 = time.perf_counter()
     try:
-        papermill.execute_notebook(str(output), str(output), parameters=injected, kernel_name=KERNEL,
-                                   cwd=str(cwd or Path.cwd()), progress_bar=False, log_output=False,
-                                   extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
+        with claims.collecting(claims.claims_path(output)):  # the chapter's claims file (mutualism.claims)
+            papermill.execute_notebook(str(output), str(output), parameters=injected, kernel_name=KERNEL,
+                                       cwd=str(cwd or Path.cwd()), progress_bar=False, log_output=False,
+                                       extra_arguments=["--IPKernelApp.log_level=CRITICAL"])
     except PapermillExecutionError as exc:
         raise ChapterFailed(f"chapter {chapter.name} failed in cell {exc.exec_count}: {exc.ename}: {exc.evalue} "
                             f"(executed notebook with the traceback: {output})") from None
@@ -485,7 +489,7 @@ def _compute_results(params: Params) -> RunResults:
     import io
     import warnings
 
-    from .estimate import run_paper
+    from .paper import run_paper
     from .indices import compute_indices
 
     with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stderr(io.StringIO()):
@@ -550,21 +554,19 @@ def paper_value(table: int | str, column: int, regressor: str):
     return row.iloc[0]
 
 
-def _md_stars(stars: str) -> str:
-    """Significance stars escaped for Markdown (never read as emphasis)."""
-    return stars.replace("*", "\\*")
-
-
 def estimate_text(result, regressor: str) -> str:
     """Markdown ``0.2850*** (s.e. 0.0054)``: a coefficient with its stars and standard error."""
-    return (f"{result.params[regressor]:.4f}{_md_stars(result.stars(regressor))} "
-            f"(s.e. {result.std_errors[regressor]:.4f})")
+    from .formatting import estimate
+
+    return estimate(result, regressor, markdown=True)
 
 
 def compare_text(result, table: int | str, column: int, regressor: str) -> str:
     """This run's coefficient set against the paper's, with the agreement in words."""
+    from .formatting import markdown_stars, number, stars as star_text
+
     paper = paper_value(table, column, regressor)
-    coef, stars = float(result.params[regressor]), result.stars(regressor)
+    coef, stars = float(result.params[regressor]), star_text(float(result.pvalues[regressor]))
     same_sign = (coef > 0) == (paper["coef"] > 0)
     same_significance = (stars != "") == (paper["stars"] != "")
     if not same_sign:
@@ -575,12 +577,12 @@ def compare_text(result, table: int | str, column: int, regressor: str) -> str:
         only = "this run's" if stars else "the paper's"
         agreement = f"same sign, but only {only} is significant"
     return (f"{estimate_text(result, regressor)}, against the paper's "
-            f"{paper['coef']:.4f}{_md_stars(paper['stars'])} "
+            f"{number(paper['coef'])}{markdown_stars(paper['stars'])} "
             f"({agreement})")
 
 
 def show_table(paper, key: str) -> None:
-    """Display Table ``key`` of a :class:`~mutualism.estimate.PaperResults` (or why it
+    """Display Table ``key`` of a :class:`~mutualism.results.PaperResults` (or why it
     could not be estimated)."""
     from IPython.display import HTML, display
 
@@ -589,13 +591,15 @@ def show_table(paper, key: str) -> None:
     if key in paper.tables:
         display(HTML(render(paper.tables[key], "html")))
     else:
-        display(HTML(render_failure(key, paper.failures.get(key, "not run"), "html")))
+        display(HTML(render_failure(key, paper.failures.get(key, "not run"), "html", paper.titles.get(key))))
 
 
 def robustness_summary(results: RunResults):
     """The with-controls columns of Table 1 (coefficient of ln ITR) for the baseline and
     each robustness variant: one row per specification, one column per index, plus N."""
     import pandas as pd
+
+    from .formatting import estimate
 
     rows = {}
     specs = {"baseline": ("this run's options", results.paper),
@@ -604,8 +608,7 @@ def robustness_summary(results: RunResults):
         row: dict[str, Any] = {"specification": label}
         if "1" in paper.tables:
             for column in paper.tables["1"].columns[3:]:
-                row[column.dependent] = (f"{column.params['lnITR']:.4f}{column.stars('lnITR')} "
-                                         f"({column.std_errors['lnITR']:.4f})")
+                row[column.dependent] = estimate(column, "lnITR", se_label="")
             row["N"] = paper.tables["1"].columns[3].nobs
         else:
             row["not estimated"] = paper.failures.get("1", "not run")

@@ -98,7 +98,8 @@ def _run_validate(args) -> int:
 
 # ----- wwz --------------------------------------------------------------------------
 def _add_wwz(sub) -> None:
-    p = sub.add_parser("wwz", help="16-term Wang–Wei–Zhu decomposition of one year (METHODS §9)")
+    p = sub.add_parser("wwz", help="16-term Wang–Wei–Zhu decomposition of one year (METHODS §9); "
+                                   "an alias of `decompose --method wwz`")
     p.add_argument("--mrio", required=True, help="pymrio saved folder or Eora26 folder")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--out", required=True, help=".parquet or .csv.gz")
@@ -107,18 +108,47 @@ def _add_wwz(sub) -> None:
 
 
 def _run_wwz(args) -> int:
-    from .decompose import wwz
+    """`mutualism wwz`: an alias of `mutualism decompose --method wwz`."""
+    args.method, args.exporters, args.output = "wwz", None, "terms"
+    return _run_decompose(args)
+
+
+# ----- decompose --------------------------------------------------------------------
+def _add_decompose(sub) -> None:
+    from .decompose import BM_OUTPUTS, DECOMPOSITIONS
+
+    p = sub.add_parser("decompose", help="decompose one year's bilateral gross exports (METHODS §9, §11)",
+                       description="wwz: the 16 Wang–Wei–Zhu terms (§9); bm_src: Borin–Mancini source-based, "
+                                   "exporter perspective (§11), its twelve terms or the aggregates and GVC "
+                                   "participation (--output standard). One row per exporter, exporting sector "
+                                   "and importer.")
+    p.add_argument("--method", choices=DECOMPOSITIONS, required=True)
+    p.add_argument("--mrio", required=True, help="pymrio saved folder or Eora26 folder")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("--exporters", default=None, help="comma-separated ISO3 codes (default: all countries)")
+    p.add_argument("--output", choices=BM_OUTPUTS, default=BM_OUTPUTS[0], help="bm_src only: terms or standard")
+    p.add_argument("--out", required=True, help=".parquet or .csv.gz")
+    p.add_argument("--concordance", default=None, help="aggregate sectors first (name under data/)")
+    p.set_defaults(func=_run_decompose)
+
+
+def _run_decompose(args) -> int:
+    from .decompose import decomposition
     from .sources import load_path
 
+    exporters = None if args.exporters is None else [c.strip() for c in args.exporters.split(",") if c.strip()]
     timer = Timer()
     with timer("load"):
         mrio = load_path(args.mrio, args.year, concordance=args.concordance)
     with timer("compute"):
-        table = wwz(mrio)
+        table = decomposition(mrio, args.method, exporters=exporters, output=args.output)
     with timer("write"):
         _write_table(table, args.out)
     print(timer.line(), file=sys.stderr)
     return 0
+
+
+_EXTRA.append(_add_decompose)
 
 
 # ----- indices ----------------------------------------------------------------------
@@ -184,7 +214,7 @@ def _add_estimate(sub) -> None:
 
 
 def _run_estimate(args) -> int:
-    from .estimate import run_paper
+    from .paper import run_paper
     from .panel import assemble
     from .fileio import atomic_write
     from .tables import scorecard, scorecard_summary, write_tables

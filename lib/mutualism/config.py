@@ -25,6 +25,8 @@ ITR_SCALES = ("level", "world_output_share")
 ITR_ATTRIBUTIONS = ("source", "exporting")
 MEDIATOR_FORMS = ("level", "log")
 COV_TYPES = ("robust", "cluster_partner", "cluster_partner_industry")
+#: The variables each clustered ``cov_type`` clusters by (METHODS §8).
+CLUSTER_VARIABLES = {"cluster_partner": ("partner",), "cluster_partner_industry": ("partner", "industry")}
 SYNTHETIC_SIZES = ("small", "full")
 MANUFACTURING = ("C4", "C5", "C6", "C7", "C8", "C9", "C10", "C11")
 

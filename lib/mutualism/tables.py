@@ -14,16 +14,20 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from . import formatting
 from .errors import MutualismError, check_option
-from .estimate import PaperResults, RegressionTable, TITLES, stars
+from .formatting import STAR_NOTE, number, stars
 from .resources import read_csv
 
+if TYPE_CHECKING:  # pragma: no cover
+    from .results import PaperResults, RegressionTable
+
 FORMATS = ("html", "markdown", "latex")
-STAR_NOTE = "*** p<0.01, ** p<0.05, * p<0.1."
 SCORECARD_RUN_COLUMNS = ("coef_run", "se_run", "stars_run", "n_run", "r2_run", "sign_agrees", "signif_agrees",
                          "ratio")
 
@@ -37,13 +41,6 @@ def file_stem(key: str) -> str:
     return "table1_lag" if key == "1L" else f"table{key}"
 
 
-def number(value: float) -> str:
-    """Four decimals as in the paper; three significant digits in scientific notation below 0.001."""
-    if not np.isfinite(value):
-        return ""
-    return f"{value:.2e}" if 0 < abs(value) < 0.001 else f"{value:.4f}"
-
-
 def grid(table: RegressionTable) -> tuple[list[str], list[list[str]], str]:
     """Header cells, body rows (label + one cell per column) and the note of ``table``."""
     cols = table.columns
@@ -53,21 +50,38 @@ def grid(table: RegressionTable) -> tuple[list[str], list[list[str]], str]:
         coef_row, se_row = [label], [""]
         for c in cols:
             if name in c.params.index:
-                coef_row.append(f"{number(c.params[name])}{c.stars(name)}")
+                coef_row.append(formatting.coefficient(c, name))
                 se_row.append(f"({number(c.std_errors[name])})")
             else:
                 coef_row.append("")
                 se_row.append("")
         body += [coef_row, se_row]
-    for label, cells in table.extra_rows:
+    for label, cells in extra_rows(table):
         body.append([label, *cells])
     body.append(["Controls", *("yes" if c.controls else "no" for c in cols)])
     body.append(["Year / industry / partner FE", *("yes" if c.effects else "no" for c in cols)])
     body.append(["N", *(str(c.nobs) for c in cols)])
     body.append(["R²", *(f"{c.rsquared:.4f}" for c in cols)])
-    conventions = dict.fromkeys(c.conventions for c in cols)
-    note = " ".join(filter(None, [STAR_NOTE, "Standard errors in parentheses:", *conventions, table.note]))
+    conventions = dict.fromkeys(formatting.conventions(c) for c in cols)
+    notes = [formatting.mediation_note(table.mediation) if table.mediation is not None else "", table.note]
+    note = " ".join(filter(None, [STAR_NOTE, "Standard errors in parentheses:", *conventions, *notes]))
     return header, body, note
+
+
+def extra_rows(table: RegressionTable) -> list[tuple[str, tuple[str, ...]]]:
+    """The lines below the coefficients: the KP statistics of a 2SLS table (first column)
+    and the indirect effects of a mediation table (one cell per outcome column)."""
+    rows: list[tuple[str, tuple[str, ...]]] = []
+    blank = ("",) * (len(table.columns) - 1)
+    if table.iv is not None:
+        rows += [("KP rk LM", (formatting.kp_lm(table.iv), *blank)), ("KP rk Wald F", (formatting.kp_wald_f(table.iv), *blank))]
+    if table.mediation is not None:
+        fx = table.mediation.effects
+        rows += [("α1·φ2 (indirect)", ("", *(number(v) for v in fx["indirect"]))),
+                 ("Sobel z", ("", *(f"{v:.2f}" for v in fx["sobel_z"]))),
+                 ("bootstrap 95% CI", ("", *(formatting.interval(a, b) for a, b in zip(fx["boot_low"], fx["boot_high"])))),
+                 ("verdict", ("", *fx["verdict"]))]
+    return rows
 
 
 def to_html(table: RegressionTable) -> str:
@@ -127,10 +141,10 @@ def render(table: RegressionTable, fmt: str = "html") -> str:
     return {"html": to_html, "markdown": to_markdown, "latex": to_latex}[fmt](table)
 
 
-def render_failure(key: str, message: str, fmt: str = "html") -> str:
+def render_failure(key: str, message: str, fmt: str = "html", title: str | None = None) -> str:
     """What a table that could not be estimated shows instead (its title and the reason)."""
     check_option("fmt", fmt, FORMATS)
-    title = TITLES.get(key, f"Table {key}")
+    title = title or f"Table {key}"
     text = f"not estimated: {message}"
     if fmt == "html":
         return (f'<table class="regtable" id="{table_id(key)}"><caption>{html.escape(title)}</caption>'
@@ -147,10 +161,10 @@ def write_tables(results: PaperResults, out_dir: str | Path) -> list[Path]:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
-    for key in TITLES:
+    for key, title in results.titles.items():
         for fmt, ext in (("html", "html"), ("markdown", "md"), ("latex", "tex")):
             text = (render(results.tables[key], fmt) if key in results.tables
-                    else render_failure(key, results.failures.get(key, "not run"), fmt))
+                    else render_failure(key, results.failures.get(key, "not run"), fmt, title))
             path = out / f"{file_stem(key)}.{ext}"
             atomic_write(path, lambda tmp, text=text: Path(tmp).write_text(text, encoding="utf-8"))
             written.append(path)
@@ -158,6 +172,13 @@ def write_tables(results: PaperResults, out_dir: str | Path) -> list[Path]:
 
 
 # ----- scorecard --------------------------------------------------------------------
+def render_all(results: PaperResults, fmt: str = "html") -> str:
+    """Every table of ``results`` (or why it could not be estimated), in the paper's order."""
+    return "\n".join(render(results.tables[k], fmt) if k in results.tables
+                     else render_failure(k, results.failures.get(k, "not run"), fmt, title)
+                     for k, title in results.titles.items())
+
+
 def paper_tables() -> pd.DataFrame:
     """The paper's published coefficients (``data/paper_tables.csv``), stars as strings."""
     paper = read_csv("paper_tables.csv").copy()

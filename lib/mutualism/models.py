@@ -1,0 +1,323 @@
+"""Estimators of the paper's models (METHODS.md §8): FE-OLS, FE-2SLS with Kleibergen–Paap
+statistics, interaction models, mediation with a partner-cluster bootstrap.
+
+Small-sample conventions
+------------------------
+The effects are absorbed by :mod:`mutualism.fe`, and :class:`linearmodels.iv.IV2SLS` is
+fitted to the partialled data with ``debiased=True`` and ``extra_df`` = the rank of the
+dummy matrix. Coefficients, residuals and the robust and clustered covariances are then
+*identical* to those of the regression with explicit dummies (Stata ``regress y x i.year
+i.partner i.industry, vce(robust|cluster)``; statsmodels OLS with dummies, ``HC1`` /
+``cluster``):
+
+* ``robust`` — HC1: ``n / (n − K)``, ``K`` = regressors + rank of the dummies (the
+  constant is in the dummies' span);
+* ``cluster_partner`` / ``cluster_partner_industry`` — ``G/(G−1) · (n−1)/(n−K)``, with
+  the absorbed effects counted in ``K`` even when nested in the clusters (the
+  explicit-dummy convention; ``xtreg``/``reghdfe`` would not count nested effects).
+
+p-values use ``t(n − K)`` (robust) or ``t(G − 1)`` (clustered). ``rsquared`` is the R² of
+the model *including* the fixed effects (``1 − SSR/TSS``, TSS about the mean of the
+sample), the number ``regress`` with dummies prints and the size the paper reports
+(0.68–0.98); ``rsquared_within`` is ``1 − SSR/TSS`` of the partialled outcome. For 2SLS
+the residual is the structural one, ``y − Xβ``.
+
+Kleibergen–Paap statistics (one endogenous regressor)
+------------------------------------------------------
+Computed here on the data partialled of the effects and of the included exogenous
+regressors (Frisch–Waugh); linearmodels' ``IVResults.first_stage.diagnostics`` reports
+the same rk Wald F before our small-sample factor, and ``tests/test_estimate.py`` checks
+the two agree. With one endogenous regressor ``x`` and ``L`` excluded instruments ``Z``
+the rank-0 null is ``π = 0`` in ``x̃ = Z̃π + e``, and the KP rk statistics reduce to
+
+* rk Wald F = ``π̂' V̂(π̂)⁻¹ π̂ / L``, with ``V̂`` the covariance of the chosen ``cov_type``
+  *including its small-sample factor* (``K`` counts the effects, as in ``ivreghdfe`` with
+  absorbed degrees of freedom). It therefore equals the robust first-stage F of the
+  excluded instruments, and with ``L = 1`` the squared robust t of the instrument;
+* rk LM = ``s̄' Ŝ⁻¹ s̄`` with scores ``s_i = z̃_i x̃_i`` evaluated under the null and
+  ``Ŝ = Σ s_i s_i'`` (or sums of cluster scores), no small-sample factor, ``χ²(L)``.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+import scipy.linalg
+from scipy import stats
+
+from .errors import EstimationError
+from .fe import EFFECTS, Prepared, effect_dummies, frame_of, prepare, single_threaded
+from .panel import CONTROLS, DEPENDENTS, LAG_SUFFIX, Panel
+from .results import MediationResult, RegressionResult
+
+TREATMENT = "lnITR"
+INSTRUMENT = "LAB"
+
+
+def interaction_name(dummy: str, treatment: str = TREATMENT) -> str:
+    """Column name of ``treatment × dummy`` (as in the paper: ``lnITR x D1``)."""
+    return f"{treatment} x {dummy}"
+
+
+def _fit(prep: Prepared, dependent: str, exog: Sequence[str], endog: Sequence[str], instruments: Sequence[str],
+         cov_type: str):
+    from linearmodels.iv import IV2SLS
+
+    t = prep.tilde
+    kwargs: dict = {"debiased": True, "extra_df": prep.absorbed}
+    if prep.clusters is not None:
+        kwargs.update(cov_type="clustered", clusters=prep.clusters)
+    else:
+        kwargs["cov_type"] = "robust"
+    model = IV2SLS(t[dependent], t[list(exog)] if exog else None,
+                   t[list(endog)] if endog else None, t[list(instruments)] if instruments else None)
+    return model.fit(**kwargs)
+
+
+def _result(prep: Prepared, fitted, *, label: str, dependent: str, estimator: str, order: Sequence[str],
+            cov_type: str, singletons: str, effects: Sequence[str], controls: bool, **extra) -> RegressionResult:
+    params = fitted.params[list(order)]
+    se = fitted.std_errors[list(order)]
+    df = prep.n_clusters - 1 if prep.n_clusters else len(prep.frame) - len(order) - prep.absorbed
+    pvalues = pd.Series(2 * stats.t.sf(np.abs(params / se), df), index=params.index)
+    x_tilde = prep.tilde[list(order)].to_numpy()
+    resid = prep.tilde[dependent].to_numpy() - x_tilde @ params.to_numpy()
+    y = prep.frame[dependent].to_numpy(dtype=float)
+    ssr = float(resid @ resid)
+    r2 = 1 - ssr / float(((y - y.mean()) ** 2).sum())
+    y_t = prep.tilde[dependent].to_numpy()
+    r2_within = 1 - ssr / float(y_t @ y_t)
+    return RegressionResult(label=label, dependent=dependent, estimator=estimator, params=params.rename("coef"),
+                            std_errors=se.rename("std_err"), pvalues=pvalues.rename("pvalue"), nobs=len(prep.frame),
+                            rsquared=r2, rsquared_within=r2_within, df_inference=int(df), absorbed=prep.absorbed,
+                            cov_type=cov_type, n_clusters=prep.n_clusters, n_dropped=prep.dropped,
+                            n_singletons=prep.singletons, effects=tuple(effects), controls=controls,
+                            singletons=singletons, **extra)
+
+
+@single_threaded
+def fe_ols(data: Panel | pd.DataFrame, dependent: str, regressors: Sequence[str], *,
+           effects: Sequence[str] = EFFECTS, cov_type: str = "robust", singletons: str = "keep",
+           label: str | None = None, controls: bool | None = None) -> RegressionResult:
+    """Fixed-effects OLS of eq. 12 (METHODS.md §8).
+
+    Parameters
+    ----------
+    data : Panel or DataFrame
+        Needs ``dependent``, ``regressors`` and the ``effects`` columns; incomplete rows
+        are left out and counted (``n_dropped``).
+    regressors : sequence of str
+        Reported regressors (the effects are absorbed).
+    effects : sequence of str
+        Fixed-effect columns (default year, partner, industry).
+    cov_type : robust | cluster_partner | cluster_partner_industry
+    singletons : keep | drop
+    label, controls : labels for tables (``controls`` defaults to "any regressor of
+        :data:`~mutualism.panel.CONTROLS` is included").
+
+    Raises
+    ------
+    EstimationError
+        All-missing outcome, no variation in a regressor, a regressor absorbed by the
+        effects, a singular design, too few observations.
+    """
+    regressors = list(regressors)
+    prep = prepare(data, [dependent, *regressors], dependent, regressors, effects, cov_type, singletons)
+    fitted = _fit(prep, dependent, regressors, (), (), cov_type)
+    return _result(prep, fitted, label=label or f"FE-OLS {dependent}", dependent=dependent, estimator="FE-OLS",
+                   order=regressors, cov_type=cov_type, singletons=singletons, effects=effects,
+                   controls=_has_controls(regressors) if controls is None else controls)
+
+
+def _has_controls(regressors: Sequence[str]) -> bool:
+    return any(r.removesuffix(LAG_SUFFIX) in CONTROLS for r in regressors)
+
+
+def kleibergen_paap(endogenous: np.ndarray, instruments: np.ndarray, *, dof: int,
+                    clusters: np.ndarray | None = None) -> tuple[float, float, float]:
+    """KP rk LM (with p-value) and rk Wald F for one endogenous regressor (see module doc).
+
+    Parameters
+    ----------
+    endogenous : (n,) array
+        The endogenous regressor partialled of the effects and included exogenous regressors.
+    instruments : (n, L) array
+        The excluded instruments, partialled the same way.
+    dof : int
+        ``K`` of the first stage (its regressors plus absorbed effects), for the
+        small-sample factor of the Wald statistic.
+    clusters : (n,) array of cluster codes, optional
+
+    Returns
+    -------
+    lm, lm_pvalue, wald_f
+    """
+    x = np.asarray(endogenous, dtype=float).reshape(-1)
+    z = np.asarray(instruments, dtype=float).reshape(len(x), -1)
+    n, n_instr = z.shape
+    zz_inv = np.linalg.inv(z.T @ z)
+    pi = zz_inv @ (z.T @ x)
+    fitted_scores = z * (x - z @ pi)[:, None]
+    null_scores = z * x[:, None]
+    if clusters is None:
+        meat_wald, meat_lm = fitted_scores.T @ fitted_scores, null_scores.T @ null_scores
+        factor = n / (n - dof)
+    else:
+        codes = pd.factorize(np.asarray(clusters))[0]
+        g = codes.max() + 1
+        sum_fitted = np.zeros((g, n_instr))
+        np.add.at(sum_fitted, codes, fitted_scores)
+        sum_null = np.zeros((g, n_instr))
+        np.add.at(sum_null, codes, null_scores)
+        meat_wald, meat_lm = sum_fitted.T @ sum_fitted, sum_null.T @ sum_null
+        factor = g / (g - 1) * (n - 1) / (n - dof)
+    cov_pi = factor * zz_inv @ meat_wald @ zz_inv
+    wald_f = float(pi @ np.linalg.solve(cov_pi, pi)) / n_instr
+    score = null_scores.sum(axis=0)
+    lm = float(score @ np.linalg.solve(meat_lm, score))
+    return lm, float(stats.chi2.sf(lm, n_instr)), wald_f
+
+
+@single_threaded
+def fe_iv(data: Panel | pd.DataFrame, dependent: str, endogenous: str, instruments: Sequence[str],
+          exogenous: Sequence[str] = (), *, effects: Sequence[str] = EFFECTS, cov_type: str = "robust",
+          singletons: str = "keep", label: str | None = None) -> RegressionResult:
+    """Fixed-effects 2SLS (METHODS.md §8 "IV"): ``endogenous`` instrumented by ``instruments``.
+
+    The result carries the first stage (a :class:`RegressionResult` of ``endogenous`` on
+    the instruments and ``exogenous``, same sample and effects) and the Kleibergen–Paap
+    rk LM and rk Wald F statistics. Raises :class:`EstimationError` as :func:`fe_ols`.
+    """
+    exogenous, instruments = list(exogenous), list(instruments)
+    columns = [dependent, endogenous, *exogenous, *instruments]
+    prep = prepare(data, columns, dependent, [endogenous, *exogenous], effects, cov_type, singletons,
+                    instruments=instruments)
+    fitted = _fit(prep, dependent, exogenous, [endogenous], instruments, cov_type)
+    first_fit = _fit(prep, endogenous, [*instruments, *exogenous], (), (), cov_type)
+    first = _result(prep, first_fit, label=f"first stage {endogenous}", dependent=endogenous, estimator="FE-OLS",
+                    order=[*instruments, *exogenous], cov_type=cov_type, singletons=singletons, effects=effects,
+                    controls=_has_controls(exogenous))
+    exog_tilde = prep.tilde[exogenous].to_numpy()
+
+    def off_exog(v: np.ndarray) -> np.ndarray:
+        if not exogenous:
+            return v
+        coef, *_ = scipy.linalg.lstsq(exog_tilde, v)
+        return v - exog_tilde @ coef
+
+    lm, lm_p, wald_f = kleibergen_paap(off_exog(prep.tilde[endogenous].to_numpy()),
+                                       off_exog(prep.tilde[instruments].to_numpy()),
+                                       dof=len(instruments) + len(exogenous) + prep.absorbed,
+                                       clusters=None if prep.clusters is None else prep.clusters.to_numpy())
+    return _result(prep, fitted, label=label or f"FE-2SLS {dependent}", dependent=dependent, estimator="FE-2SLS",
+                   order=[endogenous, *exogenous], cov_type=cov_type, singletons=singletons, effects=effects,
+                   controls=_has_controls(exogenous), endogenous=(endogenous,), instruments=tuple(instruments),
+                   first_stage=first, kp_lm=lm, kp_lm_pvalue=lm_p, kp_wald_f=wald_f)
+
+
+def with_interaction(data: Panel | pd.DataFrame, dummy: str, treatment: str = TREATMENT) -> pd.DataFrame:
+    """The data with the column ``"<treatment> x <dummy>"`` added (METHODS.md §8 heterogeneity)."""
+    frame = frame_of(data)
+    for c in (treatment, dummy):
+        if c not in frame.columns:
+            raise EstimationError(f"column {c!r} not in the data; available: {sorted(frame.columns)}")
+    return frame.assign(**{interaction_name(dummy, treatment): frame[treatment] * frame[dummy]})
+
+
+def fe_interaction(data: Panel | pd.DataFrame, dependent: str, dummy: str, controls: Sequence[str] = CONTROLS, *,
+                   treatment: str = TREATMENT, **options) -> RegressionResult:
+    """``lnY = β1·lnITR + β2·(lnITR × D) + controls + effects`` (METHODS.md §8).
+
+    The main effect of ``D`` is not included: ``D1`` is constant within partner, ``D2``
+    within industry and ``D3`` within year, so the default effects absorb it.
+    """
+    frame = with_interaction(data, dummy, treatment)
+    return fe_ols(frame, dependent, [treatment, interaction_name(dummy, treatment), *controls], **options)
+
+
+def _bootstrap_indirect(frame: pd.DataFrame, treatment: str, mediator: str, outcomes: Sequence[str],
+                        controls: Sequence[str], effects: Sequence[str], reps: int, seed: int) -> np.ndarray:
+    """Indirect effects ``α1·φ2`` (reps × outcomes) on partner-cluster bootstrap samples.
+
+    Each draw resamples partners with replacement; a partner drawn twice enters as two
+    partners (its own effects). Point estimates by Frisch–Waugh on cross-products:
+    demeaning within partner is a per-partner operation, so each partner's block
+    ``B_p = [targets, other effects' dummies, controls]`` (demeaned within the partner) is
+    the same in every draw, and a draw's moment matrix is the sum of the drawn partners'
+    ``B_p'B_p``. The other effects and controls are then projected out on the moments
+    (least squares on the small Gram matrix), and ``α1`` and ``(φ1, φ2)`` are read off the
+    residual moments. Exact (the test compares a draw with :func:`fe_ols` on the
+    resampled data); a draw costs a sum of small matrices, not a regression on n rows.
+    """
+    rng = np.random.default_rng(seed)
+    groups = [np.asarray(ix) for ix in frame.groupby("partner", sort=True).indices.values()]
+    others = [e for e in effects if e != "partner"]
+    other_dummies = effect_dummies(frame, others)[:, 1:] if others else np.empty((len(frame), 0))
+    targets = frame[[treatment, mediator, *outcomes]].to_numpy(dtype=float)
+    block = np.hstack([targets, other_dummies, frame[list(controls)].to_numpy(dtype=float)])
+    if "partner" not in effects:
+        block = np.hstack([block, np.ones((len(frame), 1))])
+    moments = []
+    for g in groups:
+        part = block[g] - block[g].mean(axis=0) if "partner" in effects else block[g]
+        moments.append(part.T @ part)
+    moments = np.stack(moments)
+    k = targets.shape[1]
+    out = np.full((reps, len(outcomes)), np.nan)
+    for b in range(reps):
+        total = moments[rng.integers(0, len(groups), len(groups))].sum(axis=0)
+        s_yy, s_yw, s_ww = total[:k, :k], total[:k, k:], total[k:, k:]
+        resid = s_yy - s_yw @ scipy.linalg.lstsq(s_ww, s_yw.T, lapack_driver="gelsy")[0] if s_ww.size else s_yy
+        if resid[0, 0] <= 1e-12 * max(s_yy[0, 0], 1e-300):
+            continue
+        alpha1 = resid[0, 1] / resid[0, 0]
+        phi = np.linalg.solve(resid[:2, :2], resid[:2, 2:])
+        out[b] = alpha1 * phi[1]
+    return out
+
+
+@single_threaded
+def mediation(data: Panel | pd.DataFrame, mediator: str, outcomes: Sequence[str] = DEPENDENTS,
+              controls: Sequence[str] = CONTROLS, *, treatment: str = TREATMENT, effects: Sequence[str] = EFFECTS,
+              cov_type: str = "robust", singletons: str = "keep", bootstrap_reps: int = 499, seed: int = 2023,
+              level: float = 0.95) -> MediationResult:
+    """Mediation analysis of METHODS.md §8 (eqs. 15–16) on one common sample.
+
+    All equations use the rows complete for the treatment, the mediator, the controls and
+    every outcome, so that ``α1`` and ``φ2`` come from the same observations (the paper
+    reports one N per table). Sobel: ``se = sqrt(α1²·se(φ2)² + φ2²·se(α1)²)`` with the
+    ``cov_type`` standard errors. Bootstrap: percentile interval of ``α1·φ2`` over
+    ``bootstrap_reps`` partner-cluster resamples drawn with ``seed``.
+    """
+    frame = frame_of(data)
+    controls, outcomes = list(controls), list(outcomes)
+    needed = list(dict.fromkeys([treatment, mediator, *controls, *outcomes, *effects]))
+    absent = [c for c in needed if c not in frame.columns]
+    if absent:
+        raise EstimationError(f"column(s) {absent} not in the data; available: {sorted(frame.columns)}")
+    common = frame.dropna(subset=needed)
+    if common.empty:
+        raise EstimationError(f"mediation by {mediator!r}: no row has {needed} all present")
+    options = dict(effects=effects, cov_type=cov_type, singletons=singletons)
+    med_eq = fe_ols(common, mediator, [treatment, *controls], label=f"mediator {mediator}", **options)
+    out_eqs = {y: fe_ols(common, y, [treatment, mediator, *controls], label=f"{y} with mediator {mediator}",
+                         **options) for y in outcomes}
+    boot = (_bootstrap_indirect(common, treatment, mediator, outcomes, controls, effects, bootstrap_reps, seed)
+            if bootstrap_reps > 0 and "partner" in common.columns else np.empty((0, len(outcomes))))
+    alpha1, se_a = med_eq.params[treatment], med_eq.std_errors[treatment]
+    rows = []
+    for k, (y, eq) in enumerate(out_eqs.items()):
+        phi1, phi2, se_p = eq.params[treatment], eq.params[mediator], eq.std_errors[mediator]
+        indirect = alpha1 * phi2
+        sobel_se = float(np.sqrt(alpha1**2 * se_p**2 + phi2**2 * se_a**2))
+        z = indirect / sobel_se
+        draws = boot[:, k][np.isfinite(boot[:, k])] if boot.size else np.empty(0)
+        lo, hi = (np.quantile(draws, [(1 - level) / 2, (1 + level) / 2]) if draws.size else (np.nan, np.nan))
+        rows.append({"outcome": y, "alpha1": alpha1, "phi1": phi1, "phi2": phi2, "indirect": indirect,
+                     "sobel_se": sobel_se, "sobel_z": z, "sobel_p": float(2 * stats.norm.sf(abs(z))),
+                     "boot_low": lo, "boot_high": hi, "boot_reps": int(draws.size),
+                     "verdict": "mediation" if np.sign(indirect) == np.sign(phi1) else "masking"})
+    return MediationResult(mediator, med_eq, out_eqs, pd.DataFrame(rows).set_index("outcome"), level=level,
+                           bootstrap_reps=bootstrap_reps, seed=seed)
