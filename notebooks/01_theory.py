@@ -221,9 +221,9 @@ params = book.start_chapter(globals(), numbers=False)  # the parameters cell's v
 # force, which must move symbiosis only through transfer, an exclusion restriction the
 # reader may find strong, since the size of a labour force shapes an economy's whole
 # industrial structure. Two further cautions follow from the definitions and are shown in
-# chapter 2: with the default Leontief measure of foreign value added one of the two
-# interaction shares equals one of the four fusion rates, so fusion and interaction share
-# a component by construction; and the coordination index is unbounded when the two
+# chapter 2: with the default Leontief measure of foreign value added each of the two
+# interaction shares equals one of the four fusion rates (the two input rates), so fusion
+# and interaction share two components by construction; and the coordination index is unbounded when the two
 # growth rates coincide and equals exactly one half whenever they have opposite signs, so
 # its distribution has a mass point at its floor and a long right tail that logs and
 # winsorising only partly tame.
