@@ -104,3 +104,84 @@ def test_save_writes_png_and_round_tripping_csv(indices, tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     back = pd.read_csv(csv)
     pd.testing.assert_frame_equal(back, data, check_dtype=False, rtol=1e-9)
+
+
+# ----- decompositions and schematics -------------------------------------------------------
+@pytest.fixture(scope="module")
+def wwz_example():
+    from mutualism.decompose import wwz
+    from mutualism.mrio import build_mrio
+
+    rng = np.random.default_rng(3)
+    Z = rng.uniform(1, 10, (6, 6))
+    Y = rng.uniform(20, 60, (6, 3))
+    return wwz(build_mrio(Z, Y, ["CHN", "PAK", "ROW"], ["C5", "C9"], 2020, source="random"))
+
+
+def test_decomposition_groups_sum_the_terms_and_add_up(wwz_example):
+    from mutualism.decompose import WWZ_TERMS
+    from mutualism.figures import WWZ_GROUPS, decomposition_groups
+
+    assert sorted(t for names in WWZ_GROUPS.values() for t in names) == sorted(WWZ_TERMS)  # a partition
+    data = decomposition_groups(wwz_example, ["exporter", "importer"])
+    assert len(data) == 6
+    for row in data.itertuples():
+        flows = wwz_example[(wwz_example["exporter"] == row.exporter) & (wwz_example["importer"] == row.importer)]
+        for group, names in WWZ_GROUPS.items():  # brute force: loop over rows and terms
+            expected = sum(float(r[t]) for _, r in flows.iterrows() for t in names)
+            assert getattr(row, group) == pytest.approx(expected, rel=1e-12)
+        assert abs(row.gap) < 1e-9 * row.texp  # the 16 terms add up to gross exports
+    shares = data[[f"share_{g}" for g in WWZ_GROUPS]].sum(axis=1)
+    np.testing.assert_allclose(shares, 1.0, rtol=1e-12)
+    with pytest.raises(MutualismError, match="DVA_FIN"):
+        decomposition_groups(wwz_example.drop(columns="DVA_FIN"), ["exporter"])
+
+
+def test_decomposition_plot_stacks_the_shares(wwz_example):
+    from mutualism.figures import WWZ_GROUPS, decomposition_groups, plot_decomposition
+
+    data = decomposition_groups(wwz_example, ["exporter"])
+    fig = plot_decomposition(data, "exporter", title="t")
+    try:
+        ax = fig.axes[0]
+        bars = ax.patches
+        assert len(bars) == len(data) * len(WWZ_GROUPS)
+        widths = np.array([b.get_width() for b in bars]).reshape(len(WWZ_GROUPS), len(data))
+        np.testing.assert_allclose(widths.T, data[[f"share_{g}" for g in WWZ_GROUPS]].to_numpy())
+        labels = [t.get_text() for t in fig.legends[0].get_texts()]
+        assert labels[0].startswith("DVA: domestic value added") and len(labels) == 5
+    finally:
+        plt.close(fig)
+
+
+def test_transfer_route_schematic_matches_the_routes_of_the_indices():
+    from mutualism.diagrams import TRANSFER_ROUTES, transfer_routes
+    from mutualism.indices import ROUTES
+
+    assert [f"ITR_{name}" for name in TRANSFER_ROUTES] == list(ROUTES)
+    fig, data = transfer_routes()
+    try:
+        assert [ax.get_title().split("\n")[0] for ax in fig.axes[:5]] == list(TRANSFER_ROUTES)
+        for name, legs in data.groupby("route"):
+            legs = legs.sort_values("step")
+            assert legs["from"].iloc[0] == "a" and legs["to"].iloc[-1] == "b", name  # from source to destination
+            assert (legs["to"].to_numpy()[:-1] == legs["from"].to_numpy()[1:]).all(), name  # a connected path
+            formula = TRANSFER_ROUTES[name][1]
+            assert ("d" in set(legs["from"]) | set(legs["to"])) == ("_d" in formula or "d}" in formula), name
+            # final goods on the last leg exactly when the formula ends in final demand of b bought abroad
+            assert (legs["goods"].iloc[-1] == "final") == (not formula.rstrip("$").endswith("Y_{bb}")), name
+    finally:
+        plt.close(fig)
+
+
+def test_mechanism_diagram_draws_every_arrow_of_the_model():
+    from mutualism.diagrams import MECHANISM_EDGES, mechanism
+
+    fig, data = mechanism()
+    try:
+        assert len(data) == len(MECHANISM_EDGES) == 5
+        arrows = [p for p in fig.axes[0].patches if type(p).__name__ == "FancyArrowPatch"]
+        assert len(arrows) == 5
+        assert set(data["from"]) == {"ln ITR", "RVC", "INC"} and set(data["coefficient"]) >= {"α1", "φ2"}
+    finally:
+        plt.close(fig)

@@ -143,3 +143,156 @@ def save_figure(fig, data: pd.DataFrame, stem: str, out_dir: str | Path, *, dpi:
     fig.savefig(png, dpi=dpi)
     data.to_csv(csv, index=False, float_format="%.10g")
     return png, csv
+
+
+# ----- decompositions of gross exports (METHODS §2, §9, §11) ----------------------------------
+#: WWZ's sixteen terms (METHODS §9) in five groups, in the order they are stacked.
+WWZ_GROUPS = {
+    "DVA": ("DVA_FIN", "DVA_INT", "DVA_INTrexI1", "DVA_INTrexF", "DVA_INTrexI2"),
+    "RDV": ("RDV_INT", "RDV_FIN", "RDV_FIN2"),
+    "DDC": ("DDC_FIN", "DDC_INT"),
+    "FVA": ("MVA_FIN", "MVA_INT", "OVA_FIN", "OVA_INT"),
+    "FDC": ("MDC", "ODC"),
+}
+#: Borin–Mancini's twelve terms (METHODS §11, exvatools' names) in the same five groups.
+BM_GROUPS = {
+    "DVA": ("VAX1", "VAX2", "VAX3", "VAX4"),
+    "RDV": ("REF1", "REF2"),
+    "DDC": ("DDC",),
+    "FVA": ("FVA1", "FVA2", "FVA3", "FVA4"),
+    "FDC": ("FDC",),
+}
+GROUP_LABELS = {
+    "DVA": "domestic value added absorbed abroad",
+    "RDV": "domestic value added that returns home",
+    "DDC": "domestic double counting",
+    "FVA": "foreign value added",
+    "FDC": "foreign double counting",
+}
+GROUP_COLOURS = dict(zip(WWZ_GROUPS, (OKABE_ITO[4], OKABE_ITO[2], OKABE_ITO[6], OKABE_ITO[1], OKABE_ITO[7])))
+GROUP_HATCHES = dict(zip(WWZ_GROUPS, ("", "//", "xx", "..", "\\\\")))
+
+
+def decomposition_groups(terms: pd.DataFrame, by: Sequence[str], *, groups: Mapping[str, Sequence[str]] = WWZ_GROUPS,
+                         total: str = "texp") -> pd.DataFrame:
+    """Terms of a decomposition summed over the rows sharing ``by``, with the five group
+    sums (``DVA``, ``RDV``, ``DDC``, ``FVA``, ``FDC``), their shares of gross exports
+    (``share_<group>``) and the adding-up gap ``gap = total − Σ groups``.
+
+    ``terms`` is :func:`mutualism.decompose.wwz` output (``groups=WWZ_GROUPS``, total
+    ``texp``) or Borin–Mancini's (``BM_GROUPS``, total ``EXGR``); terms are additive over
+    exporting sectors and importers, so any grouping keeps the adding-up.
+    """
+    needed = [t for names in groups.values() for t in names] + [total, *by]
+    missing = [c for c in needed if c not in terms.columns]
+    if missing:
+        raise MutualismError(f"decomposition lacks column(s) {missing}; has {list(terms.columns)}")
+    summed = terms.groupby(list(by), sort=False)[[t for names in groups.values() for t in names] + [total]].sum()
+    for group, names in groups.items():
+        summed[group] = summed[list(names)].sum(axis=1)
+    summed["gap"] = summed[total] - summed[list(groups)].sum(axis=1)
+    for group in groups:
+        summed[f"share_{group}"] = summed[group] / summed[total].where(summed[total] != 0)
+    return summed.reset_index()
+
+
+def plot_decomposition(data: pd.DataFrame, label: str, *, shares: bool = True, title: str | None = None,
+                       xlabel: str | None = None):
+    """Horizontal stacked bars, one per row of ``data`` (:func:`decomposition_groups`),
+    split into the five groups DVA / RDV / DDC / FVA / FDC (colour and hatch).
+
+    ``label`` names the column labelling the bars; ``shares`` stacks shares of gross
+    exports (each bar sums to one) instead of levels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    groups = [g for g in WWZ_GROUPS if g in data.columns]
+    values = data[[f"share_{g}" if shares else g for g in groups]].to_numpy(dtype=float)
+    fig, ax = plt.subplots(figsize=(9, 0.42 * len(data) + 1.9), layout="constrained")
+    left = np.zeros(len(data))
+    positions = np.arange(len(data))[::-1]
+    for k, group in enumerate(groups):
+        ax.barh(positions, values[:, k], left=left, color=GROUP_COLOURS[group], hatch=GROUP_HATCHES[group],
+                edgecolor="white", linewidth=0.6, label=f"{group}: {GROUP_LABELS[group]}")
+        left += values[:, k]
+    ax.set_yticks(positions, data[label].astype(str))
+    ax.set_xlabel(xlabel or ("share of gross exports" if shares else "value (units of the table)"))
+    if shares:
+        ax.set_xlim(0, 1)
+        ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _: f"{x:.0%}"))
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.grid(True, axis="x", color="0.88", linewidth=0.6)
+    ax.set_axisbelow(True)
+    fig.legend(loc="outside lower center", ncol=2, frameon=False, fontsize=8.5)
+    if title:
+        ax.set_title(title)
+    return fig
+
+
+def compare_decompositions(wwz_terms: pd.DataFrame, bm_terms: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
+    """WWZ (METHODS §9) against Borin–Mancini (§11) group by group, in long form: one row
+    per ``by`` value, group and method, with the value and its share of gross exports.
+
+    Both decompositions must describe the same flows (the same gross exports, checked to
+    1e-9 of their size); a difference raises :class:`MutualismError` naming the flow.
+    """
+    import numpy as np
+
+    w = decomposition_groups(wwz_terms, by, groups=WWZ_GROUPS, total="texp").set_index(list(by))
+    b = decomposition_groups(bm_terms, by, groups=BM_GROUPS, total="EXGR").set_index(list(by)).reindex(w.index)
+    off = ~np.isclose(w["texp"], b["EXGR"], rtol=1e-9, atol=1e-9 * max(float(w["texp"].abs().max()), 1.0))
+    if off.any():
+        raise MutualismError(f"WWZ and Borin–Mancini describe different gross exports for {list(w.index[off])[:3]}")
+    rows = []
+    for method, frame in (("WWZ", w), ("Borin–Mancini", b)):
+        for group in WWZ_GROUPS:
+            part = frame[[group, f"share_{group}"]].rename(columns={group: "value", f"share_{group}": "share"})
+            rows.append(part.assign(group=group, method=method).reset_index())
+    out = pd.concat(rows, ignore_index=True)
+    return out[[*by, "group", "method", "value", "share"]]
+
+
+def plot_comparison(long: pd.DataFrame, *, facet: str | None = None, shares: bool = True, title: str | None = None):
+    """Grouped bars (seaborn): each of the five groups under WWZ and under Borin–Mancini,
+    one panel per value of ``facet`` (e.g. the exporter) if given.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    panels = list(dict.fromkeys(long[facet])) if facet else [None]
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels) + 1.2, 4.2), layout="constrained",
+                             sharey=True, squeeze=False)
+    y = "share" if shares else "value"
+    for ax, panel in zip(axes[0], panels):
+        part = long if panel is None else long[long[facet] == panel]
+        sns.barplot(data=part, x="group", y=y, hue="method", order=list(WWZ_GROUPS), errorbar=None,
+                    estimator="sum", palette=[OKABE_ITO[4], OKABE_ITO[5]], ax=ax, legend=ax is axes[0][0])
+        for bars, hatch in zip(ax.containers, ("", "//")):
+            for bar in bars:
+                bar.set_hatch(hatch)
+                bar.set_edgecolor("white")
+        ax.set_xlabel("")
+        ax.set_ylabel("share of gross exports" if shares else "value (units of the table)")
+        if panel is not None:
+            ax.set_title(str(panel))
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.grid(True, axis="y", color="0.88", linewidth=0.6)
+        ax.set_axisbelow(True)
+        if shares:
+            ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:.0%}"))
+    legend = axes[0][0].get_legend()
+    if legend is not None:
+        legend.set_title("")
+        legend.set_frame_on(False)
+    if title:
+        fig.suptitle(title)
+    return fig
