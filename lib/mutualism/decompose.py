@@ -1,27 +1,30 @@
-"""Value added in gross exports: Leontief/HIY (METHODS.md §2) and Wang–Wei–Zhu (§9).
+"""Value added in gross exports: Leontief/HIY (METHODS.md §2), Wang–Wei–Zhu (§9) and
+Borin–Mancini source-based, exporter perspective (§11).
 
 The functional core works on plain arrays named after the notation of METHODS.md §1
 (``A``, ``v``, ``Y``, ``E``…; ``G`` countries × ``N`` sectors, country-major, ``n = G·N``)
 and never forms the global Leontief inverse ``B = (I − A)⁻¹`` unless a quantity needs all
 of it (the WWZ decomposition does, §9). Everything else goes through
-:class:`LeontiefSolver`: one LU factorisation of ``I − A`` per year and solves with thin
-right-hand sides, ``B·M`` and ``B'·M`` (METHODS §1, "performance path").
+:class:`~mutualism.leontief.LeontiefSolver`: one LU factorisation of ``I − A`` per year and
+solves with thin right-hand sides, ``B·M`` and ``B'·M`` (METHODS §1, "performance path");
+Borin–Mancini needs the diagonal blocks ``B_ss`` of its exporters, obtained from the same
+factorisation in chunks of columns (:func:`bm_src_terms`).
 Labelled wrappers taking an :class:`~mutualism.mrio.MRIO` sit at the end of the module.
 """
 
 from __future__ import annotations
 
-import warnings
 from typing import Sequence
 
 import numpy as np
 import pandas as pd
-import scipy.linalg
 
-from .errors import MRIOValueError, check_option
+from .errors import MRIOShapeError, UnknownOptionError, check_option
+from .leontief import (SOLVERS, LeontiefSolver, diagonal_blocks, leontief_inverse, local_solve,  # noqa: F401
+                       place_in_blocks, take_own_blocks)
 from .mrio import MRIO
 
-METHODS = ("lu", "inverse")
+METHODS = SOLVERS  # kept for existing imports: the solver methods of LeontiefSolver
 
 WWZ_TERMS = (
     "DVA_FIN", "DVA_INT", "DVA_INTrexI1", "DVA_INTrexF", "DVA_INTrexI2",
@@ -30,113 +33,15 @@ WWZ_TERMS = (
     "DDC_FIN", "DDC_INT", "ODC", "MDC",
 )
 
-
-# ----- the global Leontief inverse as an operator (§1) ----------------------------------
-class LeontiefSolver:
-    """Products of ``B = (I − A)⁻¹`` with thin matrices (METHODS.md §1).
-
-    Parameters
-    ----------
-    A : (n, n) technical coefficients.
-    method : ``"lu"`` (default): one LAPACK LU factorisation; ``B·M`` and ``B'·M`` are
-        triangular solves, BLAS-3 when ``M`` has many columns. ``"inverse"``: the explicit
-        inverse, then matrix products — the textbook route, kept for comparison.
-    where : provenance for error messages (e.g. ``"WIOD2013 2011"``).
-
-    Raises
-    ------
-    MRIOValueError
-        ``I − A`` is singular (the table is not productive).
-    """
-
-    def __init__(self, A: np.ndarray, method: str = "lu", *, where: str = "table") -> None:
-        check_option("method", method, METHODS)
-        self.method = method
-        self.n = A.shape[0]
-        # LAPACK works on Fortran-ordered arrays: factorising the transpose (I − A)', whose
-        # C-ordered buffer is Fortran-ordered, happens in place without a copy; products
-        # with B then use the transposed solve (trans=1) and vice versa.
-        transposed = _identity_minus(A).T
-        singular = MRIOValueError(f"{where}: I − A is singular, the table is not productive "
-                                  "(some column sums of A reach 1 on a closed loop)")
-        if method == "lu":
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", scipy.linalg.LinAlgWarning)
-                self._lu_T = scipy.linalg.lu_factor(transposed, overwrite_a=True, check_finite=False)
-            if not np.all(np.diagonal(self._lu_T[0])):
-                raise singular
-        else:
-            try:
-                self._B = scipy.linalg.inv(transposed, overwrite_a=True, check_finite=False).T
-            except np.linalg.LinAlgError:
-                raise singular from None
-
-    def B_times(self, M: np.ndarray, *, overwrite: bool = False) -> np.ndarray:
-        """``B·M`` (columns of ``B`` combined by the columns of ``M``).
-
-        ``overwrite=True`` with a Fortran-ordered ``M`` solves in place (no copy of ``M``).
-        """
-        if self.method == "lu":
-            return scipy.linalg.lu_solve(self._lu_T, M, trans=1, overwrite_b=overwrite, check_finite=False)
-        return self._B @ M
-
-    def BT_times(self, M: np.ndarray, *, overwrite: bool = False) -> np.ndarray:
-        """``B'·M``, i.e. ``(M'·B)'``: row vectors times ``B`` (e.g. ``v'B``); ``overwrite`` as above."""
-        if self.method == "lu":
-            return scipy.linalg.lu_solve(self._lu_T, M, trans=0, overwrite_b=overwrite, check_finite=False)
-        return self._B.T @ M
-
-
-def _identity_minus(A: np.ndarray) -> np.ndarray:
-    """A new C-ordered array ``I − A``."""
-    out = np.negative(A, dtype=float)
-    out.flat[:: A.shape[0] + 1] += 1.0
-    return out
-
-
-def leontief_inverse(A: np.ndarray, *, where: str = "table") -> np.ndarray:
-    """The explicit global Leontief inverse ``B = (I − A)⁻¹`` (§1; only WWZ needs it).
-
-    Inverts ``(I − A)'`` in place and returns the C-ordered transpose of the result, so no
-    ``n×n`` copy is made (see :class:`LeontiefSolver`, which raises on a singular system).
-    """
-    return LeontiefSolver(A, "inverse", where=where)._B
-
-
-# ----- block helpers ---------------------------------------------------------------------
-def diagonal_blocks(M: np.ndarray, G: int) -> np.ndarray:
-    """The ``G`` diagonal ``N×N`` blocks ``M_ss`` of an ``n×n`` matrix, shape ``(G, N, N)``."""
-    N = M.shape[0] // G
-    g = np.arange(G)
-    return M.reshape(G, N, G, N)[g, :, g, :]
-
-
-def local_solve(A_blocks: np.ndarray, rhs: np.ndarray) -> np.ndarray:
-    """``L_ss · rhs_s`` for stacked countries, ``L_ss = (I − A_ss)⁻¹`` (§1 local inverse).
-
-    ``A_blocks`` is ``(k, N, N)``; ``rhs`` is ``(k, N)`` or ``(k, N, m)``.
-    """
-    N = A_blocks.shape[-1]
-    I_minus = np.eye(N) - A_blocks
-    if rhs.ndim == 2:
-        return np.linalg.solve(I_minus, rhs[..., None])[..., 0]
-    return np.linalg.solve(I_minus, rhs)
-
-
-def place_in_blocks(blocks: np.ndarray, G: int, countries: Sequence[int]) -> np.ndarray:
-    """An ``n × k`` matrix whose column ``q`` holds ``blocks[q]`` (an ``N``-vector) in the
-    rows of country ``countries[q]`` and zeros elsewhere (block-diagonal placement)."""
-    k, N = blocks.shape
-    out = np.zeros((G, N, k))
-    out[np.asarray(countries, dtype=int), :, np.arange(k)] = blocks
-    return out.reshape(G * N, k)
-
-
-def take_own_blocks(M: np.ndarray, G: int, countries: Sequence[int]) -> np.ndarray:
-    """Inverse of :func:`place_in_blocks`: row ``q`` = rows of ``countries[q]`` of column ``q``."""
-    N = M.shape[0] // G
-    k = M.shape[1]
-    return M.reshape(G, N, k)[np.asarray(countries, dtype=int), :, np.arange(k)]
+#: Decompositions of bilateral gross exports the library computes (CLI ``--method``).
+DECOMPOSITIONS = ("wwz", "bm_src")
+#: Borin–Mancini outputs (exvatools' ``output``): the twelve terms, or aggregates and GVC.
+BM_OUTPUTS = ("terms", "standard")
+#: The twelve Borin–Mancini source-based terms, exporter perspective (§11, exvatools' names).
+BM_TERMS = ("VAX1", "VAX2", "VAX3", "VAX4", "REF1", "REF2", "DDC", "FVA1", "FVA2", "FVA3", "FVA4", "FDC")
+#: The aggregates and GVC participation of ``output="standard"`` (§11); ``*_share`` = ``/ EXGR``.
+BM_STANDARD = ("DAVAX", "VAX", "REF", "DVA", "DC", "FVA", "FC", "GVCB", "GVCF", "GVC",
+               "GVCB_share", "GVCF_share", "GVC_share")
 
 
 # ----- exports (§1) ----------------------------------------------------------------------
@@ -282,6 +187,153 @@ def wwz_terms(A: np.ndarray, B: np.ndarray, Y: np.ndarray, v: np.ndarray, x: np.
     return terms
 
 
+# ----- Borin–Mancini, source-based, exporter perspective (§11) -----------------------------------
+def exporter_diagonal_blocks(solver: LeontiefSolver, G: int, exporters: Sequence[int], *,
+                             max_bytes: int = 64 * 2**20) -> np.ndarray:
+    """``B_ss`` for the listed countries, ``(k, N, N)`` (§1, §11).
+
+    Solves ``B·[unit columns of s]`` (the column block ``B_{·s}`` that WWZ takes from the
+    explicit inverse) for a chunk of countries at a time, at most ``max_bytes`` of
+    right-hand sides, and keeps the diagonal block: all ``G`` countries cost one LU plus
+    ``n`` solves (about the price of the explicit inverse) without ever holding an ``n×n``
+    result.
+    """
+    n = solver.n
+    N = n // G
+    countries = np.asarray(exporters, dtype=int)
+    out = np.empty((countries.size, N, N))
+    per = max(1, int(max_bytes // (8 * n * N)))
+    for start in range(0, countries.size, per):
+        chunk = countries[start:start + per]
+        rhs = np.zeros((n, chunk.size * N), order="F")
+        rows = (chunk[:, None] * N + np.arange(N)).reshape(-1)
+        rhs[rows, np.arange(rows.size)] = 1.0
+        sol = solver.B_times(rhs, overwrite=True)
+        for q, s in enumerate(chunk):
+            out[start + q] = sol[s * N:(s + 1) * N, q * N:(q + 1) * N]
+    return out
+
+
+def bm_src_coefficients(A: np.ndarray, v: np.ndarray, G: int, exporters: Sequence[int], B_ss: np.ndarray,
+                        vB: np.ndarray) -> dict[str, np.ndarray]:
+    """Row vectors over each exporter's sectors, ``(k, N)``: ``dl, dv, fx, fb`` (§11).
+
+    ``B_ss`` are the exporters' diagonal blocks of ``B`` and ``vB = v'B`` (an ``n``-vector).
+    ``fx_s + dl_s`` is the ``s`` block of ``v'B^(s)``, ``B^(s)`` the inverse with ``s``'s
+    intermediate exports extracted. Only ``N`` rows of ``A`` change, and by Woodbury with
+    ``K = A_{s,−s}·B_{−s,s}``: ``(v'B^(s))_s = (v'B)_s·(I + K)⁻¹``; since ``B = I + A·B``,
+    ``I + K = I + (B_ss − I) − A_ss·B_ss = (I − A_ss)·B_ss``, so
+    ``(v'B^(s))_s = (v'B)_s · B_ss⁻¹ · L_ss`` and
+    ``fx_s = ((v'B)_s·B_ss⁻¹ − v_s')·L_ss`` — one ``N×N`` solve with ``B_ss`` and one with
+    ``I − A_ss`` per exporter (no ``n×n`` inverse). ``B_ss`` is invertible (it is the inverse
+    of a Schur complement of ``I − A``). ``fb_s = (v'B)_s − dv_s``.
+    """
+    N = A.shape[0] // G
+    S = np.asarray(exporters, dtype=int)
+    v_s = v.reshape(G, N)[S]
+    w = vB.reshape(G, N)[S]                                    # (v'B)_s; 1 where x > 0, 0 where x = 0
+    I_minus_T = np.swapaxes(np.eye(N) - diagonal_blocks(A, G)[S], 1, 2)
+    dl = np.linalg.solve(I_minus_T, v_s[..., None])[..., 0]   # v_s'·L_ss
+    dv = np.einsum("si,sij->sj", v_s, B_ss)                    # v_s'·B_ss
+    w_Binv = np.linalg.solve(np.swapaxes(B_ss, 1, 2), w[..., None])[..., 0]
+    fx = np.linalg.solve(I_minus_T, (w_Binv - v_s)[..., None])[..., 0]
+    return {"dl": dl, "dv": dv, "fx": fx, "fb": w - dv}
+
+
+def bm_src_terms(A: np.ndarray, Y: np.ndarray, v: np.ndarray, x: np.ndarray, Z: np.ndarray, G: int,
+                 exporters: Sequence[int] | None = None, *, solver: LeontiefSolver | None = None,
+                 where: str = "table") -> dict[str, np.ndarray]:
+    """The twelve Borin–Mancini source-based terms (exporter perspective) and ``EXGR`` (§11).
+
+    Returns ``(k, N, G)`` arrays ``[q, i, r]`` for exporter ``exporters[q]`` (default: all
+    ``G``), exporting sector ``i`` and importer ``r``, keyed by :data:`BM_TERMS` and
+    ``"EXGR"`` (``E_{s→r}`` from ``Z`` and ``Y`` as in :func:`wwz`); ``r = s`` entries are 0.
+    For every exporting sector with ``x > 0`` the terms add up to ``EXGR``.
+
+    Cost: one LU of ``I − A`` (``solver``, built if not given), the column blocks ``B_{·s}``
+    of the exporters in chunks (:func:`exporter_diagonal_blocks`), ``k`` solves for
+    ``B·Y_{·s}``, one transposed solve for ``v'B``, ``N×N`` solves per country and products
+    of ``A``'s exporter rows with ``N``-vectors per importer (``O(n²)`` each).
+    """
+    n = A.shape[0]
+    N = n // G
+    g = np.arange(G)
+    S = g if exporters is None else np.asarray(exporters, dtype=int)
+    k = S.size
+    solver = LeontiefSolver(A, "lu", where=where) if solver is None else solver
+    coef = bm_src_coefficients(A, v, G, S, exporter_diagonal_blocks(solver, G, S), solver.BT_times(v))
+
+    A4 = A.reshape(G, N, G, N)
+    A_S = A4 if k == G and np.array_equal(S, g) else A4[S]       # [q, i, r, j] = A_{si,rj}
+    A_diag = diagonal_blocks(A, G)
+    Y3 = Y.reshape(G, N, G)
+    intermediate, final = bilateral_exports(Z, Y, G)
+    EXGR = (intermediate + final).reshape(G, N, G)[S]
+
+    # N-vectors of importer r (per r, or per pair [q, r]) to which A_sr is applied
+    LY = local_solve(A_diag, Y3)                                  # [r, :, l] = L_rr·Y_rl
+    LY_own = LY[g, :, g]                                          # L_rr·Y_rr
+    LY_abroad = LY.sum(axis=2) - LY_own                           # L_rr·Σ_{j≠r} Y_rj
+    Ax = (A @ x).reshape(G, N) - np.einsum("rij,rj->ri", A_diag, x.reshape(G, N))
+    LAx = local_solve(A_diag, Ax)                                 # L_rr·Σ_{j≠r} A_rj·x_j
+    BY_S = solver.B_times(np.asfortranarray(Y[:, S]), overwrite=True)        # B·Y_{·s}, (n, k)
+    ABY = (A @ BY_S).reshape(G, N, k) - np.einsum("rij,rjq->riq", A_diag, BY_S.reshape(G, N, k))
+    ref2 = local_solve(A_diag, ABY).transpose(2, 0, 1)            # [q, r] = L_rr·Σ_{j≠r} A_rj·[BY_s]_j
+    ref1 = LY[:, :, S].transpose(2, 0, 1)                         # [q, r] = L_rr·Y_rs
+
+    def via_A(w: np.ndarray) -> np.ndarray:
+        """``[q, i, r] = (A_sr·w)_i`` for ``w`` per importer ``[r, j]`` or per pair ``[q, r, j]``."""
+        if w.ndim == 2:
+            return np.einsum("sirj,rj->sir", A_S, w)
+        return np.einsum("sirj,srj->sir", A_S, w)
+
+    dl, dv, fx, fb = (coef[name][:, :, None] for name in ("dl", "dv", "fx", "fb"))
+    Y_S = Y3[S]
+    A_LY_own = via_A(LY_own)
+    terms = {
+        "VAX1": dl * Y_S,
+        "VAX2": dl * A_LY_own,
+        "VAX3": dl * via_A(LY_abroad[None] - ref1),
+        "VAX4": dl * via_A(LAx[None] - ref2),
+        "REF1": dl * via_A(ref1),
+        "REF2": dl * via_A(ref2),
+        "DDC": (dv - dl) * EXGR,
+        "FVA1": fx * Y_S,
+        "FVA2": fx * A_LY_own,
+        "FVA3": fx * via_A(LY_abroad),
+        "FVA4": fx * via_A(LAx),
+        "FDC": (fb - fx) * EXGR,
+    }
+    q = np.arange(k)
+    for arr in terms.values():
+        arr[q, :, S] = 0.0
+    terms["EXGR"] = EXGR
+    return terms
+
+
+def bm_standard(terms: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Aggregates and GVC participation from the twelve terms (§11, exvatools' "standard").
+
+    Shares are of ``EXGR`` and NaN (never 0) where ``EXGR = 0``.
+    """
+    out = {"DAVAX": terms["VAX1"] + terms["VAX2"]}
+    out["VAX"] = out["DAVAX"] + terms["VAX3"] + terms["VAX4"]
+    out["REF"] = terms["REF1"] + terms["REF2"]
+    out["DVA"] = out["VAX"] + out["REF"]
+    out["DC"] = out["DVA"] + terms["DDC"]
+    out["FVA"] = terms["FVA1"] + terms["FVA2"] + terms["FVA3"] + terms["FVA4"]
+    out["FC"] = out["FVA"] + terms["FDC"]
+    out["GVCB"] = out["FC"] + terms["DDC"]
+    out["GVCF"] = terms["VAX3"] + terms["VAX4"] + out["REF"]
+    out["GVC"] = out["GVCB"] + out["GVCF"]
+    E = terms["EXGR"]
+    for name in ("GVCB", "GVCF", "GVC"):
+        share = np.full(E.shape, np.nan)
+        np.divide(out[name], E, out=share, where=E != 0)
+        out[f"{name}_share"] = share
+    return out
+
+
 # ----- labelled wrappers -----------------------------------------------------------------------
 def wwz(mrio: MRIO) -> pd.DataFrame:
     """The 16-term WWZ decomposition of every bilateral sector export flow (METHODS.md §9).
@@ -291,11 +343,18 @@ def wwz(mrio: MRIO) -> pd.DataFrame:
     (gross exports ``E_{s→r}``, §1). For every exporting sector with ``x > 0`` the terms
     add up to ``texp``. The table's own sectors are used (aggregate first if needed).
     """
-    G, N = mrio.G, mrio.N
     B = leontief_inverse(mrio.A, where=mrio.describe())
-    terms = wwz_terms(mrio.A, B, mrio.Y, mrio.v, mrio.x, mrio.Z, G)
+    terms = wwz_terms(mrio.A, B, mrio.Y, mrio.v, mrio.x, mrio.Z, mrio.G)
     del B
-    s, i, r = np.meshgrid(np.arange(G), np.arange(N), np.arange(G), indexing="ij")
+    out = _pair_frame(mrio, np.arange(mrio.G), {name: terms[name] for name in (*WWZ_TERMS, "texp")})
+    out.attrs.update(source=mrio.meta.get("source"), year=mrio.year, method="WWZ 2013 (METHODS §9)")
+    return out
+
+
+def _pair_frame(mrio: MRIO, exporters: np.ndarray, arrays: dict[str, np.ndarray]) -> pd.DataFrame:
+    """One row per ``(exporter, exporter_sector, importer ≠ exporter)`` from ``(k, N, G)`` arrays."""
+    G, N = mrio.G, mrio.N
+    s, i, r = np.meshgrid(np.asarray(exporters, dtype=int), np.arange(N), np.arange(G), indexing="ij")
     keep = (s != r).reshape(-1)
     countries = np.asarray(mrio.countries, dtype=object)
     frame = {
@@ -303,11 +362,73 @@ def wwz(mrio: MRIO) -> pd.DataFrame:
         "exporter_sector": np.asarray(mrio.sectors, dtype=object)[i.reshape(-1)[keep]],
         "importer": countries[r.reshape(-1)[keep]],
     }
-    for name in (*WWZ_TERMS, "texp"):
-        frame[name] = terms[name].reshape(-1)[keep]
-    out = pd.DataFrame(frame)
-    out.attrs.update(source=mrio.meta.get("source"), year=mrio.year, method="WWZ 2013 (METHODS §9)")
+    for name, arr in arrays.items():
+        frame[name] = arr.reshape(-1)[keep]
+    return pd.DataFrame(frame)
+
+
+def _exporter_positions(mrio: MRIO, exporters: Sequence[str] | None) -> np.ndarray:
+    if exporters is None:
+        return np.arange(mrio.G)
+    positions = [mrio.country_pos(c) for c in exporters]   # raises naming the unknown country
+    if not positions:
+        raise MRIOShapeError(f"{mrio.describe()}: the exporter list is empty")
+    return np.asarray(sorted(set(positions)), dtype=int)
+
+
+def borin_mancini(mrio: MRIO, exporters: Sequence[str] | None = None, output: str = "terms") -> pd.DataFrame:
+    """Borin–Mancini source-based decomposition, exporter perspective (METHODS.md §11).
+
+    Parameters
+    ----------
+    mrio : the closed table (its own sectors; aggregate first if needed).
+    exporters : ISO3 codes of the exporting countries (default: all), in table order.
+    output : ``"terms"``: ``EXGR`` and the twelve terms :data:`BM_TERMS` (exvatools'
+        ``bm_src`` names); ``"standard"``: ``EXGR`` and :data:`BM_STANDARD` (aggregates and
+        GVC participation, shares of ``EXGR``). See :data:`BM_OUTPUTS`.
+
+    Returns
+    -------
+    One row per ``(exporter, exporter_sector, importer)`` with ``importer ≠ exporter``, as
+    :func:`wwz` writes them. For every exporting sector with ``x > 0`` the terms add up to
+    ``EXGR``. Cost: a few LU factorisations of ``I − A`` for all exporters
+    (:func:`bm_src_terms`; ``bench/bench_bm.py``).
+    """
+    check_option("output", output, BM_OUTPUTS)
+    S = _exporter_positions(mrio, exporters)
+    terms = bm_src_terms(mrio.A, mrio.Y, mrio.v, mrio.x, mrio.Z, mrio.G, S, where=mrio.describe())
+    arrays = {"EXGR": terms["EXGR"]}
+    if output == "terms":
+        arrays.update((name, terms[name]) for name in BM_TERMS)
+    else:
+        standard = bm_standard(terms)
+        arrays.update((name, standard[name]) for name in BM_STANDARD)
+    out = _pair_frame(mrio, S, arrays)
+    out.attrs.update(source=mrio.meta.get("source"), year=mrio.year,
+                     method=f"Borin-Mancini source-based, exporter perspective, {output} (METHODS §11)")
     return out
+
+
+def decomposition(mrio: MRIO, method: str = "bm_src", *, exporters: Sequence[str] | None = None,
+                  output: str = "terms") -> pd.DataFrame:
+    """Decompose bilateral gross exports with ``method`` in :data:`DECOMPOSITIONS` (§9, §11).
+
+    ``wwz``: :func:`wwz` (16 terms and ``texp``), rows of ``exporters`` only; it has no
+    ``standard`` output. ``bm_src``: :func:`borin_mancini`.
+    """
+    check_option("method", method, DECOMPOSITIONS)
+    check_option("output", output, BM_OUTPUTS)
+    if method == "bm_src":
+        return borin_mancini(mrio, exporters, output)
+    if output != "terms":
+        raise UnknownOptionError(f"output {output!r} is defined for method 'bm_src' only; method 'wwz' writes its terms")
+    table = wwz(mrio)
+    if exporters is not None:
+        keep = np.asarray(mrio.countries, dtype=object)[_exporter_positions(mrio, exporters)]
+        attrs = dict(table.attrs)
+        table = table[table["exporter"].isin(keep)].reset_index(drop=True)
+        table.attrs.update(attrs)
+    return table
 
 
 def leontief_decomposition(mrio: MRIO, exporters: Sequence[str] | None = None, *, method: str = "lu"
