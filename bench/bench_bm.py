@@ -1,0 +1,170 @@
+"""Borin–Mancini benchmark (METHODS.md §11): all exporters, as multiples of one LU.
+
+Each table runs in a fresh subprocess (its peak RSS is its own):
+
+- ``wiod`` — WIOD 2013, 2011 (n = 1435, 41 exporters; skipped if ``../shared`` is absent);
+- ``full`` — the synthetic full world, ``mutualism.synthetic.make_mrio(2010, size="full")``
+  (190 regions × 26 sectors, n = 4940).
+
+In each process: one LU factorisation (``scipy.linalg.lu_factor`` of ``I − A``) and
+``bm_src_terms`` for all exporters, interleaved, best of ``REPEATS``; the labelled
+``borin_mancini`` once (building the rows); and the *before*: a per-exporter-inverse
+implementation (``(I − A^(s))⁻¹`` for each exporter, as exvatools does) timed on a few
+exporters and extrapolated to all. exvatools (R) is not installed here; the issue's figure
+for it (~12 LU per WIOD exporter, ~500 LU for 41) is quoted, not measured. Run: ``nice .venv/bin/python bench/bench_bm.py`` (one table: ``--phase wiod``).
+Figures are recorded in bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import scipy.linalg
+
+PHASES = ("wiod", "full")
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+REPEATS = 3            # best of three, LU and BM interleaved (the machine is shared)
+BEFORE_EXPORTERS = 3   # exporters timed with the per-exporter inverse, then extrapolated
+EXVATOOLS_LU = "~500 LU for 41 WIOD exporters (issue 11: ~0.45 s ≈ 12 LU per exporter, OpenBLAS)"
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def time_lu(A: np.ndarray) -> float:
+    M = np.eye(A.shape[0]) - A
+    t0 = time.perf_counter()
+    scipy.linalg.lu_factor(M, overwrite_a=True, check_finite=False)
+    return time.perf_counter() - t0
+
+
+def per_exporter_inverse(A, Y, v, x, Z, G, s, B, BY):
+    """The *before*: exporter ``s``'s twelve terms with its own extraction inverse
+    ``B^(s) = (I − A^(s))⁻¹`` (one n×n inverse per exporter); ``B`` and ``B·Y`` are shared."""
+    from mutualism.decompose import bilateral_exports, diagonal_blocks, local_solve
+
+    n = A.shape[0]
+    N = n // G
+    rows = slice(s * N, (s + 1) * N)
+    A_s = np.array(A)
+    keep = A_s[rows, rows].copy()
+    A_s[rows, :] = 0.0
+    A_s[rows, rows] = keep
+    B_s = np.linalg.inv(np.eye(n) - A_s)
+    vB_s = (v @ B_s)[rows]
+    v_s = v[rows]
+    A_diag = diagonal_blocks(A, G)
+    L_ss = np.linalg.inv(np.eye(N) - A_diag[s])
+    dl = v_s @ L_ss
+    dv = v_s @ B[rows, rows]
+    fx = vB_s - dl
+    fb = (v @ B)[rows] - dv
+    Y3 = Y.reshape(G, N, G)
+    intermediate, final = bilateral_exports(Z, Y, G)
+    E = (intermediate + final)[rows]
+    A_sr = A[rows].reshape(N, G, N)
+    LY = local_solve(A_diag, Y3)
+    g = np.arange(G)
+    LY_own = LY[g, :, g]
+    LY_abroad = LY.sum(axis=2) - LY_own
+    Ax = (A @ x).reshape(G, N) - np.einsum("rij,rj->ri", A_diag, x.reshape(G, N))
+    LAx = local_solve(A_diag, Ax)
+    ABY = (A @ BY[:, s]).reshape(G, N) - np.einsum("rij,rj->ri", A_diag, BY[:, s].reshape(G, N))
+    ref2 = local_solve(A_diag, ABY)
+    ref1 = LY[:, :, s]
+
+    def via(w):
+        return np.einsum("irj,rj->ir", A_sr, w)
+
+    dl, dv, fx, fb = (a[:, None] for a in (dl, dv, fx, fb))
+    return {"VAX1": dl * Y3[s], "VAX2": dl * via(LY_own), "VAX3": dl * via(LY_abroad - ref1),
+            "VAX4": dl * via(LAx - ref2), "REF1": dl * via(ref1), "REF2": dl * via(ref2),
+            "DDC": (dv - dl) * E, "FVA1": fx * Y3[s], "FVA2": fx * via(LY_own), "FVA3": fx * via(LY_abroad),
+            "FVA4": fx * via(LAx), "FDC": (fb - fx) * E}
+
+
+def run_phase(phase: str) -> dict:
+    from mutualism import decompose
+
+    out: dict = {"phase": phase}
+    if phase == "wiod":
+        if not SHARED.exists():
+            return {**out, "skipped": "../shared absent"}
+        from mutualism.sources import load_pymrio_folder
+
+        mrio = load_pymrio_folder(SHARED / "data" / "wiod2013", 2011)
+        out["table"] = "WIOD 2013, 2011"
+    else:
+        from mutualism.synthetic import make_mrio
+
+        mrio = make_mrio(2010, size="full")
+        out["table"] = "synthetic full world, 2010"
+    A, v, Y, x, Z, G = mrio.A, mrio.v, mrio.Y, mrio.x, mrio.Z, mrio.G
+    out.update(n=mrio.n, exporters=G, rss_after_load_mb=round(peak_rss_mb()))
+
+    lu_times, bm_times = [], []
+    for _ in range(REPEATS):
+        lu_times.append(time_lu(A))
+        t0 = time.perf_counter()
+        terms = decompose.bm_src_terms(A, Y, v, x, Z, G)
+        bm_times.append(time.perf_counter() - t0)
+    lu = min(lu_times)
+    out.update(lu_s=lu, bm_all_s=min(bm_times), bm_all_lu=min(bm_times) / lu)
+    total = sum(terms[name] for name in decompose.BM_TERMS)
+    positive = ~mrio.zero_output.reshape(G, mrio.N)
+    out["max_adding_up_gap_rel"] = float(np.abs(total - terms["EXGR"])[positive].max() / np.abs(terms["EXGR"]).max())
+    del terms, total
+    t0 = time.perf_counter()
+    frame = decompose.borin_mancini(mrio)
+    out.update(labelled_s=time.perf_counter() - t0, rows=len(frame))
+    del frame
+    out["peak_rss_after_mb"] = round(peak_rss_mb())
+
+    # before: one n×n inverse per exporter, on a few exporters, extrapolated to all
+    t0 = time.perf_counter()
+    B = decompose.leontief_inverse(A)
+    BY = B @ Y
+    setup = time.perf_counter() - t0
+    fast = decompose.bm_src_terms(A, Y, v, x, Z, G, list(range(BEFORE_EXPORTERS)))
+    per = []
+    for s in range(BEFORE_EXPORTERS):
+        t0 = time.perf_counter()
+        slow = per_exporter_inverse(A, Y, v, x, Z, G, s, B, BY)
+        per.append(time.perf_counter() - t0)
+        scale = np.abs(fast["EXGR"][s]).max()
+        for name in decompose.BM_TERMS:  # the before computes the same numbers
+            gap = np.abs(np.where(np.arange(G) == s, 0.0, slow[name]) - fast[name][s]).max()
+            assert gap <= 1e-9 * scale, (name, s, gap / scale)
+    before = setup + G * float(np.median(per))
+    out.update(before_per_exporter_s=float(np.median(per)), before_all_s=before, before_all_lu=before / lu,
+               lu_before_phase_s=time_lu(A), speedup=before / out["bm_all_s"], exvatools=EXVATOOLS_LU)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--phase", choices=PHASES, default=None, help="run one table in this process")
+    args = parser.parse_args()
+    if args.phase:
+        print(json.dumps(run_phase(args.phase)), flush=True)
+        return
+    for phase in PHASES:
+        done = subprocess.run([sys.executable, __file__, "--phase", phase], capture_output=True, text=True)
+        if done.returncode:
+            print(f"{phase}: failed\n{done.stderr[-2000:]}", flush=True)
+            continue
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        print(" | ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in result.items()),
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()
