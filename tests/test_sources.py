@@ -40,12 +40,59 @@ def test_every_wiod_year_loads_validates_and_aggregates(year):
     assert np.isclose(raw.Y.sum(), io.Y.to_numpy().sum(), rtol=1e-14)
     agg = sources.apply_concordance(raw, "wiod2013")
     assert agg.N == 22 and agg.sectors[2:10] == ("C4", "C5", "C6", "C7", "C8", "C9", "C10", "C11")
-    for name in ("Z", "Y", "va", "x", "Y_detail"):  # totals before and after aggregation are equal
+    for name in ("Z", "Y", "Y_detail"):  # the raw blocks' totals survive aggregation
         assert np.isclose(getattr(agg, name).sum(), getattr(raw, name).sum(), rtol=1e-13), name
-    # country by country, too (aggregation never moves value across countries)
-    assert np.allclose(agg.x.reshape(41, -1).sum(1), raw.x.reshape(41, -1).sum(1), rtol=1e-13)
+    # METHODS §1/§7: the closure is applied to the aggregate, checked against an independent
+    # aggregation of pymrio's own Z and Y with pandas (raw rows summed, then clipped at 0)
+    Z_agg, Y_agg = _independent_aggregate(io, year)
+    x_ind = (Z_agg.sum(axis=1) + Y_agg.sum(axis=1)).clip(lower=0).to_numpy()
+    np.testing.assert_allclose(agg.Z, Z_agg.to_numpy(), rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(agg.x, x_ind, rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(agg.va, x_ind - Z_agg.sum(axis=0).to_numpy(), rtol=1e-12, atol=1e-7)
     # WIOD's published output agrees with the row sums within METHODS §1's tolerances
     assert raw.meta["balance_failures"] == [] and "x" in raw.meta["published"]
+
+
+def _independent_aggregate(io, year):
+    """WIOD's raw Z and Y (destination totals) summed by the wiod2013 concordance with pandas,
+    rows and columns in the order of the aggregated MRIO (country-major, Eora26 sector order)."""
+    conc = pd.read_csv(sources.data_file("concordance_wiod2013.csv"))
+    mapping = dict(zip(conc["source"], conc["target"]))
+    order = [c for c in pd.read_csv(sources.data_file("sectors_eora26.csv"))["code"] if c in set(conc["target"])]
+    regions = list(dict.fromkeys(io.Z.index.get_level_values(0)))
+    regions = ["ROU" if r == "ROM" else "ROW" if r == "RoW" else r for r in regions]
+
+    def relabel(index):
+        return pd.MultiIndex.from_tuples([({"ROM": "ROU", "RoW": "ROW"}.get(r, r), mapping[s]) for r, s in index])
+
+    Z = io.Z.copy()
+    Z.index, Z.columns = relabel(Z.index), relabel(Z.columns)
+    Z = Z.T.groupby(level=[0, 1]).sum().T.groupby(level=[0, 1]).sum()
+    Y = io.Y.T.groupby(level=0).sum().T
+    Y.index = relabel(Y.index)
+    Y = Y.groupby(level=[0, 1]).sum()
+    full = pd.MultiIndex.from_product([regions, order])
+    return Z.reindex(index=full, columns=full), Y.reindex(index=full)
+
+
+@needs_shared
+def test_wiod_2011_closes_on_every_aggregated_cell_with_output():
+    """METHODS §1/§7: x = Z·1 + Y·1 on every aggregated cell with x > 0; LUX C5 and C7 missed
+    it by 1 and 2,631 when raw sectors were closed before summing (raw c5/c8 negative)."""
+    raw = sources.load_pymrio_folder(WIOD, 2011)
+    agg = sources.apply_concordance(raw, "wiod2013")
+    positive = agg.x > 0
+    rows = agg.Z.sum(axis=1) + agg.Y.sum(axis=1)
+    gap = np.abs(agg.x - rows)[positive]
+    assert gap.max() <= 1e-9 * agg.x[positive].max(), gap.max()
+    lux = agg.countries.index("LUX") * agg.N
+    for sector in ("C5", "C7"):
+        k = lux + agg.sectors.index(sector)
+        assert agg.x[k] > 0 and agg.x[k] == pytest.approx(rows[k], rel=1e-14)
+    # the raw table had the negative row sums that broke the old order of operations
+    raw_rows = raw.Z.sum(axis=1) + raw.Y.sum(axis=1)
+    raw_lux = raw.countries.index("LUX") * raw.N
+    assert raw_rows[raw_lux + raw.sectors.index("c5")] < 0 or raw_rows[raw_lux + raw.sectors.index("c8")] < 0
 
 
 @needs_shared

@@ -119,9 +119,10 @@ def shorten(message: str, limit: int = QUOTE_LIMIT) -> str:
 
 def _parser_errors() -> tuple[type[BaseException], ...]:
     import zipfile
+    import zlib
 
     errors: list[type[BaseException]] = [ValueError, KeyError, IndexError, OSError, zipfile.BadZipFile,
-                                         UnicodeDecodeError, EOFError]
+                                         UnicodeDecodeError, EOFError, zlib.error]
     try:
         import yaml
 

@@ -344,6 +344,7 @@ def year_indices(mrio: MRIO, partners: Sequence[str], *, china: str = CHINA, ind
     """
     check_option("itr_scale", itr_scale, ("level", "world_output_share"))
     c = mrio.country_pos(china)
+    mrio.require_output(china)  # China without output: an error naming the year (METHODS §1)
     partners = list(partners)
     if china in partners:
         raise MRIOShapeError(f"{mrio.describe()}: the partner list contains China ({china})")
@@ -370,7 +371,12 @@ def year_indices(mrio: MRIO, partners: Sequence[str], *, china: str = CHINA, ind
         "industry": np.tile(np.asarray(industries, dtype=object), P),
     }
     frame.update({name: arrays[name].reshape(-1) for name in COLUMNS if name in arrays})
-    return pd.DataFrame(frame)
+    out = pd.DataFrame(frame)
+    silent = [p for p in partners if p in mrio.zero_output_countries]
+    if silent:  # a partner without output: its cells are missing, never 0 (METHODS §1)
+        keep = {"year", "partner", "industry", "E_c", "E_r", "x_c", "x_r"}
+        out.loc[out["partner"].isin(silent), [col for col in out.columns if col not in keep]] = np.nan
+    return out
 
 
 # ----- XT across years (§3.3) --------------------------------------------------------------------
@@ -427,11 +433,9 @@ class _YearTask:
 
 
 def _partners(params: Params, available: Sequence[str]) -> list[str]:
-    if params.partner_list is not None:
-        return [p for p in params.partner_list if p != CHINA]
-    from .reference import partner_set
+    from .countries import partner_set  # aliases and duplicates of an explicit list handled there
 
-    return [p for p in partner_set(params.partners, list(available), china=CHINA) if p != CHINA]
+    return partner_set(params.partners, list(available), china=CHINA)
 
 
 def _cache_file(task: _YearTask) -> Path:

@@ -137,6 +137,18 @@ class MRIO:
         v.setflags(write=False)
         return v
 
+    @cached_property
+    def zero_output_countries(self) -> tuple[str, ...]:
+        """Countries whose total output ``Σ_i x_si`` is 0 in this year (METHODS §1)."""
+        totals = self.x.reshape(self.G, self.N).sum(axis=1)
+        return tuple(c for c, t in zip(self.countries, totals) if t == 0)
+
+    def require_output(self, country: str) -> None:
+        """Raise :class:`MRIOValueError` naming the year if ``country`` has zero total output."""
+        if country in self.zero_output_countries:
+            raise MRIOValueError(f"{self.describe()}: {country} has zero total output in {self.year} (every "
+                                 f"sector's x = Z·1 + Y·1 is 0); no index of {country} can be computed for that year")
+
     # ----- labelled views ---------------------------------------------------------
     def frames(self) -> dict[str, pd.DataFrame | pd.Series]:
         """The arrays as labelled pandas objects (``Z``, ``Y``, ``va``, ``x``)."""
@@ -160,6 +172,7 @@ class MRIO:
             "total_final_demand": float(self.Y.sum()),
             "total_value_added": float(self.va.sum()),
             "zero_output_sectors": int(self.zero_output.sum()),
+            "zero_output_countries": list(self.zero_output_countries),
             "negative_final_demand_cells": int(((self.Y_detail if self.Y_detail is not None else self.Y) < 0).sum()),
             "negative_value_added_sectors": int((self.va < 0).sum()),
             "derived": list(self.meta.get("derived", [])),
@@ -283,10 +296,8 @@ def build_mrio(
         _check_nonnegative("x (published)", np.asarray(x_published, float)[:, None], labels, None, where)
 
     Y_dest = Y.reshape(n, G, K).sum(axis=2) if K > 1 else Y
-    row_sums = Z.sum(axis=1) + Y_dest.sum(axis=1)
+    x, va, row_sums = close(Z, Y_dest)
     negative_rows = row_sums < 0
-    x = np.where(negative_rows, 0.0, row_sums)
-    va = x - Z.sum(axis=0)
     total = float(x.sum())
 
     derived = ["x = Z·1 + Y·1 (row sums)", "va = x − 1'Z (column residual)"]
@@ -337,8 +348,21 @@ def build_mrio(
     )
 
 
+def close(Z: np.ndarray, Y_dest: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The accounting closure of METHODS §1: ``x = Z·1 + Y·1`` (negative row sums set to 0),
+    ``va = x − 1'Z``; returns ``(x, va, row_sums)``."""
+    row_sums = Z.sum(axis=1) + Y_dest.sum(axis=1)
+    x = np.where(row_sums < 0, 0.0, row_sums)
+    return x, x - Z.sum(axis=0), row_sums
+
+
 def aggregate_sectors(mrio: MRIO, mapping: Mapping[str, str], targets: Sequence[str], *, name: str = "") -> MRIO:
-    """Sum ``Z``, ``Y``, ``va``, ``x`` over sectors by a concordance (METHODS.md §7).
+    """Sum the raw ``Z`` and ``Y`` over sectors by a concordance, then close (METHODS.md §1, §7).
+
+    The closure is applied to the aggregate, so ``x = Z·1 + Y·1`` holds exactly on every
+    aggregated country-sector with ``x > 0`` (closing the raw sectors first and summing
+    would not, wherever a raw sector had a negative row sum). The comparison with
+    published totals stays the raw table's (``meta``, naming raw sectors).
 
     Parameters
     ----------
@@ -365,11 +389,22 @@ def aggregate_sectors(mrio: MRIO, mapping: Mapping[str, str], targets: Sequence[
     def rows(M: np.ndarray) -> np.ndarray:  # aggregate the row dimension (country-major)
         return np.einsum("ts,gs...->gt...", S, M.reshape(G, mrio.N, *M.shape[1:])).reshape(G * len(targets), *M.shape[1:])
 
-    Z = rows(rows(mrio.Z).T).T
+    Z = np.ascontiguousarray(rows(rows(mrio.Z).T).T)
+    Y = rows(mrio.Y)
+    x, va, row_sums = close(Z, Y)
+    labels = _labels(mrio.countries, targets)
+    derived = [f"raw table: {d}" if str(d).startswith("x set to 0 for") else d for d in mrio.meta.get("derived", [])]
+    derived.append(f"sectors aggregated {mrio.N}→{len(targets)} by {name or 'concordance'} (raw Z and Y summed, "
+                   "then x = Z·1 + Y·1 and va = x − 1'Z on the aggregate)")
+    negative = np.flatnonzero(row_sums < 0)
+    if negative.size:
+        derived.append(f"x set to 0 for {negative.size} aggregated sectors with negative row sums: "
+                       + ", ".join(labels[i] for i in negative[:_SHOW]))
     meta = dict(mrio.meta)
-    meta["derived"] = list(meta.get("derived", [])) + [f"sectors aggregated {mrio.N}→{len(targets)} by {name or 'concordance'}"]
+    meta["derived"] = derived
+    meta["raw_sectors"] = list(mrio.sectors)
     return MRIO(
-        Z=Z, Y=rows(mrio.Y), va=rows(mrio.va), x=rows(mrio.x), countries=mrio.countries, sectors=targets,
+        Z=Z, Y=Y, va=va, x=x, countries=mrio.countries, sectors=targets,
         year=mrio.year, Y_detail=None if mrio.Y_detail is None else rows(mrio.Y_detail),
         fd_categories=mrio.fd_categories, meta=meta,
     )

@@ -36,7 +36,11 @@ def data_file(name: str) -> Path:
 @lru_cache(maxsize=None)
 def read_csv(name: str) -> pd.DataFrame:
     """Read a reference CSV once (``keep_default_na=False`` so that ``NA`` = Namibia survives)."""
-    return pd.read_csv(data_file(name), keep_default_na=False, na_values=[""])
+    from .errors import reading
+
+    path = data_file(name)
+    with reading(path):
+        return pd.read_csv(path, keep_default_na=False, na_values=[""])
 
 
 def sectors() -> pd.DataFrame:
@@ -47,9 +51,33 @@ def sectors() -> pd.DataFrame:
 def concordance(name: str) -> tuple[dict[str, str], tuple[str, ...]]:
     """A sector concordance ``data/concordance_<name>.csv`` as (mapping, target order).
 
-    Targets are ordered as in the Eora26 sector table.
+    Columns ``source`` and ``target``; every source sector must be listed exactly once
+    (METHODS §7: a duplicated source sector is an error naming it and its lines; a source
+    sector of the table that is not listed is an error of
+    :func:`mutualism.mrio.aggregate_sectors`). Targets are ordered as in the Eora26 sector
+    table.
     """
+    from .errors import InputFileError
+
+    path = data_file(f"concordance_{name}.csv")
     table = read_csv(f"concordance_{name}.csv")
-    mapping = dict(zip(table["source"].astype(str), table["target"].astype(str)))
+    missing = [c for c in ("source", "target") if c not in table.columns]
+    if missing:
+        raise InputFileError(f"{path}: missing column(s) {missing}; it has {list(table.columns)}")
+    source, target = table["source"].astype(str), table["target"].astype(str)
+    empty = table.index[table["source"].isna() | table["target"].isna()]
+    if len(empty):
+        raise InputFileError(f"{path}: line {empty[0] + 2} has an empty source or target")
+    dup = source[source.duplicated(keep=False)]
+    if len(dup):
+        first = dup.iloc[0]
+        lines = ", ".join(str(i + 2) for i in dup.index[dup == first])
+        raise InputFileError(f"{path}: source sector {first!r} is listed {int((dup == first).sum())} times "
+                             f"(lines {lines}: targets {', '.join(target[dup.index[dup == first]])}); "
+                             "each source sector must map to exactly one target")
+    mapping = dict(zip(source, target))
     order = [c for c in sectors()["code"] if c in set(mapping.values())]
+    unknown = sorted(set(mapping.values()) - set(order))
+    if unknown:
+        raise InputFileError(f"{path}: target sectors {unknown} are not Eora26 sectors (C1…C26)")
     return mapping, tuple(order)

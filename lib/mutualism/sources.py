@@ -3,10 +3,12 @@
 Real data enters through pymrio: any ``pymrio.IOSystem`` (Eora26, WIOD, OECD ICIO,
 EXIOBASE parsers), a pymrio saved folder (the WIOD 2013 fixture), or an Eora26 folder or
 zip for one year. Every path ends in :func:`mutualism.mrio.build_mrio`, so every table is
-closed and validated the same way. Country codes are normalised to ISO3 with
-``data/country_code_aliases.csv`` (``ROM→ROU``, ``RoW→ROW``…) and the renames are
-recorded in ``meta``; sectors are mapped by a concordance under ``data/`` before anything
-else.
+closed and validated the same way. Country codes are normalised to ISO3 by
+:mod:`mutualism.countries` (``ROM→ROU``, ``RoW→ROW``…) and the renames are recorded in
+``meta``; sectors are mapped by a concordance under ``data/`` before anything else.
+Whatever a parser raises on a bad file (Arrow, pandas, zipfile, a missing file) is
+translated into a one-line :class:`~mutualism.errors.MutualismError` naming the file, the
+year and, where known, the row and column (:func:`mutualism.errors.reading`).
 
 Parsed years are cached as ``.npz`` files keyed by the source files' sizes and mtimes, the
 concordance, the balance options and the library version, written atomically (temporary
@@ -25,26 +27,19 @@ import numpy as np
 import pandas as pd
 
 from .fileio import atomic_write  # noqa: F401  (re-exported: older callers import it from here)
-from .errors import DataNotFoundError, MRIOShapeError, MutualismError, check_option
+from .countries import normalise_codes
+from .errors import DataNotFoundError, InputFileError, MRIOShapeError, MutualismError, check_option, quote, reading
 from .mrio import MRIO, aggregate_sectors, build_mrio
 from .resources import concordance as read_concordance
-from .resources import data_file, read_csv
+from .resources import data_file
 
 SOURCES = ("synthetic", "eora26", "pymrio")
 _EORA_FILE = re.compile(r"Eora26_(\d{4})_(bp|pp)(_T\.txt|\.zip)$")
 
 
 # ----- small utilities ---------------------------------------------------------------
-def normalise_countries(codes: Iterable[str]) -> tuple[list[str], dict[str, str]]:
-    """Map legacy codes to ISO3 (``data/country_code_aliases.csv``); return codes and renames."""
-    table = read_csv("country_code_aliases.csv")
-    aliases = dict(zip(table["code"], table["iso3"]))
-    codes = [str(c) for c in codes]
-    renamed = {c: aliases[c] for c in codes if c in aliases}
-    out = [renamed.get(c, c) for c in codes]
-    if len(set(out)) != len(out):
-        raise MRIOShapeError(f"country codes collide after normalisation {renamed}: {out}")
-    return out, renamed
+#: Former name of :func:`mutualism.countries.normalise_codes`.
+normalise_countries = normalise_codes
 
 
 def _ordered_unique(values: Iterable) -> list:
@@ -141,7 +136,7 @@ def from_pymrio(
         if not va_pub.index.equals(Z.columns):
             raise MRIOShapeError(f"{where}: the {va_name} extension's columns differ from Z's columns")
         va_pub = va_pub.to_numpy(float)
-    iso, renamed = normalise_countries(countries)
+    iso, renamed = normalise_codes(countries, where=where)
     info = {"source": source, **(meta or {})}
     if renamed:
         info["derived"] = list(info.get("derived", [])) + [f"country codes renamed {renamed}"]
@@ -188,12 +183,33 @@ def load_pymrio_folder(path: str | Path, year: int, *, source: str | None = None
     import pymrio
 
     folder = _year_folder(Path(path), year)
-    io = pymrio.load_all(folder)
+    _check_pymrio_files(folder, year)
+    with reading(folder, year, "pymrio saved folder"):
+        io = pymrio.load_all(folder)
     name = source or _meta_get(io, "name") or folder.parent.name
     saved_year = _meta_get(io, "year")
     if saved_year is not None and int(saved_year) != int(year):
         raise DataNotFoundError(f"{folder}: holds year {saved_year}, not {year}")
     return from_pymrio(io, year, source=str(name), **kwargs)
+
+
+def _check_pymrio_files(folder: Path, year: int) -> None:
+    """Every file a pymrio folder's ``file_parameters.json`` lists exists and is readable
+    (for parquet: its footer), so a missing or truncated block is named before pymrio reads."""
+    import json as _json
+
+    import pyarrow.parquet as pq
+
+    for params_file in [folder / "file_parameters.json", *sorted(folder.glob("*/file_parameters.json"))]:
+        with reading(params_file, year, "pymrio file list"):
+            listed = _json.loads(params_file.read_text()).get("files", {})
+        for block, spec in listed.items():
+            target = params_file.parent / str(spec.get("name", ""))
+            if not target.is_file():
+                raise DataNotFoundError(f"{target} (year {year}): block {block!r} listed in {params_file} is missing")
+            if target.suffix == ".parquet":
+                with reading(target, year, f"block {block!r}"):
+                    pq.read_metadata(target)
 
 
 # ----- Eora26 -------------------------------------------------------------------------
@@ -257,32 +273,88 @@ def _eora26_opener(path: Path, year: int, price: str) -> Callable[[str], Any]:
         if not (folder / f"Eora26_{year}_{price}_T.txt").exists() and zips:
             path = zips[0]
         else:
-            return lambda name: open(folder / name, "rb")
-    archives = [zipfile.ZipFile(path)]
-    if (path.parent / "indices.zip").exists():
-        archives.append(zipfile.ZipFile(path.parent / "indices.zip"))
+            def open_file(name: str):
+                # labels may sit once at the top level, above the year sub-folders
+                for candidate in (folder / name, path / name):
+                    if candidate.is_file():
+                        return open(candidate, "rb")
+                places = " or ".join(dict.fromkeys(str(f) for f in (folder, path)))
+                raise DataNotFoundError(f"Eora26 {year}: {name} not found in {places}")
+
+            return open_file
+    archives = []
+    for archive_path in (path, path.parent / "indices.zip"):
+        if archive_path == path or archive_path.exists():
+            with reading(archive_path, year, "Eora26 zip"):
+                if not zipfile.is_zipfile(archive_path):
+                    raise InputFileError(f"{archive_path} (year {year}): not a zip archive")
+                archives.append(zipfile.ZipFile(archive_path))
 
     def open_member(name: str):
         for archive in archives:
             if name in archive.namelist():
                 return archive.open(name)
-        raise DataNotFoundError(f"{path}: {name} is in neither the zip nor an indices.zip beside it")
+        raise DataNotFoundError(f"{path} (year {year}): {name} is in neither the zip nor an indices.zip beside it")
 
     return open_member
 
 
-def _read_eora_block(open_file: Callable[[str], Any], name: str) -> np.ndarray:
-    """One tab-separated numeric block as a float64 array (Arrow's CSV reader)."""
+def _read_eora_block(open_file: Callable[[str], Any], name: str, where: str = "Eora26") -> np.ndarray:
+    """One tab-separated numeric block as a float64 array (Arrow's CSV reader).
+
+    A parse failure (empty file, a row cut short or ragged, text in a number, commas for
+    tabs) is an :class:`InputFileError` naming the file, the year, the line and the column.
+    """
+    import pyarrow as pa
     from pyarrow import csv as pacsv
 
-    with open_file(name) as fh:
-        table = pacsv.read_csv(fh, read_options=pacsv.ReadOptions(autogenerate_column_names=True, block_size=1 << 26),
-                               parse_options=pacsv.ParseOptions(delimiter="\t"))
+    with open_file(name) as fh, reading(f"{where}: {name}"):
+        try:
+            table = pacsv.read_csv(fh, read_options=pacsv.ReadOptions(autogenerate_column_names=True,
+                                                                      block_size=1 << 26),
+                                   parse_options=pacsv.ParseOptions(delimiter="\t"))
+        except pa.ArrowInvalid as exc:
+            raise _locate_parse_error(open_file, name, where, exc) from None
     columns = [c for c in table.columns if c.null_count < len(c)]  # a trailing tab gives an empty column
     out = np.empty((table.num_rows, len(columns)))
     for j, column in enumerate(columns):  # column by column: no second full-size temporary
+        if not (pa.types.is_floating(column.type) or pa.types.is_integer(column.type)):
+            raise _non_numeric(column, j, name, where)
+        if column.null_count:
+            row = int(np.flatnonzero(column.is_null().to_numpy(zero_copy_only=False))[0])
+            raise InputFileError(f"{where}: {name}: line {row + 1}, column {j + 1} is empty (a number is expected)")
         out[:, j] = column.to_numpy()
     return out
+
+
+def _non_numeric(column, j: int, name: str, where: str) -> InputFileError:
+    """The first cell of a text column that is not a number, by line and column."""
+    values = column.to_pandas()
+    bad = pd.to_numeric(values, errors="coerce").isna() & values.notna()
+    row = int(np.flatnonzero(bad.to_numpy())[0]) if bad.any() else 0
+    hint = " (the file is not tab-separated?)" if "," in str(values.iloc[row]) else ""
+    return InputFileError(f"{where}: {name}: line {row + 1}, column {j + 1}: {quote(values.iloc[row])} is not a "
+                          f"number{hint}")
+
+
+def _locate_parse_error(open_file: Callable[[str], Any], name: str, where: str, exc: Exception) -> InputFileError:
+    """Arrow does not say which line broke; find it (only on this error path)."""
+    text = str(exc)
+    if "Empty CSV" in text:
+        return InputFileError(f"{where}: {name} is empty")
+    expected, first_line = None, 0
+    with open_file(name) as fh:
+        for number, line in enumerate(fh, start=1):
+            fields = line.rstrip(b"\r\n").count(b"\t") + 1
+            if expected is None:
+                expected, first_line = fields, number
+            elif fields != expected:
+                cut = " (the file ends mid-row: truncated?)" if not line.endswith(b"\n") else ""
+                return InputFileError(f"{where}: {name}: line {number} has {fields} columns, line {first_line} has "
+                                      f"{expected}{cut}")
+    from .errors import shorten
+
+    return InputFileError(f"{where}: {name}: cannot be parsed ({shorten(text)})")
 
 
 def _read_eora26_fast(path: Path, year: int, price: str, **kwargs: Any) -> MRIO:
@@ -290,12 +362,16 @@ def _read_eora26_fast(path: Path, year: int, price: str, **kwargs: Any) -> MRIO:
     where = f"Eora26 {year} ({path})"
 
     def labels(name: str) -> pd.DataFrame:
-        with open_file(name) as fh:
-            return pd.read_csv(fh, sep="\t", header=None, dtype=str, keep_default_na=False)
+        with open_file(name) as fh, reading(f"{where}: {name}"):
+            frame = pd.read_csv(fh, sep="\t", header=None, dtype=str, keep_default_na=False)
+        if frame.shape[1] < 4:
+            raise InputFileError(f"{where}: {name} has {frame.shape[1]} tab-separated columns, Eora's labels have 4 "
+                                 f"(full name, code, system, item); first line {quote(frame.iloc[0, 0])}")
+        return frame
 
     lab_t, lab_fd = labels("labels_T.txt"), labels("labels_FD.txt")
     stem = f"Eora26_{year}_{price}"
-    T, FD, VA = (_read_eora_block(open_file, f"{stem}_{b}.txt") for b in ("T", "FD", "VA"))
+    T, FD, VA = (_read_eora_block(open_file, f"{stem}_{b}.txt", where) for b in ("T", "FD", "VA"))
     n_all, k_all = len(lab_t), len(lab_fd)
     for block, arr, shape in (("T", T, (n_all, n_all)), ("FD", FD, (n_all, k_all)), ("VA", VA, (len(VA), n_all))):
         if arr.shape != shape:
@@ -317,7 +393,7 @@ def _read_eora26_fast(path: Path, year: int, price: str, **kwargs: Any) -> MRIO:
     if [(c, k) for c, k in zip(fd_codes, fd_cats)] != [(c, k) for c in countries for k in categories]:
         raise MRIOShapeError(f"{where}: labels_FD.txt does not list {len(categories)} categories for each of "
                              f"the {len(countries)} countries of labels_T.txt, in the same order")
-    iso, renamed = normalise_countries(countries)
+    iso, renamed = normalise_codes(countries, where=f"{where}: labels_T.txt")
     derived = [f"Eora26 statistical-discrepancy row/column ({_EORA_DISCREPANCY}) dropped"]
     if renamed:
         derived.append(f"country codes renamed {renamed}")
@@ -481,12 +557,16 @@ def validation_report(path: str | Path, year: int, *, source: str | None = None,
         f"{rep['source']} {rep['year']}: {rep['countries']} countries × {rep['sectors']} sectors = {rep['n']}",
         f"total output {rep['total_output']:.6g}; final demand {rep['total_final_demand']:.6g}; "
         f"value added {rep['total_value_added']:.6g}",
-        f"zero-output sectors: {rep['zero_output_sectors']}; negative final-demand cells: "
+        f"zero-output sectors: {rep['zero_output_sectors']}; zero-output countries: "
+        f"{', '.join(rep['zero_output_countries']) or 'none'}; negative final-demand cells: "
         f"{rep['negative_final_demand_cells']}; negative value added: {rep['negative_value_added_sectors']}",
         "derived: " + "; ".join(rep["derived"]),
         "largest relative gaps against published totals:" if rep["worst_gaps"] else "no published totals to compare",
     ]
     lines += [f"  {g['what']}: {g['where']} gap {g['gap']:.6g} (relative {g['relative']:.3g})" for g in rep["worst_gaps"]]
     failures = mrio.meta.get("balance_failures", [])
+    if rep["zero_output_countries"]:
+        lines.append(f"warning: {len(rep['zero_output_countries'])} countries have zero total output in {year}: "
+                     f"{', '.join(rep['zero_output_countries'])} (their indices are missing; China's would be an error)")
     lines.append("INVALID (balance): " + "; ".join(failures) if failures else "valid: all checks pass")
     return not failures, "\n".join(lines)
