@@ -215,9 +215,10 @@ params = book.start_chapter(globals(), numbers=False)  # the parameters cell's v
 #
 # The indices are accounting measures computed from input–output tables, so they inherit
 # the tables' assumptions: one technology per country-sector, proportional use of imports
-# and, in Eora, heavy estimation for countries with poor statistics. The regressions relate
-# changes in transfer to changes in the indices within partner, industry and year fixed
-# effects. Read causally they rest on the instrument of chapter 6, the partner's labour
+# and, in Eora, heavy estimation for countries with poor statistics. The regressions
+# compare partner × industry cells after removing what is common to a partner, to an
+# industry and to a year (additive fixed effects, no pair effects), so they use the
+# differences between cells in a year as well as the changes over time. Read causally they rest on the instrument of chapter 6, the partner's labour
 # force, which must move symbiosis only through transfer, an exclusion restriction the
 # reader may find strong, since the size of a labour force shapes an economy's whole
 # industrial structure. Two further cautions follow from the definitions and are shown in

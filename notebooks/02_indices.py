@@ -184,8 +184,10 @@ say(f"The largest difference between $\\theta_{{ci,ri}}$ and $IIR_{{ri,ci}}$ in 
 # %% [markdown]
 # ## 6. Coordination, $XT$ (METHODS §3.3; eqs. 9–11)
 #
-# The quality parameter is domestic value added in exports, $VAX = DVA$, and its growth
-# rate is $g = (VAX_t - VAX_{t-1})/VAX_{t-1}$. The symbiosis degrees are the ratios
+# The quality parameter is domestic value added in exports, $DVA$ (the paper writes it
+# $VAX$; this book keeps that name for the value-added exports of Johnson and Noguera,
+# chapter 3), and its growth rate is $g = (DVA_t - DVA_{t-1})/DVA_{t-1}$; the table's
+# columns `VAX_c`, `VAX_r` hold $DVA$ under the paper's name. The symbiosis degrees are the ratios
 # $\delta_{cr} = g_c/g_r$ and $\delta_{rc} = g_r/g_c$, and the paper's index
 # $XT = \tfrac12\left(1/|\delta_{cr}-1| + 1/|\delta_{rc}-1|\right)$ simplifies to
 #
