@@ -38,7 +38,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from .config import MANUFACTURING, Params
+from .config import ITR_ATTRIBUTIONS, MANUFACTURING, Params
 from .decompose import LeontiefSolver, bilateral_exports, diagonal_blocks, local_solve
 from .errors import MRIOShapeError, check_option
 from .mrio import MRIO
@@ -77,7 +77,8 @@ def _log1p_share(share: np.ndarray) -> np.ndarray:
 def pair_indices(A: np.ndarray, v: np.ndarray, Z: np.ndarray, Y: np.ndarray, x: np.ndarray, va: np.ndarray,
                  G: int, *, china: int,
                  partners: Sequence[int], industries: Sequence[int], fva: str = "leontief",
-                 itr: str = "routes5", cross_industry: bool = False, method: str = "lu",
+                 itr: str = "routes5", itr_attribution: str = "source", cross_industry: bool = False,
+                 method: str = "lu",
                  where: str = "table") -> dict[str, np.ndarray]:
     """All indices of one year except the growth-based ones, as ``(P, K)`` arrays (§3–§6).
 
@@ -90,6 +91,12 @@ def pair_indices(A: np.ndarray, v: np.ndarray, Z: np.ndarray, Y: np.ndarray, x: 
     fva : ``leontief`` (§2) or ``wwz`` (value-added-relevant exports ``E*``) for θ (§3.2).
     itr : ``routes5`` computes the five routes of §4 (and ``ITR_vax``); ``vax`` computes
         only the value-added exports ``ITR_vax`` (the route columns are NaN: not computed).
+    itr_attribution : ``source`` (default): a route's value added is indexed by the industry
+        of ``a`` that *generates* it, ``diag(v_a)·L_aa·M`` (route 1 ``diag(v_a)·B_aa·Y_ab``);
+        ``exporting`` (§4, WWZ's bookkeeping): by the industry of ``a`` whose *exports*
+        embody it, ``(u'·diag(v_a)·L_aa)ᵀ ∘ M`` (route 1 ``(u'·diag(v_a)·B_aa)ᵀ ∘ Y_ab``),
+        so routes 1 and 2 equal WWZ's ``DVA_FIN`` and ``DVA_INT`` (§9). ``ITR_vax`` is
+        always by source industry (§4 defines the exporting bookkeeping for the routes).
     cross_industry : ``False``: China's industry ``i`` against partner's industry ``i``.
         ``True`` (METHODS §8 robustness): China's industry ``i`` against ``r``'s whole
         economy — every flow and stock on ``r``'s side is summed over ``r``'s ``N`` sectors
@@ -120,6 +127,7 @@ def pair_indices(A: np.ndarray, v: np.ndarray, Z: np.ndarray, Y: np.ndarray, x: 
     """
     check_option("fva", fva, ("leontief", "wwz"))
     check_option("itr", itr, ("routes5", "vax"))
+    check_option("itr_attribution", itr_attribution, ITR_ATTRIBUTIONS)
     n = Z.shape[0]
     N = n // G
     c = int(china)
@@ -159,7 +167,12 @@ def pair_indices(A: np.ndarray, v: np.ndarray, Z: np.ndarray, Y: np.ndarray, x: 
     BY = sol[:, at["Y"]:at["Y"] + G].reshape(G, N, G)                  # [a, i, b] = (B·Y_{·b})_{ai}
 
     # --- transposed solves: B_{c·,·}, dv_s, v'B [, route 4 of c → r] ---------------------------
-    W_c_A = v2[c][:, None] * local_solve(A_diag[[c]], A[cb, :][None])[0]   # W_c·A_{c,·}, (N, n)
+    # dl_s = u'·diag(v_s)·L_ss for China and the partners (§4 `exporting`, §9)
+    dl_own = np.linalg.solve(np.swapaxes(np.eye(N) - A_diag[own], 1, 2), v2[own][..., None])[..., 0]
+    if itr_attribution == "source":
+        W_c_A = v2[c][:, None] * local_solve(A_diag[[c]], A[cb, :][None])[0]   # W_c·A_{c,·}, (N, n)
+    else:
+        W_c_A = dl_own[0][:, None] * A[cb, :]                                   # diag(dl_c)·A_{c,·}
     widths_t = {"unit": N, "dv": own.size, "v": 1, **({"route4": G * K} if itr == "routes5" else {})}
     at_t = dict(zip(widths_t, np.cumsum([0, *widths_t.values()])))
     rhs_t = np.zeros((n, sum(widths_t.values())), order="F")
@@ -233,7 +246,9 @@ def pair_indices(A: np.ndarray, v: np.ndarray, Z: np.ndarray, Y: np.ndarray, x: 
         KD = sol[:, at["Y_own"]:at["Y_own"] + G].reshape(G, N, G)         # [d, j, t] = (B_dt·Y_tt)_j
         kc = sol[_own_blocks(g, N, at["Y_to_c"])]                           # B_dd·Y_dc
         H = sol_t[route4].reshape(G, K, N).transpose(0, 2, 1)              # [d, j, k] = ((W_c A_cd)_k·B_dd)_j
-        routes = _routes(A, A_diag, v2, Y3, BY, B_row_c, B_col_c, KD, kc, H, c=c, rs=rs, ind=ind)
+        exporting = None if itr_attribution == "source" else (dl_own, dv_own)
+        routes = _routes(A, A_diag, v2, Y3, BY, B_row_c, B_col_c, KD, kc, H, c=c, rs=rs, ind=ind,
+                         exporting=exporting)
         for name, (to_r, to_c) in zip(ROUTES, routes):
             out[name] = to_r + on_r_vec(to_c)
         out["ITR"] = sum(out[name] for name in ROUTES)
@@ -269,12 +284,15 @@ def _own_blocks(countries: np.ndarray, N: int, first_column: int) -> tuple[np.nd
     return rows, np.broadcast_to(cols, rows.shape)
 
 
-def _routes(A, A_diag, v2, Y3, BY, B_row_c, B_col_c, KD, kc, H, *, c, rs, ind):
+def _routes(A, A_diag, v2, Y3, BY, B_row_c, B_col_c, KD, kc, H, *, c, rs, ind, exporting=None):
     """The five ITR routes of METHODS §4 in both directions.
 
     Returns five pairs ``(to_r, to_c)``: ``to_r`` is ``T_{r←c}`` for China's industries,
     ``(P, K)``; ``to_c`` is ``T_{c←r}`` over each partner's ``N`` sectors, ``(P, N)``.
     ``KD[d, :, t] = B_dt·Y_tt``, ``kc[d] = B_dd·Y_dc``, ``H[d, :, k] = ((W_c A_cd)_{k·}·B_dd)'``.
+    ``exporting``: ``None`` for the ``source`` attribution, else ``(dl, dv)`` of China and the
+    partners (``(1+P, N)`` each): each ``W_a·M`` becomes ``dl_a ∘ M`` and route 1
+    ``dv_a ∘ Y_ab`` (§4; ``H`` must then be built from ``diag(dl_c)·A_cd``).
     """
     G, N, _ = Y3.shape
     n = G * N
@@ -286,9 +304,13 @@ def _routes(A, A_diag, v2, Y3, BY, B_row_c, B_col_c, KD, kc, H, *, c, rs, ind):
     A_rr = A_diag[rs]
 
     def W_c(z: np.ndarray) -> np.ndarray:           # diag(v_c)·L_cc·z, z (N, P) → (P, K)
+        if exporting is not None:                   # dl_c ∘ z
+            return (exporting[0][0][:, None] * z)[ind].T
         return (v2[c][:, None] * local_solve(A_diag[[c]], z[None])[0])[ind].T
 
     def W_r(z: np.ndarray) -> np.ndarray:           # diag(v_r)·L_rr·z_r, z (P, N)
+        if exporting is not None:                   # dl_r ∘ z_r
+            return exporting[0][1:] * z
         return v2[rs] * local_solve(A_rr, z)
 
     def A_cr(z: np.ndarray) -> np.ndarray:          # A_{c,r}·z_r, z (P, N) → (N, P)
@@ -305,7 +327,7 @@ def _routes(A, A_diag, v2, Y3, BY, B_row_c, B_col_c, KD, kc, H, *, c, rs, ind):
     route4_r = M4.sum(axis=0) - M4[rs, :, np.arange(rs.size)].T              # d ∉ {c, r} (H_c = 0)
     third_r = (A[cb, :] @ KD[:, :, rs].reshape(n, rs.size) - A[cb, cb] @ KD[c][:, rs] - A_cr(kd[rs]))
     to_r = [
-        (v2[c][:, None] * B_cc_Y_cr)[ind].T,
+        (v2[c][:, None] * B_cc_Y_cr)[ind].T if exporting is None else (exporting[1][0][:, None] * Y3[c][:, rs])[ind].T,
         W_c(A_cr(kd[rs])),
         W_c(A_cr(rex_r)),
         route4_r.T,
@@ -317,7 +339,7 @@ def _routes(A, A_diag, v2, Y3, BY, B_row_c, B_col_c, KD, kc, H, *, c, rs, ind):
     A_kc = (A @ kc.reshape(n)).reshape(G, N)
     A_KDc = (A @ KD[:, :, c].reshape(n)).reshape(G, N)
     to_c = [
-        v2[rs] * kc[rs],
+        v2[rs] * kc[rs] if exporting is None else exporting[1][1:] * Y3[rs, :, c],
         W_r(A_rc(kd[c])),
         W_r(np.einsum("pji,pi->pj", A_r_c, rex_c)),
         W_r(A_kc[rs] - np.einsum("pij,pj->pi", A_rr, kc[rs]) - A_rc(kc[c])),
@@ -328,7 +350,8 @@ def _routes(A, A_diag, v2, Y3, BY, B_row_c, B_col_c, KD, kc, H, *, c, rs, ind):
 
 # ----- one year: labelled -------------------------------------------------------------------------
 def year_indices(mrio: MRIO, partners: Sequence[str], *, china: str = CHINA, industries: Sequence[str] | None = None,
-                 fva: str = "leontief", itr: str = "routes5", itr_scale: str = "level",
+                 fva: str = "leontief", itr: str = "routes5", itr_attribution: str = "source",
+                 itr_scale: str = "level",
                  cross_industry: bool = False, method: str = "lu") -> pd.DataFrame:
     """The §10 indices of one year, one row per (partner, industry) (METHODS.md §3–§6).
 
@@ -359,7 +382,8 @@ def year_indices(mrio: MRIO, partners: Sequence[str], *, china: str = CHINA, ind
         raise MRIOShapeError(f"{mrio.describe()}: industries {missing} are not sectors of the table")
     ind = [mrio.sectors.index(s) for s in industries]
     arrays = pair_indices(mrio.A, mrio.v, mrio.Z, mrio.Y, mrio.x, mrio.va, mrio.G, china=c, partners=rs, industries=ind,
-                          fva=fva, itr=itr, cross_industry=cross_industry, method=method, where=mrio.describe())
+                          fva=fva, itr=itr, itr_attribution=itr_attribution, cross_industry=cross_industry,
+                          method=method, where=mrio.describe())
     if itr_scale == "world_output_share":
         world_output = float(mrio.x.sum())
         for name in ("ITR", *ROUTES, "ITR_vax"):
@@ -448,7 +472,7 @@ def _cache_file(task: _YearTask) -> Path:
     partner_file = (hashlib.sha256(data_file("countries.csv").read_bytes()).hexdigest()
                     if p.partner_list is None else None)  # named sets are resolved from this file
     blob = json.dumps({"table": table_key, "partners": p.partners, "partner_file": partner_file,
-                       "fva": p.fva, "itr": p.itr,
+                       "fva": p.fva, "itr": p.itr, "itr_attribution": p.itr_attribution,
                        "itr_scale": p.itr_scale, "cross_industry": task.cross_industry, "version": __version__},
                       sort_keys=True)
     return Path(p.cache_dir) / "indices" / f"{task.year}-{hashlib.sha256(blob.encode()).hexdigest()[:24]}.parquet"
@@ -472,7 +496,8 @@ def _run_year(task: _YearTask) -> tuple[pd.DataFrame, float, float]:
     mrio = load_year(p.source, task.year, p.data_path, size=p.synthetic_size, seed=p.seed,
                      concordance=p.concordance, cache_dir=Path(p.cache_dir))
     t1 = time.perf_counter()
-    frame = year_indices(mrio, _partners(p, mrio.countries), fva=p.fva, itr=p.itr, itr_scale=p.itr_scale,
+    frame = year_indices(mrio, _partners(p, mrio.countries), fva=p.fva, itr=p.itr,
+                         itr_attribution=p.itr_attribution, itr_scale=p.itr_scale,
                          cross_industry=task.cross_industry)
     t2 = time.perf_counter()
     atomic_write(cache, lambda tmp: frame.to_parquet(tmp, index=False))
