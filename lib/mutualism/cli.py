@@ -1,20 +1,28 @@
 """The ``mutualism`` command line: thin argparse wrappers over the library.
 
-Each subcommand has ``--help``. Library errors (:class:`~mutualism.errors.MutualismError`)
-are printed as one clear line and exit with status 2; an invalid table exits 1 from
-``validate``.
+Each subcommand has ``--help``. Every option and output path is checked before any table
+is read (:func:`_preflight`). Errors caused by input (:class:`~mutualism.errors.MutualismError`)
+are printed as one line, ``mutualism: error: …``, without a traceback; the exit codes are
+:data:`mutualism.errors.EXIT_CODES_HELP` (0 success, 1 ``validate`` found the table
+invalid, 2 bad input or usage, 3 internal error with its traceback, 130 SIGINT, 143
+SIGTERM). SIGTERM raises :class:`~mutualism.errors.Terminated`, so staged folders and
+atomic writes clean up and the previous output stays complete.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import sys
 import time
+import traceback
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from .errors import MutualismError
+from .errors import (EXIT_BUG, EXIT_CODES_HELP, EXIT_INPUT, EXIT_SIGINT, EXIT_SIGTERM, MutualismError,
+                     OutputError, Terminated, UnknownOptionError)
 
 
 # Sections below that end with ``_EXTRA.append(_add_x)`` register further subcommands
@@ -40,17 +48,38 @@ class Timer:
         return ", ".join(f"{k} {self.spent.get(k, 0.0):.2f} s" for k in ("load", "compute", "write"))
 
 
+TABLE_SUFFIXES = (".parquet", ".csv", ".csv.gz")
+
+
+def check_output(out: str, *, folder: bool = False, suffixes: Sequence[str] = (), option: str = "--out") -> None:
+    """Refuse an output path before any computing: wrong extension, a file where a folder is
+    written (or the reverse), or a location that cannot be written (read-only folder)."""
+    path = Path(out)
+    if suffixes and not path.name.endswith(tuple(suffixes)):
+        raise OutputError(f"{option} {out!r}: use a {', '.join(suffixes[:-1])} or {suffixes[-1]} file name")
+    if folder and path.exists() and not path.is_dir():
+        raise OutputError(f"{option} {out!r} is a file; give a folder (it is replaced whole by the new output)")
+    if not folder and path.is_dir():
+        raise OutputError(f"{option} {out!r} is a folder; give a file name")
+    parent = path.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise OutputError(f"{option} {out!r}: {parent} is a file, not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK) or not parent.stat().st_mode & 0o222:  # (root ignores modes)
+        raise OutputError(f"{option} {out!r}: the folder {parent} is read-only")
+
+
 def _write_table(df, out: str) -> None:
     """Write a DataFrame to ``.parquet``, ``.csv`` or ``.csv.gz`` (atomically)."""
     from .fileio import atomic_write
 
+    check_output(out, suffixes=TABLE_SUFFIXES)
     path = Path(out)
     if path.suffix == ".parquet":
         atomic_write(path, lambda tmp: df.to_parquet(tmp, index=False))
-    elif path.name.endswith((".csv", ".csv.gz")):
-        atomic_write(path, lambda tmp: df.to_csv(tmp, index=False, compression="gzip" if path.name.endswith(".gz") else None))
     else:
-        raise MutualismError(f"--out {out!r}: use a .parquet, .csv or .csv.gz file name")
+        atomic_write(path, lambda tmp: df.to_csv(tmp, index=False, compression="gzip" if path.name.endswith(".gz") else None))
 
 
 # ----- synth ------------------------------------------------------------------------
@@ -71,7 +100,7 @@ def _run_synth(args) -> int:
     from .synthetic import write_world
 
     written = write_world(args.out, size=args.size, years=parse_years(args.years), seed=args.seed, format=args.format)
-    print(f"wrote {len(written)} files under {args.out}")
+    print(f"wrote {len(written)} files under {args.out} (the folder was replaced whole)")
     return 0
 
 
@@ -189,12 +218,31 @@ def _run_indices(args) -> int:
     from .indices import compute_indices
 
     timer = Timer()
-    table = compute_indices(_params_from_args(args), n_jobs=args.jobs, timer=timer,
+    params = _params_from_args(args)
+    _check_run(params)
+    table = compute_indices(params, n_jobs=args.jobs, timer=timer,
                             cross_industry=args.cross_industry)
     with timer("write"):
         _write_table(table, args.out)
+    from .panel import describe_zero_output
+
+    for line in describe_zero_output(table):
+        print(f"note: {line}", file=sys.stderr)
     print(timer.line(), file=sys.stderr)
     return 0
+
+
+def _check_run(params) -> None:
+    """Checks of a run's options that need no table: partners (notes printed), synthetic
+    years, the controls of real data."""
+    from .countries import check_partners_option
+
+    for note in check_partners_option(params.partners):
+        print(f"note: {note}", file=sys.stderr)
+    if params.source == "synthetic" and params.data_path is None:
+        from .synthetic import check_years
+
+        check_years(params.load_years)
 
 
 # ----- estimate ---------------------------------------------------------------------
@@ -222,18 +270,29 @@ def _run_estimate(args) -> int:
     params = _params_from_args(args).with_(controls_path=args.controls_path, cov_type=args.cov_type,
                                            winsor=args.winsor, bootstrap_reps=args.bootstrap_reps)
     out = Path(args.out)
+    _check_run(params)
+    if params.controls_path is None and params.source != "synthetic":
+        raise UnknownOptionError(f"--source {params.source} needs --controls-path (the folder of the real control "
+                                 "files, e.g. ../shared/data/external)")
+    if params.controls_path is not None and not Path(params.controls_path).is_dir():
+        raise UnknownOptionError(f"--controls-path {params.controls_path!r} is not a folder")
     timer = Timer()
     panel = assemble(params, n_jobs=args.jobs, timer=timer)
     with timer("compute"):
         results = run_paper(panel, cov_type=params.cov_type, bootstrap_reps=params.bootstrap_reps, seed=params.seed)
         card = scorecard(results)
-    with timer("write"):
-        _write_table(panel.data, str(out / "panel.parquet"))
-        atomic_write(out / "quality.csv", lambda tmp: panel.quality.to_csv(tmp))
-        write_tables(results, out)
-        _write_table(card, str(out / "scorecard.csv"))
+    from .fileio import staged_dir
+    from .panel import describe_removals
+
+    with timer("write"), staged_dir(out) as stage:  # the folder is swapped in whole, never half-written
+        _write_table(panel.data, str(stage / "panel.parquet"))
+        atomic_write(stage / "quality.csv", lambda tmp: panel.quality.to_csv(tmp))
+        write_tables(results, stage)
+        _write_table(card, str(stage / "scorecard.csv"))
     for key, message in results.failures.items():
         print(f"table {key} not estimated: {message}", file=sys.stderr)
+    for line in describe_removals(panel):
+        print(f"missing: {line}", file=sys.stderr)
     print(f"{params.describe()}\n{scorecard_summary(card)}\nwrote panel.parquet, quality.csv, tables and "
           f"scorecard.csv under {out}")
     print(timer.line(), file=sys.stderr)
@@ -259,6 +318,9 @@ def _add_book(sub) -> None:
 def _run_book(args) -> int:
     from .book import build_book
 
+    from .fileio import read_yaml_mapping
+
+    read_yaml_mapping(args.params, what="parameter file")  # syntax and shape checked before any chapter runs
     index = build_book(args.params, out_dir=args.out, chapters=args.chapters, strict=args.strict)
     print(f"book: {index}")
     return 0
@@ -281,17 +343,72 @@ def build_parser() -> argparse.ArgumentParser:
         add(sub)
     for extra in _EXTRA:
         extra(sub)
+    for p in (parser, *sub.choices.values()):  # one shared statement of the exit codes
+        p.epilog = EXIT_CODES_HELP
     return parser
 
 
+#: Output options checked before any computing: (command, option attribute, folder?, suffixes).
+_OUTPUTS = {"synth": ("out", True, ()), "wwz": ("out", False, TABLE_SUFFIXES),
+            "indices": ("out", False, TABLE_SUFFIXES), "estimate": ("out", True, ())}
+
+
+def _preflight(args) -> None:
+    """Options every subcommand shares, and the output path, checked before any table is read."""
+    jobs = getattr(args, "jobs", None)
+    if jobs is not None and jobs < 1:
+        raise UnknownOptionError(f"--jobs {jobs}: give the number of parallel processes, a whole number ≥ 1")
+    seed = getattr(args, "seed", None)
+    if seed is not None and seed < 0:
+        raise UnknownOptionError(f"--seed {seed}: give a whole number ≥ 0")
+    if args.command in _OUTPUTS:
+        attribute, folder, suffixes = _OUTPUTS[args.command]
+        check_output(getattr(args, attribute), folder=folder, suffixes=suffixes)
+    if args.command == "synth":
+        from .config import parse_years
+        from .synthetic import check_years
+
+        check_years(parse_years(args.years))
+
+
+def _terminate(signum, frame) -> None:  # pragma: no cover - exercised through a subprocess
+    raise Terminated(signum)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (see :data:`~mutualism.errors.EXIT_CODES_HELP`)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    previous = signal.getsignal(signal.SIGTERM)
+    in_main_thread = True
     try:
+        signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread (an embedding application): keep its handler
+        in_main_thread = False
+    try:
+        _preflight(args)
         return int(args.func(args) or 0)
     except MutualismError as exc:
-        print(f"mutualism {args.command}: error: {exc}", file=sys.stderr)
-        return 2
+        print(f"mutualism: error: {exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except OSError as exc:  # the file system refused (disk full, permissions): not a bug
+        where = f": {exc.filename}" if getattr(exc, "filename", None) else ""
+        print(f"mutualism: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("mutualism: interrupted (SIGINT); the previous output is unchanged", file=sys.stderr)
+        return EXIT_SIGINT
+    except Terminated:
+        print("mutualism: terminated (SIGTERM); the previous output is unchanged", file=sys.stderr)
+        return EXIT_SIGTERM
+    except Exception:
+        traceback.print_exc()
+        print(f"mutualism: internal error in `{args.command}`: this is a bug, please report it with the "
+              "traceback above", file=sys.stderr)
+        return EXIT_BUG
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover

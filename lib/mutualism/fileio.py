@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-__all__ = ["atomic_write", "atomic_write_bytes", "atomic_write_text", "staged_dir", "umask_mode"]
+__all__ = ["atomic_write", "atomic_write_bytes", "atomic_write_text", "read_yaml_mapping", "staged_dir",
+           "umask_mode"]
 
 
 def umask_mode(base: int = 0o666) -> int:
@@ -76,17 +77,71 @@ def staged_dir(target: str | Path) -> Iterator[Path]:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     old = None
-    if target.exists():
-        old = target.parent / f".{target.name}.old.{os.getpid()}"
-        if old.exists():
-            shutil.rmtree(old, ignore_errors=True)
-        os.replace(target, old)
-    try:
-        os.replace(staging, target)
-    except BaseException:
-        if old is not None:
-            os.replace(old, target)
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    with _signals_deferred():  # SIGINT/SIGTERM wait until both renames are done
+        if target.exists():
+            old = target.parent / f".{target.name}.old.{os.getpid()}"
+            if old.exists():
+                shutil.rmtree(old, ignore_errors=True)
+            os.replace(target, old)
+        try:
+            os.replace(staging, target)
+        except BaseException:
+            if old is not None:
+                os.replace(old, target)
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM for the duration of the block (main thread, POSIX); a signal
+    that arrives meanwhile is delivered when the block ends."""
+    import signal
+    import threading
+
+    held = {signal.SIGINT, signal.SIGTERM}
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def read_yaml_mapping(path: str | Path, *, what: str = "YAML file") -> dict:
+    """Read a YAML file that must hold a mapping (a parameter file), with one-line errors.
+
+    Raises
+    ------
+    DataNotFoundError
+        The file does not exist.
+    InputFileError
+        A YAML syntax error (the message names the file, the line and the column) or a
+        document that is not a mapping (a list, a scalar).
+    """
+    import yaml
+
+    from .errors import DataNotFoundError, InputFileError, quote
+
+    path = Path(path)
+    if not path.is_file():
+        raise DataNotFoundError(f"{what} {str(path)!r} does not exist")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise InputFileError(f"{what} {path}: YAML syntax error at {at}{problem}") from None
+    except UnicodeDecodeError as exc:
+        raise InputFileError(f"{what} {path}: not UTF-8 text (byte {exc.start})") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputFileError(f"{what} {path}: holds a {type(data).__name__} ({quote(data)}), not a mapping of "
+                             "parameter names to values (write `name: value` lines)")
+    return data

@@ -255,6 +255,43 @@ def _removals(data: pd.DataFrame, zero_output: pd.Series, control_causes: dict) 
     return table
 
 
+def zero_output_cells(indices: pd.DataFrame) -> pd.DataFrame:
+    """Cells of an indices table (§10) whose partner or China has zero output in the year.
+
+    Returns one row per (year, partner): ``year, partner, who, cells`` with ``who`` either
+    ``partner (whole economy)`` (every industry of the partner has ``x_r = 0``: the indices
+    engine sets all its cells to NaN), ``partner industries`` or ``China industries``
+    (``x = 0`` for some industries: their ratios are NaN), and ``cells`` the number of cells.
+    """
+    rows = []
+    if indices.empty or "x_r" not in indices.columns:
+        return pd.DataFrame(rows, columns=["year", "partner", "who", "cells"])
+    for (year, partner), group in indices.groupby(["year", "partner"], sort=True):
+        zero_r = (group["x_r"].fillna(1.0) <= 0)
+        zero_c = (group["x_c"].fillna(1.0) <= 0) & ~zero_r
+        if zero_r.all():
+            rows.append({"year": year, "partner": partner, "who": "partner (whole economy)", "cells": len(group)})
+            continue
+        if zero_r.any():
+            rows.append({"year": year, "partner": partner, "who": "partner industries", "cells": int(zero_r.sum())})
+        if zero_c.any():
+            rows.append({"year": year, "partner": partner, "who": "China industries", "cells": int(zero_c.sum())})
+    return pd.DataFrame(rows, columns=["year", "partner", "who", "cells"])
+
+
+def describe_zero_output(indices: pd.DataFrame) -> list[str]:
+    """Lines for the CLI summary: which partners/years have zero output and how many cells
+    that leaves missing (:func:`zero_output_cells`)."""
+    table = zero_output_cells(indices)
+    lines = []
+    for who, part in table.groupby("who", sort=False):
+        pairs = ", ".join(f"{p} {y}" for p, y in zip(part["partner"], part["year"]))
+        if len(part) > 8:
+            pairs = ", ".join(f"{p} {y}" for p, y in zip(part["partner"][:8], part["year"][:8])) + f" … ({len(part)})"
+        lines.append(f"zero output of {who}: {pairs} — {int(part['cells'].sum())} cells missing (NaN, not 0)")
+    return lines
+
+
 def describe_removals(panel: Panel) -> list[str]:
     """One line per row of :attr:`Panel.removals` (the CLI summary and the book's data-quality
     section): ``DIS: year 2005 missing in <file> — removes partners all, years 2005 (256 cells)``."""

@@ -65,7 +65,7 @@ from scipy.sparse.linalg import LinearOperator, gmres
 
 from .errors import MutualismError, UnknownOptionError, check_option
 from .mrio import MRIO, build_mrio
-from .reference import countries, great_circle_km, vintage_fiscal_year
+from .countries import countries, great_circle_km, un_members, vintage_fiscal_year
 from .resources import sectors as sector_table
 
 SIZES = ("small", "full")
@@ -114,10 +114,7 @@ def _country_codes(size: str) -> list[str]:
     check_option("size", size, SIZES)
     if size == "small":
         return sorted(("CHN", *SMALL_PARTNERS, *SMALL_OTHERS))
-    import country_converter as coco
-
-    data = coco.CountryConverter().data
-    members = set(data.loc[data["UNmember"].notna(), "ISO3"]) | set(FULL_ADDED)
+    members = un_members() | set(FULL_ADDED)
     codes = sorted(members - set(FULL_EXCLUDED))
     if len(codes) != 189:
         raise MutualismError(f"full synthetic world: expected 189 countries, the rule gives {len(codes)}")
@@ -261,9 +258,16 @@ def _world(size: str, seed: int) -> _World:
 
 
 # ----- one year -----------------------------------------------------------------------------
+def check_years(years: Iterable[int]) -> None:
+    """Raise :class:`UnknownOptionError` naming the first year outside the synthetic world's
+    range (checked by the CLI before anything is computed)."""
+    for year in years:
+        _year_index(year)
+
+
 def _year_index(year: int) -> int:
     if not FIRST_YEAR <= int(year) <= LAST_YEAR:
-        raise UnknownOptionError(f"synthetic world: year {year} is outside {FIRST_YEAR}–{LAST_YEAR}")
+        raise UnknownOptionError(f"years: {year} is outside the synthetic world's {FIRST_YEAR}–{LAST_YEAR}")
     return int(year) - FIRST_YEAR
 
 
@@ -435,22 +439,33 @@ def write_world(out: str | Path, *, size: str = "small", years: Iterable[int] = 
     (:func:`write_eora26`), readable by ``pymrio.parse_eora26(out, year=<year>, price="bp")``.
     Both write the control data under ``out/controls/`` in the real files' layout
     (:func:`mutualism.controls.write_raw`).
+
+    The world is assembled in a folder beside ``out`` and swapped in whole
+    (:func:`mutualism.fileio.staged_dir`): ``out`` is replaced by the new world, and a
+    failure or an interrupt (SIGINT, SIGTERM) leaves the previous ``out`` exactly as it was.
+    Options are checked before anything is generated.
     """
     from .controls import write_raw
+    from .fileio import staged_dir
 
     check_option("format", format, FORMATS)
+    check_option("size", size, SIZES)
     out = Path(out)
     years = sorted(set(int(y) for y in years))
+    if not years:
+        raise UnknownOptionError("years: no year given")
+    check_years(years)
     written: list[Path] = []
-    for year in years:
-        mrio = make_mrio(year, size=size, seed=seed)
-        folder = out / str(year)
-        if format == "eora26":
-            written += write_eora26(mrio, folder, seed=seed)
-        else:
-            written += _write_pymrio(mrio, folder, seed=seed)
-    written += write_raw(make_controls(size=size, seed=seed, years=years), out / "controls")
-    return written
+    with staged_dir(out) as stage:
+        for year in years:
+            mrio = make_mrio(year, size=size, seed=seed)
+            folder = stage / str(year)
+            if format == "eora26":
+                written += write_eora26(mrio, folder, seed=seed)
+            else:
+                written += _write_pymrio(mrio, folder, seed=seed)
+        written += write_raw(make_controls(size=size, seed=seed, years=years), stage / "controls")
+    return [out / p.relative_to(stage) for p in written]
 
 
 def _write_pymrio(mrio: MRIO, folder: Path, *, seed: int) -> list[Path]:
