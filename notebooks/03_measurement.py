@@ -35,6 +35,7 @@ controls_path = None
 synthetic_size = "small"
 concordance = None
 scheduler = None
+example_table = None
 figures_dir = "_build/figures"  # where the figures (PNG + CSV) are written
 
 # %% tags=["remove-input"]

@@ -35,6 +35,7 @@ controls_path = None
 synthetic_size = "small"
 concordance = None
 scheduler = None
+example_table = None
 
 # %% tags=["remove-input"]
 from mutualism import book

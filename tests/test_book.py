@@ -22,7 +22,7 @@ from mutualism.errors import UnknownOptionError
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CHAPTER_NAMES = ["01_theory", "02_indices", "03_measurement", "04_baseline", "05_robustness",
-                 "06_endogeneity", "07_heterogeneity", "08_mechanisms", "09_conclusions"]
+                 "06_endogeneity", "07_heterogeneity", "08_mechanisms", "09_conclusions", "10_decompositions"]
 
 
 def parameters_cell(chapter: book.Chapter) -> dict:

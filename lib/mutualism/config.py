@@ -8,8 +8,9 @@ naming the parameter and its valid values.
 
 from __future__ import annotations
 
+import difflib
 import re
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -29,14 +30,29 @@ COV_TYPES = ("robust", "cluster_partner", "cluster_partner_industry")
 CLUSTER_VARIABLES = {"cluster_partner": ("partner",), "cluster_partner_industry": ("partner", "industry")}
 SYNTHETIC_SIZES = ("small", "full")
 MANUFACTURING = ("C4", "C5", "C6", "C7", "C8", "C9", "C10", "C11")
+#: Parameters a chapter may declare besides the :class:`Params` fields (set by the book's build).
+CHAPTER_PARAMETERS = ("figures_dir",)
+#: Value types a papermill cell injects (what :meth:`Params.from_namespace` inspects).
+_PLAIN = (str, int, float, bool, type(None), list, dict, tuple)
 
 
 def parse_years(spec: str | int | list | tuple) -> tuple[int, ...]:
-    """``"2002-2020"``, ``"2002,2005"``, ``2010`` or a list → sorted tuple of years."""
+    """``"2002-2020"``, ``"2002,2005"``, ``2010`` or a list → sorted tuple of distinct years.
+
+    Raises :class:`~mutualism.errors.UnknownOptionError` for an empty list, a ``bool`` or
+    anything that is not a four-digit year.
+    """
+    if isinstance(spec, bool) or spec is None:
+        raise UnknownOptionError(f"years={spec!r} is not valid; write 'A-B' (e.g. '2002-2020') or 'Y1,Y2,...'")
     if isinstance(spec, int):
-        return (spec,)
+        spec = [spec]
     if isinstance(spec, (list, tuple)):
-        return tuple(sorted(int(y) for y in spec))
+        if not spec:
+            raise UnknownOptionError("years=[] is empty; give at least one year (e.g. '2002-2020')")
+        bad = [y for y in spec if isinstance(y, bool) or not isinstance(y, int) or not 1000 <= y <= 9999]
+        if bad:
+            raise UnknownOptionError(f"years={list(spec)!r}: {bad[0]!r} is not a four-digit year")
+        return tuple(sorted(set(spec)))
     text = str(spec).strip()
     m = re.fullmatch(r"(\d{4})\s*-\s*(\d{4})", text)
     if m:
@@ -45,8 +61,27 @@ def parse_years(spec: str | int | list | tuple) -> tuple[int, ...]:
             raise UnknownOptionError(f"years={spec!r}: the first year is after the last")
         return tuple(range(a, b + 1))
     if re.fullmatch(r"\d{4}(\s*,\s*\d{4})*", text):
-        return tuple(sorted(int(t) for t in text.split(",")))
+        return tuple(sorted({int(t) for t in text.split(",")}))
     raise UnknownOptionError(f"years={spec!r} is not valid; write 'A-B' (e.g. '2002-2020') or 'Y1,Y2,...'")
+
+
+def _whole_number(name: str, value: Any) -> None:
+    """A non-negative ``int`` (``True`` and ``2.0`` are not)."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise UnknownOptionError(f"{name}={value!r} is not valid; give a whole number ≥ 0")
+
+
+def suggest(name: str, valid: Any) -> str:
+    """``"; did you mean 'years'?"`` for the closest valid name, or ``""``."""
+    close = difflib.get_close_matches(str(name), sorted(valid), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _unknown(names: list[str], known: set[str]) -> UnknownOptionError:
+    first = names[0]
+    also = f" Also unknown: {', '.join(map(repr, names[1:]))}." if len(names) > 1 else ""
+    return UnknownOptionError(f"unknown parameter {first!r}{suggest(first, known) or '.'}{also} "
+                              f"Valid parameters: {', '.join(sorted(known))}")
 
 
 @dataclass(frozen=True)
@@ -68,6 +103,8 @@ class Params:
     scheduler : address of a dask.distributed scheduler (``tcp://host:port``) that runs the
     per-year index tasks (None: this machine; see :mod:`mutualism.parallel`). It changes
     where numbers are computed, never a number.
+    example_table : YAML file with the two years' ``Z`` and ``Y`` of chapter 2's worked
+    example (None: the book's own table; :mod:`mutualism.worked_example`).
     """
 
     source: str = "synthetic"
@@ -88,7 +125,7 @@ class Params:
     synthetic_size: str = "small"
     concordance: str | None = None
     scheduler: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    example_table: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "years", parse_years(self.years))
@@ -107,12 +144,28 @@ class Params:
             raise UnknownOptionError(
                 f"partners={self.partners!r} is not valid; choose 'bri', 'bri64' or a comma-separated list of ISO3 codes"
             )
-        if not (isinstance(self.winsor, (int, float)) and 0 <= float(self.winsor) < 0.5):
+        if isinstance(self.winsor, bool) or not (isinstance(self.winsor, (int, float)) and 0 <= float(self.winsor) < 0.5):
             raise UnknownOptionError(f"winsor={self.winsor!r} is not valid; give a fraction 0 ≤ winsor < 0.5 (e.g. 0.01)")
-        if not (isinstance(self.bootstrap_reps, int) and self.bootstrap_reps >= 0):
-            raise UnknownOptionError(f"bootstrap_reps={self.bootstrap_reps!r} is not valid; give a whole number ≥ 0")
+        _whole_number("bootstrap_reps", self.bootstrap_reps)
+        _whole_number("seed", self.seed)
+        for name in ("data_path", "cache_dir", "controls_path", "concordance"):
+            value = getattr(self, name)
+            if value is not None and not (isinstance(value, str) and value.strip()):
+                raise UnknownOptionError(f"{name}={value!r} is not valid; give a path or name as text, or null")
+        if not self.cache_dir:
+            raise UnknownOptionError("cache_dir is required (a folder for the on-disk cache)")
+        if self.concordance is not None:
+            from .resources import data_dir
+
+            names = sorted(p.stem.removeprefix("concordance_") for p in data_dir().glob("concordance_*.csv"))
+            check_option("concordance", self.concordance, tuple(names))
+        if self.controls_path is not None and not Path(self.controls_path).is_dir():
+            raise UnknownOptionError(f"controls_path={self.controls_path!r} is not a folder")
         if self.source != "synthetic" and not self.data_path:
             raise UnknownOptionError(f"data_path is required when source={self.source!r}")
+        if self.example_table is not None and not Path(str(self.example_table)).is_file():
+            raise UnknownOptionError(f"example_table={self.example_table!r} is not a file; give a YAML file of the "
+                                     "worked example's tables, or null for the book's own")
         if self.data_path and not Path(self.data_path).exists():
             raise UnknownOptionError(f"data_path={self.data_path!r} does not exist")
 
@@ -133,8 +186,11 @@ class Params:
         return replace(self, **changes)
 
     def as_dict(self) -> dict[str, Any]:
+        """The fields as plain values (``years`` as ``"A-B"``, or ``"Y1,Y2,…"`` when not
+        consecutive), accepted back by :meth:`from_mapping`."""
         d = asdict(self)
-        d["years"] = f"{self.years[0]}-{self.years[-1]}"
+        consecutive = self.years == tuple(range(self.years[0], self.years[-1] + 1))
+        d["years"] = f"{self.years[0]}-{self.years[-1]}" if consecutive else ",".join(map(str, self.years))
         return d
 
     def describe(self) -> str:
@@ -147,12 +203,32 @@ class Params:
 
     @classmethod
     def from_mapping(cls, mapping: dict[str, Any]) -> "Params":
-        """Build from a dict (YAML, papermill), rejecting unknown keys by name."""
+        """Build from a dict (YAML, papermill), rejecting an unknown key by name with the
+        closest valid one (``unknown parameter 'year'; did you mean 'years'?``)."""
+        if not isinstance(mapping, dict):
+            raise UnknownOptionError(f"parameters must be a mapping of names to values, not {type(mapping).__name__}")
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(mapping) - known)
         if unknown:
-            raise UnknownOptionError(f"unknown parameter(s) {unknown}; valid parameters: {sorted(known - {'extra'})}")
+            raise _unknown(unknown, known)
         return cls(**mapping)
+
+    @classmethod
+    def from_namespace(cls, namespace: dict[str, Any], *, allowed: tuple[str, ...] = CHAPTER_PARAMETERS) -> "Params":
+        """Build from a chapter's ``globals()`` after its papermill cells.
+
+        Every field found there is taken. A plain value (text, number, bool, None, list,
+        dict) under a name that is neither a field nor in ``allowed`` — what papermill's
+        ``-p year 2010`` injects — is rejected like an unknown key of :meth:`from_mapping`.
+        Names starting with ``_`` and IPython's ``In``/``Out`` are not parameters.
+        """
+        known = {f.name for f in fields(cls)}
+        strays = sorted(k for k, v in namespace.items()
+                        if k not in known and k not in allowed and not k.startswith("_") and k not in ("In", "Out")
+                        and type(v) in _PLAIN)
+        if strays:
+            raise _unknown(strays, known)
+        return cls(**{k: v for k, v in namespace.items() if k in known})
 
     @classmethod
     def from_yaml(cls, path: str | Path) -> "Params":

@@ -296,3 +296,33 @@ def plot_comparison(long: pd.DataFrame, *, facet: str | None = None, shares: boo
     if title:
         fig.suptitle(title)
     return fig
+
+
+def figure_html(png: str | Path, *, alt: str, caption: str, name: str, csv: str | Path | None = None,
+                static_prefix: str = "../_static/figures") -> str:
+    """A ``<figure>`` for a chapter's output: the PNG embedded (so the page needs no other
+    file), its ``alt`` text, a numbered ``caption`` (plain text or inline HTML, no TeX) and
+    links to the PNG and CSV the build copies under ``_static/figures/``."""
+    import base64
+    from html import escape
+
+    png = Path(png)
+    data = base64.b64encode(png.read_bytes()).decode("ascii")
+    links = [f'<a href="{static_prefix}/{png.name}">PNG</a>']
+    if csv is not None:
+        links.append(f'<a href="{static_prefix}/{Path(csv).name}">data (CSV)</a>')
+    return (f'<figure class="mutualism-figure" id="{escape(name)}">'
+            f'<img src="data:image/png;base64,{data}" alt="{escape(alt, quote=True)}" style="max-width:100%">'
+            f'<figcaption>{caption} <span class="figure-files">({" · ".join(links)})</span></figcaption></figure>')
+
+
+def show_figure(fig, data: pd.DataFrame, stem: str, out_dir: str | Path, *, alt: str, caption: str,
+                dpi: int = 150):
+    """Save ``fig`` (PNG) and ``data`` (CSV) with :func:`save_figure`, close the figure and
+    return the IPython HTML of :func:`figure_html` for the chapter to display."""
+    import matplotlib.pyplot as plt
+    from IPython.display import HTML
+
+    png, csv = save_figure(fig, data, stem, out_dir, dpi=dpi)
+    plt.close(fig)
+    return HTML(figure_html(png, alt=alt, caption=caption, name=f"figure-{stem}", csv=csv))

@@ -1,0 +1,336 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Decompositions compared
+
+# %% tags=["parameters"]
+# Run parameters (the values of params/default.yml); `mutualism book` and papermill inject
+# the values of another parameter file after this cell.
+source = "synthetic"
+data_path = None
+years = "2002-2020"
+partners = "bri"
+fva = "leontief"
+itr = "routes5"
+itr_scale = "level"
+itr_attribution = "source"
+mediator_form = "level"
+winsor = 0.01
+cov_type = "robust"
+bootstrap_reps = 499
+seed = 2023
+cache_dir = ".cache/mutualism"
+controls_path = None
+synthetic_size = "small"
+concordance = None
+scheduler = None
+example_table = None
+figures_dir = "_build/figures"  # where the figures (PNG + CSV) are written
+
+# %% tags=["remove-input"]
+from mutualism import book
+
+params = book.start_chapter(globals())  # the parameters cell's values
+
+# %% [markdown]
+# A country's gross exports are not its contribution to world demand: they contain value
+# added by other countries, and intermediate goods that cross borders several times are
+# counted once per crossing. Three decompositions answer "whose value added is in these
+# exports, and how much of it is counted twice?", each with its own conventions. This
+# chapter puts them side by side, first on the worked example of chapter 2, small enough
+# to check, then on this run's tables:
+#
+# - the **Leontief** or HIY decomposition of value added in exports ({cite:t}`hummels2001`,
+#   METHODS §2), which the indices of the paper use;
+# - the 16-term **WWZ** decomposition of {cite:t}`wang2013` (METHODS §9);
+# - the **Borin–Mancini** source-based decomposition in the exporter perspective
+#   (METHODS §11), the one its authors and current software recommend.
+#
+# All three start from the same table and the same global Leontief inverse
+# $B = (I - A)^{-1}$; they differ in how they *attribute* a value that crosses several
+# borders, and in the perspective from which a bilateral flow is judged.
+
+# %% tags=["hide-input"]
+import numpy as np
+import pandas as pd
+from IPython.display import display
+
+from mutualism import figures
+from mutualism.config import MANUFACTURING
+from mutualism.countries import partner_set
+from mutualism.decompose import BM_TERMS, WWZ_TERMS, borin_mancini, wwz
+from mutualism.sources import load_year
+
+pd.set_option("display.precision", 3)
+ex = book.worked_example()
+m = ex.mrio
+bm = borin_mancini(m)
+bm_std = borin_mancini(m, output="standard")
+key = ["exporter", "exporter_sector", "importer"]
+w_groups = figures.decomposition_groups(ex.wwz, key, groups=figures.WWZ_GROUPS, total="texp").set_index(key)
+b_groups = figures.decomposition_groups(bm, key, groups=figures.BM_GROUPS, total="EXGR").set_index(key)
+
+# %% [markdown]
+# ## 1. Leontief: where was the value added?
+#
+# The Leontief decomposition multiplies each country-sector's gross exports $E_{si}$ by
+# the value added, per unit of final output, of every country-sector upstream:
+# $\mathit{VAE} = \mathrm{diag}(v)\,B\,\mathrm{diag}(E)$. It answers *where* the value in
+# the exports was created, and nothing else: it does not ask where the exports are
+# absorbed, so value added that comes back home, or that is counted again when an
+# intermediate good crosses a second border, stays inside the domestic part. Its two
+# numbers per exporter are $\mathit{DVA}_{si}$ (the exporter's own block) and
+# $\mathit{FV}_{si}$ (everything else), and they add up to $E_{si}$ exactly.
+
+# %% tags=["hide-input"]
+display(ex.exports[["E", "DVA", "FV"]].style.format("{:.3f}")
+        .set_caption(f"Leontief decomposition of each country-sector's gross exports, worked example {ex.year}"))
+
+# %% [markdown]
+# ## 2. WWZ: where is it absorbed, and what is counted twice?
+#
+# WWZ split each *bilateral* flow $E_{s\to r}$ further, by where the value is finally
+# absorbed and by whether it is counted again later. Its sixteen terms fall into five
+# groups: domestic value added absorbed abroad ($\mathit{DVA}$, five terms), domestic
+# value added that returns home ($\mathit{RDV}$, three), domestic double counting
+# ($\mathit{DDC}$, two), foreign value added ($\mathit{FVA}$: of the importer and of third
+# countries, four) and foreign double counting ($\mathit{FDC}$, two). The figure shows
+# the five groups of every flow of the worked example as shares of the flow.
+
+# %% tags=["remove-input"]
+flows = ex.wwz.assign(flow=ex.wwz["exporter"] + " " + ex.wwz["exporter_sector"] + " → " + ex.wwz["importer"])
+data_wwz = figures.decomposition_groups(flows, ["flow"])
+display(figures.show_figure(
+    figures.plot_decomposition(data_wwz, "flow"), data_wwz, "wwz_example", figures_dir,
+    alt=("Stacked horizontal bars, one per bilateral export flow of the worked example (exporter, sector, "
+         "importer), each split into the shares of domestic value added absorbed abroad, returned domestic value "
+         "added, domestic double counting, foreign value added and foreign double counting."),
+    caption=(f"<b>Figure 10.1.</b> The WWZ decomposition of every bilateral flow of the worked example "
+             f"({ex.year}), its sixteen terms summed in five groups, as shares of the flow.")))
+
+# %% tags=["remove-input"]
+low = data_wwz.loc[data_wwz["share_DVA"].idxmin()]
+high = data_wwz.loc[data_wwz["share_DVA"].idxmax()]
+book.say(f"Domestic value added absorbed abroad ranges from {low['share_DVA']:.1%} of the flow "
+         f"({low['flow']}) to {high['share_DVA']:.1%} ({high['flow']}). Pakistan's flows carry the largest "
+         f"foreign shares: {data_wwz.loc[data_wwz['flow'].str.startswith('PAK'), 'share_FVA'].max():.1%} of "
+         "one of its flows is foreign value added, against at most "
+         f"{data_wwz.loc[data_wwz['flow'].str.startswith('CHN'), 'share_FVA'].max():.1%} for China's."
+         if data_wwz.loc[data_wwz['flow'].str.startswith('PAK'), 'share_FVA'].max()
+         > data_wwz.loc[data_wwz['flow'].str.startswith('CHN'), 'share_FVA'].max() else
+         f"Domestic value added absorbed abroad ranges from {low['share_DVA']:.1%} ({low['flow']}) to "
+         f"{high['share_DVA']:.1%} ({high['flow']}).")
+
+# %% [markdown]
+# ## 3. Borin–Mancini: counted the first time it leaves
+#
+# Borin and Mancini keep WWZ's questions but change two conventions. Value added is
+# attributed to a flow the **first** time it leaves its country of origin (the
+# *source-based* view): whatever is exported again later is double counting of that
+# first crossing. And the exporting country is looked at **as a whole** (the *exporter
+# perspective*): the domestic value added of a flow is computed with the exporter's
+# local inverse $L_{ss}$, which ignores value that has already left $s$ and come back.
+# Its twelve terms group the same way: $\mathit{VAX}$ (four terms: absorbed abroad),
+# $\mathit{REF}$ (two: reflected back home), $\mathit{DDC}$, $\mathit{FVA}$ (four) and
+# $\mathit{FDC}$.
+
+# %% tags=["hide-input"]
+display(bm.set_index(key)[["EXGR", *BM_TERMS]].T.style.format("{:.3f}")
+        .set_caption("Borin–Mancini terms of every bilateral flow of the worked example"))
+
+# %% [markdown]
+# ## 4. Three answers to one question
+#
+# **Domestic value added.** All three agree on the domestic *content* of a flow, once
+# double counting is added back: the Leontief domestic value added of a flow
+# ($\mathit{DVA}_{si}$ scaled to the flow) equals WWZ's $\mathit{DVA} + \mathit{RDV} +
+# \mathit{DDC}$ and Borin–Mancini's $\mathit{VAX} + \mathit{REF} + \mathit{DDC}$. What
+# differs is where the line between value added and double counting is drawn, and so
+# what "domestic value added in exports" means in a sentence.
+
+# %% tags=["remove-input"]
+E = w_groups["texp"]
+dv = ex.exports["DVA"] / ex.exports["E"]  # Leontief domestic share of each exporting sector
+leontief = pd.Series([dv[(s, i)] for s, i, _ in w_groups.index], index=w_groups.index) * E
+gap_wwz = (w_groups[["DVA", "RDV", "DDC"]].sum(axis=1) - leontief).abs().max()
+gap_bm = (b_groups[["DVA", "RDV", "DDC"]].sum(axis=1) - leontief).abs().max()
+gap_fv = (b_groups[["FVA", "FDC"]].sum(axis=1) - w_groups[["FVA", "FDC"]].sum(axis=1)).abs().max()
+book.say(f"On the worked example the largest gap between the Leontief domestic value added of a flow and WWZ's "
+         f"three domestic groups is {gap_wwz:.1e}, and between it and Borin–Mancini's {gap_bm:.1e}; the foreign "
+         f"parts ($\\mathit{{FVA}} + \\mathit{{FDC}}$) of the two decompositions differ by at most {gap_fv:.1e}.")
+
+# %% [markdown]
+# **Double counting.** Where WWZ and Borin–Mancini part is the split of that content.
+# The figure sets the five groups of the two decompositions side by side, for each
+# exporter's flows summed over its sectors and importers.
+
+# %% tags=["remove-input"]
+long = figures.compare_decompositions(ex.wwz, bm, ["exporter"])
+display(figures.show_figure(
+    figures.plot_comparison(long, facet="exporter"), long, "bm_wwz_example", figures_dir,
+    alt=("Grouped bars in three panels, China, Pakistan and the rest of the world: for each of the five groups "
+         "(domestic value added absorbed abroad, returned, domestic double counting, foreign value added, "
+         "foreign double counting) one bar for WWZ and one for Borin–Mancini, as shares of gross exports."),
+    caption=("<b>Figure 10.2.</b> WWZ and Borin–Mancini on the worked example: each exporter's gross exports "
+             "split into the same five groups by the two decompositions, as shares of its gross exports.")))
+
+# %% tags=["remove-input"]
+pivot = long.pivot_table(index=["exporter", "group"], columns="method", values="value")
+diff = (pivot["Borin–Mancini"] - pivot["WWZ"]).unstack("group")
+same_domestic = float(diff[["DVA", "RDV", "DDC"]].abs().max().max())
+flow_ddc = (b_groups["DDC"] - w_groups["DDC"]).abs()
+worst = flow_ddc.idxmax()
+agree = "coincide in this table" if same_domestic < 1e-9 * float(E.sum()) else "differ"
+book.say(
+    f"Summed over each exporter's sectors and importers, the domestic groups of the two decompositions {agree} "
+    f"(largest gap {same_domestic:.1e}), but flow by flow they do not: for "
+    f"{worst[0]} {worst[1]} → {worst[2]}, WWZ count {w_groups.loc[worst, 'DDC']:.3f} of domestic double counting "
+    f"and Borin–Mancini {b_groups.loc[worst, 'DDC']:.3f}. WWZ assign a repeat count to the flow on which the value "
+    "crosses a border *again*; Borin–Mancini assign the value added to the flow on which it leaves *first*, so "
+    "the same units move between flows.")
+fdc_w, fdc_b = pivot.loc[("CHN", "FDC"), "WWZ"], pivot.loc[("CHN", "FDC"), "Borin–Mancini"]
+book.say(
+    f"The foreign groups differ even in total: China's foreign double counting is {fdc_w:.3f} under WWZ and "
+    f"{fdc_b:.3f} under Borin–Mancini, and its foreign value added {pivot.loc[('CHN', 'FVA'), 'WWZ']:.3f} and "
+    f"{pivot.loc[('CHN', 'FVA'), 'Borin–Mancini']:.3f}. WWZ judge foreign value added flow by flow (a bilateral "
+    "perspective); Borin–Mancini count it once for the whole exporting country"
+    + (", so part of what WWZ call foreign double counting is foreign value added for Borin–Mancini."
+       if fdc_b < fdc_w else "."))
+
+# %% [markdown]
+# **Participation in global value chains.** Borin–Mancini's *standard* output measures
+# how much of a flow takes part in a value chain, i.e. crosses more than one border:
+# backward participation $\mathit{GVCB} = \mathit{FVA} + \mathit{FDC} + \mathit{DDC}$
+# (imported content and everything counted twice) and forward participation
+# $\mathit{GVCF} = \mathit{VAX}_3 + \mathit{VAX}_4 + \mathit{REF}$ (domestic value added
+# that the importer exports again). Their sum is everything but the value added that
+# is absorbed by the direct importer in one crossing,
+# $\mathit{GVC} = E - \mathit{DAVAX}$. The index $GVC\_P$ of chapter 2
+# ({cite:t}`koopman2010`) measures participation with the Leontief split instead, and
+# for the exporting country as a whole.
+
+# %% tags=["hide-input"]
+gvc = bm_std.groupby(["exporter", "exporter_sector"])[["EXGR", "DAVAX", "GVCB", "GVCF", "GVC"]].sum()
+gvc["GVC share"] = gvc["GVC"] / gvc["EXGR"]
+display(gvc.style.format("{:.3f}").set_caption("Borin–Mancini GVC participation of each exporting sector, "
+                                               "summed over importers"))
+
+# %% tags=["remove-input"]
+top = gvc["GVC share"].idxmax()
+book.say(f"In the worked example the most chain-bound exports are those of {top[0]} {top[1]}: "
+         f"{gvc.loc[top, 'GVC share']:.1%} of them cross more than one border. By construction "
+         f"$\\mathit{{GVC}} = E - \\mathit{{DAVAX}}$; the largest gap in this table is "
+         f"{(gvc['GVC'] - (gvc['EXGR'] - gvc['DAVAX'])).abs().max():.1e}.")
+
+# %% [markdown]
+# ## 5. On this run's tables
+#
+# The same comparison on the tables of the run, for the last estimation year: China's
+# gross exports to all the run's partners together, and the partners' exports to China,
+# by manufacturing industry (the paper's eight, METHODS §7).
+
+# %% tags=["hide-input"]
+year = params.years[-1]
+table = load_year(params.source, year, params.data_path, size=params.synthetic_size, seed=params.seed,
+                  concordance=params.concordance, cache_dir=params.cache_dir)
+partners = (partner_set(params.partners, list(table.countries)) if params.partner_list is None
+            else [p for p in params.partner_list if p in table.countries and p != "CHN"])
+names = book.industry_names()
+run_wwz = wwz(table)
+run_bm = borin_mancini(table, exporters=["CHN", *[c for c in table.countries if c in partners]])
+
+
+def direction(frame, exporter_is_china: bool):
+    """Rows of China's exports to the partners (or the partners' to China), manufacturing only."""
+    if exporter_is_china:
+        keep = (frame["exporter"] == "CHN") & frame["importer"].isin(partners)
+    else:
+        keep = frame["exporter"].isin(partners) & (frame["importer"] == "CHN")
+    rows = frame[keep & frame["exporter_sector"].isin(MANUFACTURING)]
+    return rows.assign(industry=rows["exporter_sector"].map(lambda c: f"{c} {names[c]}"))
+
+
+china_wwz = figures.decomposition_groups(direction(run_wwz, True), ["industry"])
+order = [f"{c} {names[c]}" for c in MANUFACTURING]
+china_wwz = china_wwz.set_index("industry").reindex(order).reset_index()
+
+# %% tags=["remove-input"]
+display(figures.show_figure(
+    figures.plot_decomposition(china_wwz, "industry"), china_wwz, "wwz_run_china", figures_dir,
+    alt=("Stacked horizontal bars, one per manufacturing industry, of China's gross exports to the run's partners "
+         f"in {year}, split by the WWZ decomposition into domestic value added absorbed abroad, returned domestic "
+         "value added, domestic double counting, foreign value added and foreign double counting."),
+    caption=(f"<b>Figure 10.3.</b> The WWZ decomposition of China's gross exports to the {len(partners)} partners "
+             f"of the run, by manufacturing industry, {year} ({table.describe()}).")))
+
+# %% tags=["remove-input"]
+rows = []
+for label, china_exports in (("China → partners", True), ("partners → China", False)):
+    long_run = figures.compare_decompositions(direction(run_wwz, china_exports), direction(run_bm, china_exports),
+                                              ["industry"])
+    rows.append(long_run.assign(direction=label))
+run_long = pd.concat(rows, ignore_index=True)
+summed = run_long.groupby(["direction", "method", "group"], sort=False)["value"].sum()
+summary = pd.concat({"value": summed, "share": summed / summed.groupby(["direction", "method"]).transform("sum")},
+                    axis=1).reset_index()
+display(figures.show_figure(
+    figures.plot_comparison(summary, facet="direction"), summary, "bm_wwz_run", figures_dir,
+    alt=("Grouped bars in two panels, China's exports to the partners and the partners' exports to China: for "
+         "each of the five groups one bar for WWZ and one for Borin–Mancini, as shares of gross exports."),
+    caption=(f"<b>Figure 10.4.</b> WWZ and Borin–Mancini on this run's tables ({year}): manufacturing exports "
+             "between China and its partners in each direction, split into the five groups.")))
+
+# %% tags=["remove-input"]
+s = summary.set_index(["direction", "method", "group"])["share"]
+text = []
+for label in ("China → partners", "partners → China"):
+    text.append(f"For {label}, domestic value added absorbed abroad is {s[(label, 'WWZ', 'DVA')]:.1%} of gross "
+                f"exports under WWZ and {s[(label, 'Borin–Mancini', 'DVA')]:.1%} under Borin–Mancini; domestic "
+                f"double counting {s[(label, 'WWZ', 'DDC')]:.2%} and {s[(label, 'Borin–Mancini', 'DDC')]:.2%}; "
+                f"foreign double counting {s[(label, 'WWZ', 'FDC')]:.2%} and "
+                f"{s[(label, 'Borin–Mancini', 'FDC')]:.2%}.")
+book.say(" ".join(text) + " The indices of this book use the Leontief split (METHODS §2–§3), which both "
+         "decompositions refine; option `fva: wwz` replaces the interaction index's gross exports by the "
+         "value-added-relevant part of WWZ (chapter 2, section 5).")
+
+# %% [markdown]
+# ## Why they differ
+#
+# The three decompositions share the same accounting: every unit of a flow is either
+# value added of some country or a repeat count of value already counted. Leontief stops
+# at *where* value was added. WWZ follow each bilateral flow to the place it is finally
+# absorbed, and call a repeat count *double counting* of the flow on which it crosses
+# again. Borin–Mancini count the value at the first crossing out of its country of origin
+# and look at the exporting country as a whole. For one bilateral flow the two
+# conventions move value between "value added" and "double counting" and between the
+# domestic and the foreign side; for a country's exports as a whole the question is
+# whether the moves cancel.
+
+# %% tags=["remove-input"]
+china_w = run_wwz[run_wwz["exporter"] == "CHN"]
+china_b = run_bm[run_bm["exporter"] == "CHN"]
+totals = {group: (float(china_w[list(figures.WWZ_GROUPS[group])].to_numpy().sum()),
+                  float(china_b[list(figures.BM_GROUPS[group])].to_numpy().sum())) for group in figures.WWZ_GROUPS}
+scale = float(china_w["texp"].sum())
+equal = [g for g, (a, b) in totals.items() if abs(a - b) <= 1e-9 * scale]
+book.say(f"On this run's {year} table, for all of China's exports to every importer, the two decompositions give "
+         + ("the same " + ", ".join(equal) if equal else "different values in every group")
+         + (f" (to {1e-9:.0e} of gross exports), while " + ", ".join(
+             f"{g} differs ({a:,.1f} under WWZ, {b:,.1f} under Borin–Mancini)"
+             for g, (a, b) in totals.items() if g not in equal) if len(equal) < len(totals) else "")
+         + ". A sentence that reports \"domestic value added in exports\" should therefore say which decomposition, "
+         "and at which level of aggregation, it uses.")
+
+# %% [markdown]
+# ## Exercises
