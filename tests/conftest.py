@@ -40,3 +40,24 @@ def random_mrio(G: int = 4, N: int = 3, K: int = 2, seed: int = 0, zero_sectors=
     countries = ["CHN", "PAK", "KEN", "ROW", "DEU", "RUS", "EGY", "BRA"][:G]
     return build_mrio(Z, Y, countries, [f"C{4 + j}" for j in range(N)], year, source="random",
                       fd_categories=[f"fd{k}" for k in range(K)])
+
+
+# ----- the CI book, built once per session (tests/test_book.py, tests/test_browser.py) -----
+@pytest.fixture(scope="session")
+def ci_book(tmp_path_factory) -> Path:
+    """Build the whole book strictly on params/ci.yml, with a fresh cache; returns the
+    build folder (``html/``, ``executed/``, ``figures/``)."""
+    import yaml
+
+    try:
+        from mutualism.build import build_book
+    except ImportError:  # before the build orchestration moved out of mutualism.book
+        from mutualism.book import build_book
+
+    out = tmp_path_factory.mktemp("book")
+    params = yaml.safe_load((REPO / "params" / "ci.yml").read_text())
+    params["cache_dir"] = str(out / "cache")
+    params_file = out / "ci.yml"
+    params_file.write_text(yaml.safe_dump(params))
+    build_book(params_file, out_dir=out / "_build", strict=True, quiet=True)
+    return out / "_build"

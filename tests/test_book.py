@@ -250,16 +250,8 @@ def test_results_cache_is_keyed_by_parameters(tmp_path):
 
 
 # ----- the CI book ----------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def ci_book(tmp_path_factory) -> Path:
-    """Build the whole book strictly on params/ci.yml, with a fresh cache."""
-    out = tmp_path_factory.mktemp("book")
-    params = yaml.safe_load((ROOT / "params" / "ci.yml").read_text())
-    params["cache_dir"] = str(out / "cache")
-    params_file = out / "ci.yml"
-    params_file.write_text(yaml.safe_dump(params))
-    book.build_book(params_file, out_dir=out / "_build", strict=True, quiet=True)
-    return out / "_build"
+# ``ci_book`` (the strict build of params/ci.yml) is a session fixture of tests/conftest.py,
+# shared with tests/test_browser.py.
 
 
 def page(build: Path, name: str) -> str:

@@ -1,0 +1,157 @@
+"""Every page of the CI book opened in headless Chromium with the network off.
+
+The pages must read offline: MathJax (shipped inside the book) typesets every formula,
+no raw TeX delimiter is left in the visible text, every image loads, no page shows a
+traceback, and no page asks for anything outside the book. The browser is Debian's
+``chromium`` (``make test`` installs it when it is missing and it can), driven by
+playwright without a browser download of its own. Locally the test skips, saying why,
+when no browser can be started; with ``CI`` set it fails instead.
+
+Screenshots of a few pages are written to ``<build>/screenshots/`` for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
+SCREENSHOTS = ("notebooks/02_indices.html", "notebooks/10_decompositions.html", "notebooks/01_theory.html")
+#: Raw TeX delimiters that MathJax removes when it typesets.
+RAW_TEX = (r"\(", r"\)", r"\[", r"\]", "$$")
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI"):
+        pytest.fail(f"browser test cannot run in CI: {reason}")
+    pytest.skip(f"browser test skipped: {reason} (install it with `apt-get install -y chromium`; "
+                "`make test` does this when run as root)")
+
+
+def chromium_path() -> str | None:
+    for name in ("chromium", "chromium-browser"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = chromium_path()
+    if executable is None:
+        _unavailable("no chromium executable on PATH")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the Python package playwright is not installed (requirements-lock.txt)")
+    with sync_playwright() as driver:
+        try:
+            instance = driver.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        except Exception as exc:  # noqa: BLE001 - the browser cannot start here
+            _unavailable(f"chromium at {executable} does not start ({type(exc).__name__}: {str(exc)[:200]})")
+        yield instance
+        instance.close()
+
+
+@pytest.fixture(scope="module")
+def offline_page(browser):
+    """A page in a context without network: every request that is not a local file is
+    aborted and recorded."""
+    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900})
+    blocked: list[str] = []
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith(("file://", "data:", "blob:", "about:")):
+            request_route.continue_()
+        else:
+            blocked.append(url)
+            request_route.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.blocked = blocked  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+def pages(html: Path) -> list[Path]:
+    skip = {"search.html", "genindex.html"}
+    return sorted(p for p in html.rglob("*.html") if p.name not in skip and "_static" not in p.parts)
+
+
+#: What the browser reports of a page once MathJax has finished.
+PAGE_REPORT = """async () => {
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) { await MathJax.startup.promise; }
+  const main = document.querySelector('main') || document.body;
+  const clone = main.cloneNode(true);
+  clone.querySelectorAll('script, style, pre, code, mjx-container, .highlight').forEach(e => e.remove());
+  const images = Array.from(document.images).map(i => ({src: i.currentSrc.slice(0, 120), ok: i.complete && i.naturalWidth > 0, alt: i.alt}));
+  return {
+    mathjax: !!(window.MathJax && MathJax.startup && MathJax.startup.document),
+    sources: document.querySelectorAll('.math').length,
+    rendered: document.querySelectorAll('mjx-container').length,
+    errors: document.querySelectorAll('mjx-merror').length,
+    text: clone.textContent,
+    images: images,
+    tracebacks: document.querySelectorAll('.output.traceback, .output.error').length,
+  };
+}"""
+
+
+def test_every_page_renders_offline(ci_book, offline_page):
+    page = offline_page
+    html = ci_book / "html"
+    problems: list[str] = []
+    shots = ci_book / "screenshots"
+    shots.mkdir(exist_ok=True)
+    checked_math = 0
+    for path in pages(html):
+        name = path.relative_to(html).as_posix()
+        page.goto(path.as_uri(), wait_until="load")
+        page.wait_for_function("() => document.readyState === 'complete'")
+        report = page.evaluate(PAGE_REPORT)
+        if report["sources"]:
+            checked_math += 1
+            if not report["mathjax"]:
+                problems.append(f"{name}: MathJax did not start")
+            if report["rendered"] < report["sources"]:
+                problems.append(f"{name}: {report['rendered']} typeset formulas for {report['sources']} in the source")
+        if report["errors"]:
+            problems.append(f"{name}: {report['errors']} TeX errors (mjx-merror)")
+        for delimiter in RAW_TEX:
+            if delimiter in report["text"]:
+                at = report["text"].index(delimiter)
+                problems.append(f"{name}: raw TeX {delimiter!r} in the text: "
+                                f"{report['text'][max(0, at - 60):at + 60]!r}")
+        for image in report["images"]:
+            if not image["ok"]:
+                problems.append(f"{name}: image {image['src']} did not load")
+            if not image["alt"] or re.fullmatch(r"[0-9a-f]{16,}\S*", image["alt"]):
+                problems.append(f"{name}: image {image['src']} has no meaningful alt text ({image['alt']!r})")
+        if report["tracebacks"] or "Traceback (most recent call last)" in report["text"]:
+            problems.append(f"{name}: shows a traceback")
+        if name in SCREENSHOTS:
+            page.screenshot(path=str(shots / (Path(name).stem + ".png")), full_page=False)
+    assert not page.blocked, f"pages asked for resources outside the book: {sorted(set(page.blocked))[:10]}"
+    assert checked_math >= 5, f"only {checked_math} pages with mathematics: the check did not run"
+    assert not problems, "\n".join(problems)
+
+
+def test_no_page_references_a_remote_script_style_or_image(ci_book):
+    """Static check of the same property, readable without a browser."""
+    remote = re.compile(r"<(script|link|img)\b[^>]*\b(src|href)=\"(https?:)?//", re.I)
+    found = []
+    for path in pages(ci_book / "html"):
+        for match in remote.finditer(path.read_text(encoding="utf-8")):
+            found.append(f"{path.name}: {match.group(0)[:100]}")
+    assert not found, found
+    entry = ci_book / "html" / "_static" / "mathjax" / "tex-chtml.js"
+    assert entry.stat().st_size > 500_000  # the MathJax 3 component, not a stub
+    assert (ci_book / "html" / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").is_dir()
