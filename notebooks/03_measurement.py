@@ -53,7 +53,7 @@ params = book.start_chapter(globals())  # the parameters cell's values
 import matplotlib.pyplot as plt
 from IPython.display import HTML, display
 
-from mutualism import figures
+from mutualism import figures, sentences
 from mutualism.reference import REGIONS
 
 results = book.run_results(params)
@@ -113,23 +113,17 @@ display(fig2)
 
 # %% tags=["remove-input"]
 trend2 = book.trends(data2)
-overall = trend2.xs(figures.ALL_PARTNERS, level="group")
-rose = [i for i in figures.INDICES if overall.loc[i, "direction"] == "rose"]
-words = book.INDEX_WORDS
-lines = [f"{words[i]} {overall.loc[i, 'direction']} from {overall.loc[i, 'first']:.4g} in "
-         f"{overall.loc[i, 'first_year']} to {overall.loc[i, 'last']:.4g} in {overall.loc[i, 'last_year']}"
-         for i in figures.INDICES]
-verdict = ("as in the paper, which reports all three rising" if len(rose) == 3 else
-           f"whereas the paper reports all three rising; here {len(rose)} of the three rose")
+trend_text, _ = sentences.overall_trends(data2, figures.ALL_PARTNERS)
 regional = trend2.drop(index=figures.ALL_PARTNERS, level="group")
 top = {i: regional.xs(i, level="index")["level"].idxmax() for i in figures.INDICES}
-asia = [i for i in figures.INDICES if top[i] == "Asia"]
-region_verdict = ("Asia comes first on all three indices, as the paper reports" if len(asia) == 3 else
-                  f"the paper reports Asia first on all three; here Asia comes first on {len(asia)}")
+asia = [book.INDEX_WORDS[i] for i in figures.INDICES if top[i] == "Asia"]
+region_text = ("Asia comes first on all three indices, as the paper reports for its neighbours in East and Southeast "
+               "Asia" if len(asia) == 3 else
+               "the paper reports its Asian neighbours first on all three; here Asia comes first on "
+               + (sentences.listing(asia) if asia else "none of them"))
 book.say(
-    f"For all partners together, {'; '.join(lines)}: {verdict}. Averaged over the years, the region with the "
-    f"highest median is {top['RH']} for fusion, {top['HD']} for interaction and {top['XT']} for "
-    f"coordination; {region_verdict}."
+    f"For all partners together, {trend_text} Averaged over the years, the region with the highest median is "
+    f"{top['RH']} for fusion, {top['HD']} for interaction and {top['XT']} for coordination: {region_text}."
 )
 
 # %% [markdown]
@@ -148,17 +142,18 @@ display(fig3)
 
 # %% tags=["remove-input"]
 trend3 = book.trends(data3)
+words = book.INDEX_WORDS
 top3 = {i: trend3.xs(i, level="index")["level"].nlargest(2).index.tolist() for i in figures.INDICES}
 paper_top = {f"C5 {names['C5']}", f"C9 {names['C9']}"}
-agree = [i for i in figures.INDICES if set(top3[i]) == paper_top]
-rising = [g for g, row in trend3.xs("RH", level="index").iterrows() if row["direction"] == "rose"]
+agree = [words[i] for i in figures.INDICES if set(top3[i]) == paper_top]
 book.say(
     "The two industries with the highest average median are "
     + "; ".join(f"for {words[i]}, {top3[i][0]} and {top3[i][1]}" for i in figures.INDICES)
-    + ". The paper singles out electrical equipment and machinery (C9) and textiles (C5) as the most "
-    + ("symbiotic industries, and this run agrees on all three indices."
-       if len(agree) == 3 else f"symbiotic industries; this run agrees on {len(agree)} of the three indices.")
-    + f" Fusion rose over the period in {len(rising)} of {len(industries)} industries."
+    + ". The paper singles out electrical equipment and machinery (C9) and textiles (C5) as the most symbiotic "
+    + ("industries, and they are the top two here on all three indices." if len(agree) == 3 else
+       f"industries; here they are the top two on {sentences.listing(agree)} only." if agree else
+       "industries; here they are not the top two on any index.")
+    + " " + sentences.industry_trend_share(data3, "RH", [f"{c} {names[c]}" for c in industries])
 )
 
 # %% [markdown]
@@ -179,6 +174,7 @@ if params.itr == "routes5":
         "depending on the year; the rest is value added that reaches the absorbing country through more than "
         "one third country."
     )
+    book.say(sentences.attribution_note(params.itr_attribution))
 else:
     book.say("This run measures transfer by all bilateral value-added exports (`itr: vax`), so no route is "
              "left out.")
@@ -194,8 +190,9 @@ else:
 
 # %% tags=["remove-input"]
 quality = results.panel.quality
-display(HTML(quality.to_html(classes="quality-report")))
-book.say(quality.attrs.get("note", ""))
+display(HTML(sentences.quality_table(quality).to_html(classes="quality-report")))
+book.say(sentences.quality_caption(results.params.winsor))
+book.say(sentences.sample_losses(results.panel))
 
 # %% tags=["remove-input"]
 book.say(book.quality_text(quality, "XT") + " Partner-years without a control row: "

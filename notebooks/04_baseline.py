@@ -48,6 +48,8 @@ params = book.start_chapter(globals())  # the parameters cell's values
 # (Table 1), and with every regressor lagged one year.
 
 # %% tags=["hide-input"]
+from mutualism import sentences
+
 results = book.run_results(params)
 paper = results.paper
 
@@ -76,28 +78,8 @@ paper = results.paper
 book.show_table(paper, "1")
 
 # %% tags=["remove-input"]
-words = book.INDEX_WORDS
-if "1" in paper.tables:
-    cols = paper.tables["1"].columns
-    text = [f"- **{words[c.dependent]}**, without controls: {book.compare_text(c, 1, k + 1, 'lnITR')}; with "
-            f"controls: {book.compare_text(cols[k + 3], 1, k + 4, 'lnITR')}."
-            for k, c in enumerate(cols[:3])]
-    supported = [c.dependent for c in cols[3:] if c.params["lnITR"] > 0 and c.pvalues["lnITR"] < 0.05]
-    if len(supported) == 3:
-        verdict = ("With controls, transfer has a positive elasticity significant at 5 % for all three indices: "
-                   "this run supports Hypothesis 1, as the paper does.")
-    else:
-        verdict = (f"With controls, the elasticity is positive and significant at 5 % for "
-                   f"{len(supported)} of the three indices "
-                   f"({', '.join(words[d] for d in supported) or 'none'}): this run supports Hypothesis 1 only "
-                   "partly, whereas the paper finds support for all three.")
-    n = cols[3].nobs
-    book.say(f"The coefficient of ln ITR (N = {n:,}; the paper has 17,630):\n\n" + "\n".join(text)
-             + f"\n\n{verdict}")
-    largest = max(cols[3:], key=lambda c: c.params["lnITR"])
-    book.say(f"Read as elasticities, a transfer 10 % larger goes with a "
-             f"{abs(largest.params['lnITR']) * 10:.2f} % {'higher' if largest.params['lnITR'] > 0 else 'lower'} "
-             f"{words[largest.dependent]} index, the largest of the three effects in this run.")
+book.say(sentences.baseline(results))
+book.say(sentences.largest_elasticity(results))
 
 # %% tags=["remove-input"]
 if params.fva == "leontief":
@@ -121,16 +103,4 @@ else:
 book.show_table(paper, "1L")
 
 # %% tags=["remove-input"]
-if "1L" in paper.tables and "1" in paper.tables:
-    lag_cols = paper.tables["1L"].columns
-    name = lag_cols[0].params.index[0]
-    parts = []
-    for lagged, current in zip(lag_cols, paper.tables["1"].columns[3:]):
-        parts.append(f"{words[lagged.dependent]} {book.estimate_text(lagged, name)} against "
-                     f"{current.params['lnITR']:.4f} contemporaneously")
-    positive = sum(c.params[name] > 0 and c.pvalues[name] < 0.05 for c in lag_cols)
-    book.say("With regressors at $t-1$ the elasticities are: " + "; ".join(parts) + ". "
-             + (f"All three remain positive and significant at 5 %, as the paper reports."
-                if positive == 3 else
-                f"{positive} of the three remain positive and significant at 5 %; the paper reports all three "
-                "positive and significant."))
+book.say(sentences.lagged(results))

@@ -53,6 +53,8 @@ params = book.start_chapter(globals())  # the parameters cell's values
 # %% tags=["hide-input"]
 from IPython.display import HTML, display
 
+from mutualism import sentences
+
 results = book.run_results(params)
 
 # %% [markdown]
@@ -67,8 +69,12 @@ results = book.run_results(params)
 # 2. **Cross-industry indices** (METHODS §8): every flow on the partner's side is summed
 #    over all of its sectors before the ratios are formed, so $RH$, $HD$ and $XT$ measure
 #    China's industry $i$ against the partner's whole economy.
-# 3. **The 64 countries along the routes** (`partners: bri64`): the list the paper matches
-#    from the 2018 Belt and Road trade report, a subsample of the signatories.
+# 3. **The 64 countries along the routes** (`partners: bri64`). The paper's 64 are the
+#    71 countries of the 2018 Belt and Road trade report that are also among its 121
+#    signatories. This run uses instead the classic list of 64 countries along the routes
+#    (the State Information Centre's, `data/README.md`), which includes seven countries
+#    that had not signed by January 2020 (India, Bhutan, Israel, Jordan, Syria, Palestine,
+#    Turkmenistan): the two lists overlap but are not the same sample.
 
 # %% tags=["remove-input"]
 summary = book.robustness_summary(results)
@@ -77,33 +83,7 @@ book.say("Coefficient of ln ITR with controls and fixed effects (standard error 
          "*** p<0.01, ** p<0.05, * p<0.1).")
 
 # %% tags=["remove-input"]
-words = book.INDEX_WORDS
-lines = []
-for name, (label, _) in book.ROBUSTNESS.items():
-    variant = results.robustness[name]
-    if "1" not in variant.tables:
-        lines.append(f"- {label}: not estimated ({variant.failures.get('1', 'not run')}).")
-        continue
-    cols = variant.tables["1"].columns[3:]
-    positive = [words[c.dependent] for c in cols if c.params["lnITR"] > 0 and c.pvalues["lnITR"] < 0.05]
-    negative = [words[c.dependent] for c in cols if c.params["lnITR"] < 0 and c.pvalues["lnITR"] < 0.05]
-    text = (f"positive and significant at 5 % for {', '.join(positive) if positive else 'no index'}"
-            + (f"; negative and significant for {', '.join(negative)}" if negative else ""))
-    lines.append(f"- {label} (N = {cols[0].nobs:,}): the elasticity is {text}.")
-held = [name for name in book.ROBUSTNESS if "1" in results.robustness[name].tables and all(
-    c.params["lnITR"] > 0 and c.pvalues["lnITR"] < 0.05 for c in results.robustness[name].tables["1"].columns[3:])]
-book.say("\n".join(lines) + "\n\n" + (
-    "All three checks keep a positive, significant effect on every index, as the paper states."
-    if len(held) == len(book.ROBUSTNESS) else
-    f"Checks that keep a positive, significant effect on every index: {len(held)} of {len(book.ROBUSTNESS)}. "
-    "The paper states that all three do."))
+book.say(sentences.robustness(results, {name: label for name, (label, _) in book.ROBUSTNESS.items()}))
 
 # %% tags=["remove-input"]
-base, scaled = results.paper, results.robustness["world_output_share"]
-if "1" in base.tables and "1" in scaled.tables:
-    gap = max(abs(a.params["lnITR"] - b.params["lnITR"])
-              for a, b in zip(base.tables["1"].columns[3:], scaled.tables["1"].columns[3:]))
-    book.say(f"Rescaling by world output moves the elasticities by at most {gap:.2e}. Without winsorising the "
-             "change would be exactly zero, since the year effects absorb a divisor common to all cells of a year; "
-             "what remains comes from the winsorising, which cuts the rescaled variable at percentiles of the "
-             "panel pooled over years.")
+book.say(sentences.rescaling_note(results, params.winsor))

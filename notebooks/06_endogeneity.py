@@ -48,6 +48,8 @@ params = book.start_chapter(globals())  # the parameters cell's values
 # paper instruments transfer with the partner's labour force (Table 2).
 
 # %% tags=["hide-input"]
+from mutualism import sentences
+
 results = book.run_results(params)
 paper = results.paper
 
@@ -86,7 +88,7 @@ if "2" in paper.tables:
                 if iv.kp_wald_f > 10 else "below")
     published = book.paper_iv_diagnostics()
     book.say(
-        f"First stage: labour force enters with {book.compare_text(first, 2, 1, 'LAB')}. "
+        f"{sentences.first_stage(results)} "
         f"The Kleibergen–Paap rk LM statistic is {iv.kp_lm:.2f} (p = {iv.kp_lm_pvalue:.4f}; the paper reports "
         f"{published['kp_lm']:.2f}) and the rk Wald F is {iv.kp_wald_f:.2f} (the paper: {published['wald_f']:.2f}), "
         f"{strength} the Stock–Yogo value {book.STOCK_YOGO_10}."
@@ -94,15 +96,4 @@ if "2" in paper.tables:
            " With an instrument this weak, 2SLS estimates are biased towards OLS and their tests are unreliable: "
            "the second stage below should not be read as evidence either way.")
     )
-    words = book.INDEX_WORDS
-    ols = paper.tables["1"].columns[3:] if "1" in paper.tables else [None] * 3
-    lines = []
-    for k, (col, base) in enumerate(zip(second, ols)):
-        against = (f"; OLS gave {base.params['lnITR']:.4f}" if base is not None else "")
-        lines.append(f"- **{words[col.dependent]}**: {book.compare_text(col, 2, k + 2, 'lnITR')}{against}.")
-    positive = sum(c.params["lnITR"] > 0 and c.pvalues["lnITR"] < 0.05 for c in second)
-    book.say("Second stage, coefficient of ln ITR:\n\n" + "\n".join(lines) + "\n\n" + (
-        "Instrumented, transfer still raises all three indices at the 5 % level, as in the paper."
-        if positive == 3 else
-        f"Instrumented, transfer raises {positive} of the three indices at the 5 % level; the paper finds all "
-        "three positive (coordination at 5 %, the others at 1 %)."))
+    book.say(sentences.second_stage(results))

@@ -44,7 +44,7 @@ params = book.start_chapter(globals())  # the parameters cell's values
 
 # %% [markdown]
 # Is the effect of transfer the same for every partner, industry and period? The paper
-# adds to the baseline an interaction of $\ln ITR$ with one dummy at a time (Tables 3–5):
+# adds to the baseline the product of $\ln ITR$ with one dummy at a time (Tables 3–5):
 #
 # $$\ln Y = \beta_1 \ln ITR + \beta_2 (\ln ITR \times D) + \dots,$$
 #
@@ -57,8 +57,16 @@ params = book.start_chapter(globals())  # the parameters cell's values
 # | 3 | $D1$ | high-income partners (World Bank classification, one vintage) |
 # | 4 | $D2$ | medium/high-technology industries C7, C9, C10 (OECD) |
 # | 5 | $D3$ | years after 2013, when the initiative was announced |
+#
+# The effect of transfer is called stronger (or weaker) in one group only when the
+# coefficient of the term $\ln ITR \times D$ is significant at 5 %; otherwise this
+# chapter says "no detectable difference", whatever the sign of the point estimate
+# (METHODS §8). Below, "interaction" always names the index $HD$; the regressor
+# $\ln ITR \times D$ is called "the term".
 
 # %% tags=["hide-input"]
+from mutualism import sentences
+
 results = book.run_results(params)
 paper = results.paper
 
@@ -72,7 +80,7 @@ paper = results.paper
 
 # %% tags=["remove-input"]
 book.show_table(paper, "3")
-book.say(book.heterogeneity_text(paper, "3", "D1"))
+book.say(sentences.heterogeneity(results, "3", "D1"))
 
 # %% [markdown]
 # ## Table 4: technology intensity
@@ -82,16 +90,16 @@ book.say(book.heterogeneity_text(paper, "3", "D1"))
 
 # %% tags=["remove-input"]
 book.show_table(paper, "4")
-book.say(book.heterogeneity_text(paper, "4", "D2"))
+book.say(sentences.heterogeneity(results, "4", "D2"))
 
 # %% [markdown]
 # ## Table 5: before and after the initiative
 #
-# If the initiative changed how transfer works, the interaction with the post-2013 dummy
+# If the initiative changed how transfer works, the term $\ln ITR \times D3$
 # should differ from zero; the paper finds it positive for all three indices (for fusion
 # only at 10 %). A run whose years all fall on one side of 2013 cannot estimate this
 # table.
 
 # %% tags=["remove-input"]
 book.show_table(paper, "5")
-book.say(book.heterogeneity_text(paper, "5", "D3"))
+book.say(sentences.heterogeneity(results, "5", "D3"))

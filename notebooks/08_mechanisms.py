@@ -50,14 +50,28 @@ params = book.start_chapter(globals())  # the parameters cell's values
 # $$M = \alpha_1 \ln ITR + \dots, \qquad \ln Y = \varphi_1 \ln ITR + \varphi_2 M + \dots,$$
 #
 # with the controls and fixed effects of the baseline. The indirect effect through $M$ is
-# $\alpha_1\varphi_2$. Following the paper, the mediator *mediates* when
-# $\alpha_1\varphi_2$ has the sign of $\varphi_1$ and *masks* the effect when the signs
-# differ. Beyond the paper, which reports only the coefficients, this chapter gives the
-# Sobel test of $\alpha_1\varphi_2 = 0$ {cite:p}`sobel1982` and a percentile bootstrap
-# interval that resamples partners (whole clusters of cells) with replacement.
+# $\alpha_1\varphi_2$. The verdict on each channel uses the paper's two criteria and
+# adds inference (METHODS §8):
+#
+# 1. **sign**: the mediator *mediates* when $\alpha_1\varphi_2$ has the sign of
+#    $\varphi_1$ and *masks* the effect when the signs differ;
+# 2. **size**: mediation is *full* when $\varphi_1$ is no longer significant at 5 %, and
+#    *partial* when $|\varphi_1|$ is below the baseline $\beta_1$ of Table 1 (with
+#    controls);
+# 3. **evidence**: the channel counts as established only when $\alpha_1$ and
+#    $\varphi_2$ are both significant at 5 % and the bootstrap interval of
+#    $\alpha_1\varphi_2$ excludes zero; otherwise the verdict is "not established in
+#    this run", whatever the sign.
+#
+# The paper reports only the coefficients, so its own verdict (printed beside this run's)
+# rests on criteria 1–2 and its stars. Beyond the paper, this chapter gives the Sobel test
+# of $\alpha_1\varphi_2 = 0$ {cite:p}`sobel1982` and a percentile bootstrap interval that
+# resamples the same units as the standard errors (`cov_type`): rows under `robust`,
+# partners under `cluster_partner`, partner × industry cells under
+# `cluster_partner_industry`.
 
 # %% tags=["hide-input"]
-from IPython.display import HTML, display
+from mutualism import sentences
 
 results = book.run_results(params)
 paper = results.paper
@@ -74,28 +88,20 @@ paper = results.paper
 # partly mechanical.
 
 # %% tags=["remove-input"]
+book.say(sentences.mediator_form_note(params.mediator_form))
 book.show_table(paper, "6")
-if "RVC" in paper.mediation:
-    display(HTML(paper.mediation["RVC"].effects.to_html(float_format=lambda v: f"{v:.4g}", classes="mediation")))
-book.say(book.mediation_text(paper, "6", "RVC"))
+book.say(sentences.mediation(results, "RVC", params.cov_type))
 
 # %% [markdown]
 # ## Table 7: industrial agglomeration
 #
 # The paper finds transfer raising the pair's combined share of world value added in the
-# industry, and that share raising all three indices: agglomeration mediates the whole
-# effect.
+# industry, and that share raising all three indices.
 
 # %% tags=["remove-input"]
+book.say(sentences.paper_partial_mediation("INC"))
 book.show_table(paper, "7")
-if "INC" in paper.mediation:
-    display(HTML(paper.mediation["INC"].effects.to_html(float_format=lambda v: f"{v:.4g}", classes="mediation")))
-book.say(book.mediation_text(paper, "7", "INC"))
+book.say(sentences.mediation(results, "INC", params.cov_type))
 
 # %% tags=["remove-input"]
-verdicts = {m: paper.mediation[m].effects["verdict"].to_dict() for m in ("RVC", "INC") if m in paper.mediation}
-mediating = [f"{m} for {book.WORDS[y]}" for m, v in verdicts.items()
-             for y, verdict in v.items() if verdict == "mediation"]
-book.say("In this run the mediation channels of Hypothesis 2 are: "
-         + (", ".join(mediating) if mediating else "none") + ". The paper reports mediation by RVC for "
-         "interaction and coordination and by INC for all three indices.")
+book.say(sentences.channels_summary(results))

@@ -51,7 +51,7 @@ params = book.start_chapter(globals())  # the parameters cell's values
 import pandas as pd
 from IPython.display import HTML, display
 
-from mutualism import tables
+from mutualism import figures, sentences, tables
 
 results = book.run_results(params)
 paper = results.paper
@@ -61,31 +61,31 @@ card = tables.scorecard(paper)
 # ## What this run finds
 
 # %% tags=["remove-input"]
-baseline = book.positive_at_5(paper.tables["1"].columns[3:]) if "1" in paper.tables else []
-instrumented = book.positive_at_5(paper.tables["2"].columns[1:]) if "2" in paper.tables else []
-robust = [name for name in book.ROBUSTNESS if "1" in results.robustness[name].tables and all(
-    c.params["lnITR"] > 0 and c.pvalues["lnITR"] < 0.05 for c in results.robustness[name].tables["1"].columns[3:])]
-mediating = [f"{m} ({book.WORDS[y]})" for m in ("RVC", "INC") if m in paper.mediation
-             for y, v in paper.mediation[m].effects["verdict"].items() if v == "mediation"]
-masking = [f"{m} ({book.WORDS[y]})" for m in ("RVC", "INC") if m in paper.mediation
-           for y, v in paper.mediation[m].effects["verdict"].items() if v == "masking"]
-
-
-def listing(items: list[str]) -> str:
-    return ", ".join(items) if items else "none"
-
-
+data2 = figures.figure2_data(results.indices, book.regions(sorted(results.indices["partner"].unique())))
+findings_text, shares = sentences.findings(results, data2, figures.ALL_PARTNERS)
 book.say(
-    f"1. **Hypothesis 1 (transfer raises mutualism).** With controls, the elasticity of the index to transfer "
-    f"is positive and significant at 5 % for: {listing(baseline)} (of fusion, interaction, coordination). "
-    f"Robustness checks that keep all three positive and significant: {len(robust)} of {len(book.ROBUSTNESS)}. "
-    f"Instrumented by the partner's labour force, the effect is positive and significant for: "
-    f"{listing(instrumented)}.\n"
-    f"2. **Hypothesis 2 (the channels).** Mediation: {listing(mediating)}. Masking: {listing(masking)}.\n"
-    "3. **The paper** finds all three indices rising over time, transfer raising all three in every "
-    "specification, mediation by regional value chain cooperation for interaction and coordination (masking for "
-    "fusion) and by agglomeration for all three."
+    "The paper's three findings (its concluding section), restated in our words, each marked by what this run "
+    "shows: **supported** when every testable condition holds, **not supported** when one fails, **not testable "
+    "in this run** when none could be estimated. Each condition is a verdict of METHODS §8: a trend is a slope "
+    "whose 95 % interval excludes zero, an effect a coefficient significant at 5 %, a channel an established "
+    "mediation, a difference between groups a significant term ln ITR × D.\n\n" + findings_text
 )
+if params.source == "synthetic":
+    book.say("These verdicts come from the synthetic world: they test whether the machinery recovers what the "
+             "synthetic world was built with, not the paper's claims about China and its partners.")
+
+# %% [markdown]
+# ## The paper's policy implications
+#
+# The paper draws three groups of recommendations from its findings. We restate each and
+# name the finding it rests on, with that finding's status in this run; a recommendation
+# is only as strong as the evidence under it, and none of them is itself tested here.
+
+# %% tags=["remove-input"]
+book.say(sentences.policy(shares))
+
+# %% [markdown]
+# ## Agreement with the paper's coefficients
 
 # %% tags=["remove-input"]
 estimated = card[card["coef_run"].notna()]
@@ -117,9 +117,9 @@ if params.source == "synthetic":
 # ## Appendix A: the replication scorecard
 #
 # Every coefficient the paper prints (`data/paper_tables.csv`) beside this run's
-# estimate: `coef`/`stars`/`se` are the paper's, `*_run` this run's; `sign_agrees` and
-# `signif_agrees` (both or neither significant at 10 %) compare them; `ratio` is this
-# run's coefficient over the paper's.
+# estimate, grouped by table. A coefficient agrees in sign when both have the same sign,
+# and in stars when both fall in the same significance class (\*\*\*, \*\*, \* or none;
+# \*\* against \*\*\* is a disagreement).
 
 # %% tags=["remove-input"]
 display(HTML(tables.render_scorecard(card, "html")))
@@ -137,24 +137,32 @@ OPTION_NOTES = {
     "fva": ("§3.2", "foreign value added in interaction: Leontief/HIY, or WWZ value-added-relevant exports"),
     "itr": ("§4", "transfer: the paper's five routes, or all bilateral value-added exports"),
     "itr_scale": ("§4", "transfer in levels or as a share of world gross output"),
+    "itr_attribution": ("§4", "transfer counts value added by the industry that generated it, or by the exporting "
+                              "industry"),
+    "mediator_form": ("§8", "mediator in levels (as Tables 6–7 label it) or in logs (as eq. 16 writes it)"),
     "winsor": ("§8", "winsorising fraction of each tail, pooled sample, before the logs"),
     "cov_type": ("§8", "standard errors: HC1, or clustered by partner or partner × industry"),
-    "bootstrap_reps": ("§8", "partner-cluster bootstrap replications of the indirect effects"),
+    "bootstrap_reps": ("§8", "bootstrap replications of the indirect effects (resampling the units of cov_type)"),
     "seed": ("§8", "random seed (synthetic world and bootstrap)"),
     "concordance": ("§7", "sector concordance applied before any index is computed"),
     "controls_path": ("§6", "real control data (none: the synthetic world's controls)"),
 }
 values = params.as_dict()
-options = pd.DataFrame([{"option": k, "value": values[k], "METHODS": s, "meaning": m}
-                        for k, (s, m) in OPTION_NOTES.items()])
+UNSET = {"data_path": "generated synthetic world", "concordance": "none (the table's own sectors)",
+         "controls_path": "none (the synthetic world's controls)"}
+options = pd.DataFrame([{"option": k, "value": UNSET.get(k, "none") if values[k] is None else values[k],
+                         "METHODS": s, "meaning": m} for k, (s, m) in OPTION_NOTES.items()])
 display(HTML(options.to_html(index=False, classes="options")))
 book.say(
     "Fixed conventions (METHODS §1, §3.3, §8): gross output is the row sum of the table and value added the column "
     "residual, so every decomposition adds up exactly; coordination uses the closed form "
     "(|g_c| + |g_r|) / (2|g_c − g_r|), undefined (and counted) when the two rates are equal; fixed effects are "
     "absorbed and standard errors computed as with explicit dummies; "
-    f"each table is estimated on the rows complete for all its variables "
-    f"(common sample: {paper.options.get('common_sample')}); singleton groups: {paper.options.get('singletons')}."
+    + ("each table is estimated on one sample, the rows complete for all its variables (a control the fixed "
+       "effects absorb does not restrict it); " if paper.options.get("common_sample") else
+       "each column is estimated on the rows complete for its own variables; ")
+    + ("singleton groups are dropped." if paper.options.get("singletons") == "drop" else
+       "singleton groups are kept, as with explicit dummies.")
 )
 
 # %% [markdown]

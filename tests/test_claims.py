@@ -1,0 +1,280 @@
+"""Every claim the book records holds for the run that produced it (METHODS §8, issue 10).
+
+The book is built under five parameter files (a default-options run on fewer years,
+``params/ci.yml``, ``fva: wwz`` + ``itr: vax``, ``winsor: 0`` + ``cov_type:
+cluster_partner``, and WIOD 2013 with real controls when ``../shared`` exists). For each
+build, every claim in ``<chapter>.claims.json`` is checked against that run's results:
+the numbers it rests on are looked up again (by table, column and regressor; mediator and
+outcome; figure, index and group), the verdict is recomputed with :mod:`mutualism.verdict`
+and its label must equal the recorded one, and the recorded sentence must be displayed on
+the chapter's page. Every page is then searched for placeholders, ``None``, ``nan`` and
+counts such as "0 of the three" written as agreement.
+
+One build per parameter file is shared by all tests (session fixture).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+from mutualism import book, verdict
+from mutualism.config import Params
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+CHAPTERS = ["03_measurement", "04_baseline", "05_robustness", "06_endogeneity", "07_heterogeneity",
+            "08_mechanisms", "09_conclusions"]
+#: Parameter files, and whether the run needs ../shared.
+RUNS = {"default_short": False, "ci": False, "wwz_vax": False, "nowinsor_cluster": False, "wiod2013": True}
+WITH_CONTROLS = {"lnRH": 4, "lnHD": 5, "lnXT": 6}
+MEDIATING = ("partial mediation", "full mediation", "mediation, direct effect not reduced")
+
+
+def _params_file(name: str) -> Path:
+    return ROOT / "params" / ("ci.yml" if name == "ci" else "wiod2013.yml" if name == "wiod2013"
+                              else f"claims_{name}.yml")
+
+
+@pytest.fixture(scope="session", params=list(RUNS))
+def built(request, tmp_path_factory):
+    """(build folder, Params) of one parameter file, built once per session with a fresh cache."""
+    name = request.param
+    if RUNS[name] and not (SHARED / "data" / "wiod2013").is_dir():
+        pytest.skip("../shared/data/wiod2013 is absent")
+    out = tmp_path_factory.mktemp(f"claims-{name}")
+    values = yaml.safe_load(_params_file(name).read_text()) or {}
+    if RUNS[name]:
+        values["data_path"] = str(SHARED / "data" / "wiod2013")
+        values["controls_path"] = str(SHARED / "data" / "external")
+    values["cache_dir"] = str(out / "cache")
+    params_file = out / f"{name}.yml"
+    params_file.write_text(yaml.safe_dump(values))
+    book.build_book(params_file, out_dir=out / "_build", chapters=CHAPTERS, quiet=True)
+    return out / "_build", Params.from_yaml(params_file)
+
+
+@pytest.fixture(scope="session")
+def paper_csv() -> pd.DataFrame:
+    return pd.read_csv(ROOT / "data" / "paper_tables.csv", dtype={"stars": str}, keep_default_na=False)
+
+
+# ----- looking the numbers up again, independently of the chapters' code -----------------
+class Run:
+    """A build's results and figure data, with the verdicts recomputed from them."""
+
+    def __init__(self, build: Path, params: Params, paper: pd.DataFrame):
+        self.build, self.params, self.paper_csv = build, params, paper
+        self.results = book.run_results(params)
+
+    def _tables(self, where):
+        return self.results.paper if "variant" not in where else self.results.robustness[where["variant"]]
+
+    def estimated(self, where) -> bool:
+        return where["table"] in self._tables(where).tables
+
+    def numbers(self, where):
+        col = self._tables(where).tables[where["table"]].columns[where["column"] - 1]
+        r = where["regressor"]
+        return float(col.params[r]), float(col.std_errors[r]), float(col.pvalues[r]), col
+
+    def paper_row(self, table, column, regressor):
+        p = self.paper_csv
+        row = p[(p["table"].astype(str) == str(table).rstrip("L")) & (p["column"] == column)
+                & (p["regressor"] == regressor)]
+        assert len(row) == 1, (table, column, regressor)
+        return row.iloc[0]
+
+    def effect(self, where):
+        coef, se, p, _ = self.numbers(where)
+        return verdict.effect(coef, se, p)
+
+    def agreement(self, where):
+        coef, _, p, _ = self.numbers(where)
+        row = self.paper_row(where["table"], where["column"], where["paper_regressor"])
+        return verdict.agreement(coef, p, row["coef"], row["stars"])
+
+    def heterogeneity(self, where):
+        coef, se, p, col = self.numbers(where)
+        return verdict.heterogeneity(coef, se, p, group=where["group"], base_coef=float(col.params["lnITR"]))
+
+    def mediation(self, where):
+        mediator, outcome = where["mediator"], where["outcome"]
+        key = {"RVC": "6", "INC": "7"}[mediator]
+        k = ("lnRH", "lnHD", "lnXT").index(outcome)
+        base_row = self.paper_row("1", WITH_CONTROLS[outcome], "lnITR")
+        if where.get("paper"):
+            a, f1, f2 = (self.paper_row(key, 1, "lnITR"), self.paper_row(key, k + 2, "lnITR"),
+                         self.paper_row(key, k + 2, mediator))
+            return verdict.paper_mediation(alpha1=a["coef"], alpha1_stars=a["stars"], phi2=f2["coef"],
+                                           phi2_stars=f2["stars"], phi1=f1["coef"], phi1_stars=f1["stars"],
+                                           baseline_beta1=base_row["coef"])
+        med = self.results.paper.mediation[mediator]
+        m = med.mediator_equation.dependent
+        eq = med.outcome_equations[outcome]
+        base = self.results.paper.tables["1"].columns[WITH_CONTROLS[outcome] - 1]
+        row = med.effects.loc[outcome]
+        return verdict.mediation(alpha1=med.mediator_equation.params["lnITR"],
+                                 alpha1_p=med.mediator_equation.pvalues["lnITR"], phi2=eq.params[m],
+                                 phi2_p=eq.pvalues[m], phi1=eq.params["lnITR"], phi1_p=eq.pvalues["lnITR"],
+                                 baseline_beta1=base.params["lnITR"], ci_low=row["boot_low"],
+                                 ci_high=row["boot_high"])
+
+    def mediation_available(self, where) -> bool:
+        return where["mediator"] in self.results.paper.mediation and "1" in self.results.paper.tables
+
+    def trend(self, where):
+        data = pd.read_csv(self.build / "figures" / f"{where['figure']}.csv")
+        line = data[(data["index"] == where["index"]) & (data["group"] == where["group"])].sort_values("year")
+        assert len(line), where
+        return verdict.trend(line["year"], line[where.get("stat", "median")])
+
+    def matches_paper(self, where) -> bool:
+        mine, theirs = self.mediation(where), self.mediation({**where, "paper": True})
+        return mine.label == theirs.label or (mine.label in MEDIATING and theirs.label in MEDIATING)
+
+    def part_holds(self, where):
+        """A condition of a finding (chapter 9): True/False, or None when it cannot be estimated."""
+        if "figure" in where:
+            return self.trend(where).label == "rose"
+        if "mediator" in where:
+            return self.matches_paper(where) if self.mediation_available(where) else None
+        if not self.estimated(where):
+            return None
+        if "group" in where:
+            return self.heterogeneity(where).label == f"stronger in {where['group']}"
+        return self.effect(where).label == "positive"
+
+    def share(self, where, findings):
+        if "share_of" in where:
+            flags = [self.effect(w).label == where["holds_when"] for w in where["share_of"]]
+        elif "share_of_groups" in where:
+            flags = [all(self.effect(w).label == where["holds_when"] for w in group)
+                     for group in where["share_of_groups"]]
+        elif "trend_share" in where:
+            flags = [self.trend(w).label == where["holds_when"] for w in where["trend_share"]]
+        elif "mediation_match" in where:
+            flags = [self.matches_paper(w) for w in where["mediation_match"]]
+        elif "parts" in where:
+            parts = [(p["holds"], self.part_holds(p["where"])) for p in where["parts"]]
+            assert [a for a, _ in parts] == [b for _, b in parts], where
+            flags = [b for _, b in parts if b is not None]
+        elif "policy" in where:
+            return findings[where["finding"]]
+        else:
+            raise AssertionError(f"unknown share claim {where}")
+        return verdict.share(flags, what="recomputed")
+
+    def recompute(self, claim, findings):
+        kind, where = claim["kind"], claim["where"]
+        if kind == "Effect":
+            return self.effect(where)
+        if kind == "Agreement":
+            return self.agreement(where)
+        if kind == "Heterogeneity":
+            return self.heterogeneity(where)
+        if kind == "Mediation":
+            return self.mediation(where)
+        if kind == "Trend":
+            return self.trend(where)
+        if kind == "Share":
+            return self.share(where, findings)
+        raise AssertionError(f"unknown claim kind {kind}")
+
+
+def _close(a, b) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(a, float) or isinstance(b, float):
+        if isinstance(a, bool) or isinstance(b, bool):
+            return a == b
+        return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-12)
+    return a == b
+
+
+def _claims(build: Path, chapter: str) -> list[dict]:
+    path = build / "executed" / "notebooks" / f"{chapter}.claims.json"
+    return json.loads(path.read_text()) if path.exists() else []
+
+
+def _displayed_markdown(build: Path, chapter: str) -> str:
+    notebook = json.loads((build / "executed" / "notebooks" / f"{chapter}.ipynb").read_text())
+    texts = []
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            text = data.get("text/markdown", "")
+            texts.append("".join(text) if isinstance(text, list) else text)
+    return "\n".join(texts)
+
+
+def test_every_recorded_claim_holds_for_its_run(built, paper_csv):
+    build, params = built
+    run = Run(build, params, paper_csv)
+    counts = {}
+    for chapter in CHAPTERS:
+        claims = _claims(build, chapter)
+        shown = _displayed_markdown(build, chapter)
+        findings: dict[int, verdict.Share] = {}
+        for claim in claims:
+            assert claim["chapter"] == chapter
+            assert claim["label"] in claim["sentence"], claim
+            assert claim["sentence"] in shown, (chapter, claim["sentence"][:120])
+            again = run.recompute(claim, findings)
+            assert again.label == claim["label"], (chapter, claim["where"], again.label, claim["label"])
+            if claim["kind"] == "Share" and "parts" in claim["where"]:
+                findings[claim["where"]["finding"]] = again
+            if claim["kind"] != "Share":  # the numbers the verdict rests on are the run's
+                mine = again.as_dict()
+                for key, value in claim["verdict"].items():
+                    assert _close(value, mine[key]), (chapter, claim["where"], key, value, mine[key])
+        counts[chapter] = len(claims)
+    # the chapters that state verdicts do record them
+    for chapter in ("03_measurement", "04_baseline", "05_robustness", "06_endogeneity", "08_mechanisms",
+                    "09_conclusions"):
+        assert counts[chapter] > 0, chapter
+    heterogeneity_tables = [k for k in ("3", "4", "5") if k in run.results.paper.tables]
+    assert counts["07_heterogeneity"] >= 3 * len(heterogeneity_tables)
+
+
+#: Template prose that must never reach a page (issue 10, item 10).
+BANNED = [r"\bNone\b", r"\bnan\b", r"\bNaN\b", r"<NA>", r"TODO", r"FIXME", r"\{[a-z_]+\}",
+          r"\b0 of (the )?(three|two|\d+)\b", r"agrees on 0\b", r"\(of fusion, interaction, coordination\)",
+          r"significant at 5 % for: ", r"mediates the whole effect", r"relate changes in transfer",
+          r"so transfer works more strongly"]
+
+
+def _page_text(build: Path, chapter: str) -> str:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((build / "html" / "notebooks" / f"{chapter}.html").read_text(), "html.parser")
+    main = soup.find("main") or soup
+    for tag in main.select("div.cell_input, script, style, .MathJax, math"):
+        tag.decompose()
+    return main.get_text(" ")
+
+
+def test_no_page_holds_a_placeholder_or_template_prose(built):
+    build, params = built
+    for chapter in CHAPTERS:
+        text = _page_text(build, chapter)
+        for pattern in BANNED:
+            found = re.search(pattern, text)
+            assert found is None, (chapter, pattern, text[max(0, found.start() - 120): found.end() + 120])
+        if params.winsor == 0:
+            assert "comes from the winsorising" not in text, chapter
+
+
+def test_elasticities_are_read_exactly(built):
+    build, _ = built
+    for claim in _claims(build, "04_baseline"):
+        match = re.search(r"a transfer 10 % larger goes with a ([\d.]+) %", claim["sentence"])
+        if match:
+            beta = claim["verdict"]["coef"]
+            assert float(match.group(1)) == pytest.approx(abs(1.1**beta - 1) * 100, abs=0.006)
