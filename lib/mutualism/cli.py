@@ -274,8 +274,12 @@ def _run_estimate(args) -> int:
     if params.controls_path is None and params.source != "synthetic":
         raise UnknownOptionError(f"--source {params.source} needs --controls-path (the folder of the real control "
                                  "files, e.g. ../shared/data/external)")
-    if params.controls_path is not None and not Path(params.controls_path).is_dir():
-        raise UnknownOptionError(f"--controls-path {params.controls_path!r} is not a folder")
+    if params.controls_path is not None:
+        if not Path(params.controls_path).is_dir():
+            raise UnknownOptionError(f"--controls-path {params.controls_path!r} is not a folder")
+        from .controls import load_raw
+
+        load_raw(params.controls_path)  # every control file checked before the indices are computed
     timer = Timer()
     panel = assemble(params, n_jobs=args.jobs, timer=timer)
     with timer("compute"):
@@ -375,6 +379,18 @@ def _terminate(signum, frame) -> None:  # pragma: no cover - exercised through a
     raise Terminated(signum)
 
 
+def _say(message: str) -> None:
+    """Print a closing one-line message on stderr, after ending any progress bar's line."""
+    try:
+        from tqdm.std import tqdm
+
+        for bar in list(getattr(tqdm, "_instances", ())):
+            bar.close()
+    except Exception:  # pragma: no cover - progress bars are cosmetic
+        pass
+    print(message, file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (see :data:`~mutualism.errors.EXIT_CODES_HELP`)."""
     parser = build_parser()
@@ -389,20 +405,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         _preflight(args)
         return int(args.func(args) or 0)
     except MutualismError as exc:
-        print(f"mutualism: error: {exc}", file=sys.stderr)
+        _say(f"mutualism: error: {exc}")
         return EXIT_INPUT
     except OSError as exc:  # the file system refused (disk full, permissions): not a bug
         where = f": {exc.filename}" if getattr(exc, "filename", None) else ""
-        print(f"mutualism: error: {exc.strerror or exc}{where}", file=sys.stderr)
+        _say(f"mutualism: error: {exc.strerror or exc}{where}")
         return EXIT_INPUT
     except KeyboardInterrupt:
-        print("mutualism: interrupted (SIGINT); the previous output is unchanged", file=sys.stderr)
+        _say("mutualism: interrupted (SIGINT); the previous output is unchanged")
         return EXIT_SIGINT
     except Terminated:
-        print("mutualism: terminated (SIGTERM); the previous output is unchanged", file=sys.stderr)
+        _say("mutualism: terminated (SIGTERM); the previous output is unchanged")
         return EXIT_SIGTERM
     except Exception:
-        traceback.print_exc()
+        _say(traceback.format_exc().rstrip())
         print(f"mutualism: internal error in `{args.command}`: this is a bug, please report it with the "
               "traceback above", file=sys.stderr)
         return EXIT_BUG

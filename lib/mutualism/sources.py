@@ -312,7 +312,8 @@ def _read_eora_block(open_file: Callable[[str], Any], name: str, where: str = "E
         try:
             table = pacsv.read_csv(fh, read_options=pacsv.ReadOptions(autogenerate_column_names=True,
                                                                       block_size=1 << 26),
-                                   parse_options=pacsv.ParseOptions(delimiter="\t"))
+                                   parse_options=pacsv.ParseOptions(delimiter="\t"),
+                                   convert_options=pacsv.ConvertOptions(null_values=[""]))  # 'n/a' is text
         except pa.ArrowInvalid as exc:
             raise _locate_parse_error(open_file, name, where, exc) from None
     columns = [c for c in table.columns if c.null_count < len(c)]  # a trailing tab gives an empty column
@@ -546,8 +547,17 @@ def validation_report(path: str | Path, year: int, *, source: str | None = None,
     """Text report for ``mutualism validate``: ``(valid, text)``.
 
     Loads with ``balance="report"`` so the gaps are listed even when they fail; any
-    other validation error (shape, NaN, negative Z/x, missing year) makes it invalid.
+    other error in the table's files (unreadable, shape, NaN, negative Z/x, China without
+    output) makes it invalid. What is not the table — a path or year that does not exist,
+    a bad concordance — raises (the CLI's exit 2, not "invalid").
     """
+    source = source or detect_source(path)
+    if source == "eora26" and Path(path).suffix != ".zip" and year not in eora26_years(path):
+        raise DataNotFoundError(f"{path}: no Eora26 table for {year}; available years: {eora26_years(path)}")
+    if source == "pymrio":
+        _year_folder(Path(path), year)
+    if concordance:
+        read_concordance(concordance)
     try:
         mrio = load_path(path, year, source=source, concordance=concordance, balance="report")
     except MutualismError as exc:

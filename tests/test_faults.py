@@ -1,0 +1,431 @@
+"""Every bad input of issue 9 is refused with one line naming what and where; nothing is lost.
+
+Each test runs the command line (in-process through ``cli.main`` where possible, a
+subprocess where signals are needed) on small worlds written by ``mutualism synth`` and
+asserts: the exit code (errors.EXIT_*), that the message names the file / year / parameter,
+that no traceback is printed, and that no existing file changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from mutualism import cli, errors
+from mutualism.fileio import atomic_write_text, umask_mode
+
+from conftest import REPO, WIOD, needs_shared
+
+YEAR = 2004
+
+
+# ----- helpers ---------------------------------------------------------------------------------
+def snapshot(folder: Path) -> dict[str, str]:
+    """Content hash of every file under ``folder`` (and nothing else there)."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def run(capsys, *argv) -> tuple[int, str, str]:
+    code = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def one_error(err: str) -> str:
+    """The single ``mutualism: error:`` line of stderr (progress bars and notes aside)."""
+    lines = [line for line in err.replace("\r", "\n").splitlines() if line.startswith("mutualism: error:")]
+    assert len(lines) == 1, err
+    assert len(lines[0]) < 1200, lines[0]  # never a 22 kB row
+    return lines[0]
+
+
+def expect_error(capsys, pattern: str, *argv, code: int = errors.EXIT_INPUT, watch: Path | None = None) -> str:
+    before = snapshot(watch) if watch is not None else None
+    got, out, err = run(capsys, *argv)
+    assert got == code, (out, err)
+    line = one_error(err)
+    assert pd.Series([line]).str.contains(pattern, regex=True).iloc[0], line
+    if watch is not None:
+        assert snapshot(watch) == before
+    return line
+
+
+def expect_invalid(capsys, pattern: str, path: Path, year: int = YEAR) -> str:
+    """``validate`` on a broken table: exit 1 and one INVALID line naming file and year."""
+    before = snapshot(path if path.is_dir() else path.parent)
+    got, out, err = run(capsys, "validate", path, "--year", year)
+    assert got == errors.EXIT_INVALID, (out, err)
+    lines = out.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("INVALID: ") and len(lines[0]) < 1200, out
+    assert pd.Series([lines[0]]).str.contains(pattern, regex=True).iloc[0], lines[0]
+    assert snapshot(path if path.is_dir() else path.parent) == before
+    return lines[0]
+
+
+@pytest.fixture(scope="module")
+def eora_world(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("eora") / "world"
+    assert cli.main(["synth", "--size", "small", "--years", "2004-2005", "--format", "eora26", "--out", str(out)]) == 0
+    return out
+
+
+@pytest.fixture(scope="module")
+def pymrio_world(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("pymrio") / "world"
+    assert cli.main(["synth", "--size", "small", "--years", "2003-2005", "--out", str(out)]) == 0
+    return out
+
+
+@pytest.fixture
+def eora_year(eora_world, tmp_path) -> Path:
+    """A private copy of the Eora26 world's 2004 folder (the faults are planted in it)."""
+    target = tmp_path / "eora" / str(YEAR)
+    shutil.copytree(eora_world / str(YEAR), target)
+    return target
+
+
+def stem(name: str) -> str:
+    return f"Eora26_{YEAR}_bp_{name}.txt"
+
+
+# ----- Eora26 text and zip -----------------------------------------------------------------------
+def test_t_file_cut_mid_row(capsys, eora_year):
+    t = eora_year / stem("T")
+    size = t.stat().st_size
+    with open(t, "r+b") as fh:
+        fh.truncate(size // 2)
+    expect_invalid(capsys, rf"Eora26 {YEAR} .*{stem('T')}: line \d+ has \d+ columns, line 1 has 1041 "
+                           r"\(the file ends mid-row: truncated\?\)", eora_year.parent)
+
+
+def test_t_file_empty(capsys, eora_year):
+    (eora_year / stem("T")).write_bytes(b"")
+    expect_invalid(capsys, rf"Eora26 {YEAR} .*{stem('T')} is empty", eora_year.parent)
+
+
+def test_text_in_a_numeric_cell(capsys, eora_year):
+    fd = eora_year / stem("FD")
+    lines = fd.read_text().splitlines(keepends=True)
+    cells = lines[9].split("\t")
+    cells[4] = "n/a"
+    lines[9] = "\t".join(cells)
+    fd.write_text("".join(lines))
+    expect_invalid(capsys, rf"Eora26 {YEAR} .*{stem('FD')}: line 10, column 5: 'n/a' is not a number", eora_year.parent)
+
+
+def test_commas_for_tabs_quote_at_most_80_characters(capsys, eora_year):
+    fd = eora_year / stem("FD")
+    fd.write_text(fd.read_text().replace("\t", ","))
+    line = expect_invalid(capsys, rf"{stem('FD')}: line 1, column 1: '.{{80}}'… \([\d,]+ characters\) is not a "
+                                  r"number \(the file is not tab-separated\?\)", eora_year.parent)
+    assert len(line) < 400
+
+
+def test_ragged_row(capsys, eora_year):
+    fd = eora_year / stem("FD")
+    lines = fd.read_text().splitlines(keepends=True)
+    lines[99] = lines[99].split("\t", 1)[1]  # one cell fewer on line 100
+    fd.write_text("".join(lines))
+    expect_invalid(capsys, rf"{stem('FD')}: line 100 has 245 columns, line 1 has 246$", eora_year.parent)
+
+
+@pytest.mark.parametrize("name", [stem("FD"), stem("VA"), "labels_T.txt"])
+def test_missing_block_or_labels_file(capsys, eora_year, name):
+    (eora_year / name).unlink()
+    expect_invalid(capsys, rf"Eora26 {YEAR}: {name} not found in .*{YEAR}", eora_year.parent)
+
+
+def test_labels_at_the_top_level_above_year_folders_are_found(capsys, eora_year):
+    for label in eora_year.glob("labels_*.txt"):
+        label.rename(eora_year.parent / label.name)
+    code, out, _ = run(capsys, "validate", eora_year.parent, "--year", YEAR)
+    assert code == errors.EXIT_OK and out.strip().endswith("valid: all checks pass")
+
+
+def test_a_zip_that_is_not_a_zip(capsys, tmp_path):
+    fake = tmp_path / f"Eora26_{YEAR}_bp.zip"
+    fake.write_bytes(b"this is not a zip archive\n" * 10)
+    expect_invalid(capsys, rf"{fake} \(year {YEAR}\): not a zip archive", fake)
+
+
+# ----- pymrio folders ---------------------------------------------------------------------------
+@pytest.fixture
+def pymrio_copy(pymrio_world, tmp_path) -> Path:
+    target = tmp_path / "world"
+    shutil.copytree(pymrio_world, target, ignore=shutil.ignore_patterns("controls"))
+    return target
+
+
+def test_y_parquet_missing(capsys, pymrio_copy):
+    (pymrio_copy / str(YEAR) / "Y.parquet").unlink()
+    expect_invalid(capsys, rf"{pymrio_copy / str(YEAR) / 'Y.parquet'} \(year {YEAR}\): block 'Y' listed in .* "
+                           r"is missing", pymrio_copy)
+
+
+def test_z_parquet_truncated(capsys, pymrio_copy):
+    z = pymrio_copy / str(YEAR) / "Z.parquet"
+    with open(z, "r+b") as fh:
+        fh.truncate(z.stat().st_size // 3)
+    expect_invalid(capsys, rf"{z} \(year {YEAR}\): block 'Z': cannot be read \(ArrowInvalid: .*Parquet",
+                   pymrio_copy)
+
+
+def _rewrite(folder: Path, country: str) -> None:
+    """Give ``country`` zero output in the pymrio folder: its rows of Z and Y are zero, its
+    published output 0 and its published value added the (negative) column residual."""
+    import pymrio
+
+    io = pymrio.load_all(folder)
+    rows = io.Z.index.get_level_values(0) == country
+    io.Z.loc[rows, :] = 0.0
+    io.Y.loc[rows, :] = 0.0
+    io.x.loc[rows, :] = 0.0
+    F = io.factor_inputs.F  # published value added = the new column residuals (every buyer of CHN changed)
+    residual = io.x.iloc[:, 0].to_numpy() - io.Z.sum(axis=0).to_numpy()
+    F.iloc[0, :] = residual - F.iloc[1:, :].sum(axis=0).to_numpy()
+    io.save_all(folder, table_format="parquet")
+
+
+def test_china_with_zero_output_is_an_error_naming_the_year(capsys, pymrio_copy, tmp_path):
+    _rewrite(pymrio_copy / "2004", "CHN")
+    out = tmp_path / "indices.parquet"
+    expect_error(capsys, r"CHN has zero total output in 2004", "indices", "--source", "pymrio", "--path", pymrio_copy,
+                 "--years", "2004", "--partners", "PAK", "--cache-dir", tmp_path / "cache", "--out", out)
+    assert not out.exists()
+    code, text, _ = run(capsys, "validate", pymrio_copy, "--year", 2004)
+    assert code == errors.EXIT_OK and "warning: 1 countries have zero total output in 2004: CHN" in text
+
+
+def test_partner_with_zero_output_has_missing_cells_counted_in_the_summary(capsys, pymrio_copy, tmp_path):
+    _rewrite(pymrio_copy / "2005", "PAK")
+    out = tmp_path / "indices.parquet"
+    code, _, err = run(capsys, "indices", "--source", "pymrio", "--path", pymrio_copy, "--years", "2005",
+                       "--partners", "PAK,KAZ", "--cache-dir", tmp_path / "cache", "--out", out)
+    assert code == errors.EXIT_OK, err
+    table = pd.read_parquet(out)
+    pak = table[table["partner"] == "PAK"]
+    assert len(pak) == 8 and pak[["RH", "HD", "XT", "ITR", "GVC_P"]].isna().all().all()  # NaN, never 0
+    assert table.loc[table["partner"] == "KAZ", ["RH", "HD", "ITR"]].notna().all().all()
+    assert "note: zero output of partner (whole economy): PAK 2005 — 8 cells missing (NaN, not 0)" in err
+
+
+# ----- options and parameters (checked before any table is read) ----------------------------------
+def test_duplicate_partners_are_used_once_with_a_note(capsys, tmp_path):
+    out = tmp_path / "i.parquet"
+    code, _, err = run(capsys, "indices", "--years", "2005", "--partners", "IDN,IDN", "--cache-dir", tmp_path / "c",
+                       "--out", out)
+    assert code == errors.EXIT_OK
+    assert "note: partners: IDN listed more than once; each is used once" in err
+    table = pd.read_parquet(out)
+    assert set(table["partner"]) == {"IDN"} and len(table) == 8
+
+
+def test_empty_partner_set_is_an_error(capsys, tmp_path):
+    expect_error(capsys, r"partners='CHN' leaves no partner", "indices", "--years", "2005", "--partners", "CHN",
+                 "--cache-dir", tmp_path / "c", "--out", tmp_path / "i.parquet")
+    assert not (tmp_path / "c").exists()  # refused before any table was read
+
+
+@needs_shared
+def test_legacy_partner_code_is_normalised_like_the_table(capsys, tmp_path):
+    out = tmp_path / "i.parquet"
+    code, _, err = run(capsys, "indices", "--source", "pymrio", "--path", WIOD, "--years", "2011",
+                       "--concordance", "wiod2013", "--partners", "ROM,IDN", "--cache-dir", tmp_path / "c",
+                       "--out", out)
+    assert code == errors.EXIT_OK, err
+    assert "note: partners: codes read as ROM→ROU" in err
+    assert set(pd.read_parquet(out)["partner"]) == {"ROU", "IDN"}
+
+
+@pytest.mark.parametrize("argv, pattern", [
+    (["indices", "--years", "2005", "--jobs", "0"], r"--jobs 0: give the number of parallel processes"),
+    (["indices", "--years", "2005", "--seed", "-1"], r"--seed -1: give a whole number ≥ 0"),
+    (["indices", "--years", "2040-2041"], r"years: 2039 is outside the synthetic world's 1995–2030"),
+    (["synth", "--years", "1990-1991"], r"years: 1990 is outside the synthetic world's 1995–2030"),
+    (["estimate", "--source", "pymrio", "--path", ".", "--years", "2005"], r"--source pymrio needs --controls-path"),
+])
+def test_bad_options_are_refused_before_any_computing(capsys, tmp_path, argv, pattern):
+    out = tmp_path / ("w" if argv[0] in ("synth", "estimate") else "i.parquet")
+    t0 = time.perf_counter()
+    expect_error(capsys, pattern, *argv, "--out", out, *(["--cache-dir", tmp_path / "c"] if argv[0] != "synth" else []))
+    assert time.perf_counter() - t0 < 5 and not out.exists() and not (tmp_path / "c").exists()
+
+
+def test_output_extension_checked_first(capsys, tmp_path):
+    expect_error(capsys, r"--out '.*i\.txt': use a \.parquet, \.csv or \.csv\.gz file name", "indices", "--years",
+                 "2005", "--cache-dir", tmp_path / "c", "--out", tmp_path / "i.txt")
+    assert not (tmp_path / "c").exists()
+
+
+def test_output_that_is_a_file_or_read_only(capsys, tmp_path):
+    existing = tmp_path / "report.txt"
+    existing.write_text("keep me\n")
+    expect_error(capsys, r"--out '.*report\.txt' is a file; give a folder", "synth", "--years", "2004",
+                 "--out", existing, watch=tmp_path)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "old.parquet").write_text("previous\n")
+    locked.chmod(0o555)
+    try:
+        expect_error(capsys, r"the folder .*locked is read-only", "indices", "--years", "2005", "--cache-dir",
+                     tmp_path / "c", "--out", locked / "old.parquet", watch=locked)
+    finally:
+        locked.chmod(0o755)
+    assert not (tmp_path / "c").exists()
+
+
+@pytest.mark.parametrize("text, pattern", [
+    ("years: 2004-2005\npartners: [bri\n", r"params\.yml: YAML syntax error at line 3, column 1"),
+    ("- synthetic\n- 2004\n", r"params\.yml: holds a list .* not a mapping"),
+])
+def test_parameter_file_errors_name_the_file_and_line(capsys, tmp_path, text, pattern):
+    params = tmp_path / "params.yml"
+    params.write_text(text)
+    expect_error(capsys, pattern, "book", "--params", params, "--out", tmp_path / "build", watch=tmp_path)
+    assert not (tmp_path / "build").exists()
+
+
+# ----- control files ----------------------------------------------------------------------------
+@pytest.fixture
+def controls_copy(pymrio_world, tmp_path) -> Path:
+    target = tmp_path / "controls"
+    shutil.copytree(pymrio_world / "controls", target)
+    return target
+
+
+def _estimate(path, controls, out, cache, years="2004-2005"):
+    return ["estimate", "--source", "synthetic", "--path", path, "--controls-path", controls, "--years", years,
+            "--bootstrap-reps", "0", "--cache-dir", cache, "--out", out]
+
+
+@pytest.mark.parametrize("fault, pattern", [
+    ("missing column", r"wdi_panel_1990_2022\.csv: missing column\(s\) \['labor_force_total'\]"),
+    ("duplicate row", r"wdi_panel_1990_2022\.csv: 1 duplicated \['iso3', 'year'\] row\(s\), e\.g\. "
+                      r"\{'iso3': '\w{3}', 'year': \d{4}\} on lines 2, \d+"),
+    ("n/a", r"wdi_panel_1990_2022\.csv: line 4, column 'population_total': 'n/a' is not a number"),
+])
+def test_control_file_faults_name_file_line_and_column(capsys, pymrio_world, controls_copy, tmp_path, fault, pattern):
+    wdi = controls_copy / "wdi" / "wdi_panel_1990_2022.csv"
+    frame = pd.read_csv(wdi)
+    if fault == "missing column":
+        frame = frame.drop(columns="labor_force_total")
+    elif fault == "duplicate row":
+        frame = pd.concat([frame, frame.iloc[[0]]], ignore_index=True)
+    else:
+        frame["population_total"] = frame["population_total"].astype(object)
+        frame.loc[2, "population_total"] = "n/a"
+    frame.to_csv(wdi, index=False)
+    expect_error(capsys, pattern, *_estimate(pymrio_world, controls_copy, tmp_path / "est", tmp_path / "c"),
+                 watch=controls_copy)
+    assert not (tmp_path / "c").exists() and not (tmp_path / "est").exists()  # before any index was computed
+
+
+def test_concordance_with_a_duplicated_source_sector(capsys, eora_world, tmp_path, monkeypatch):
+    from mutualism import resources
+
+    data = tmp_path / "data"
+    shutil.copytree(REPO / "data", data)
+    conc = pd.read_csv(data / "concordance_eora26.csv")
+    dup = pd.concat([conc, conc.iloc[[4]].assign(target="C9")], ignore_index=True)
+    dup.to_csv(data / "concordance_dup.csv", index=False)
+    monkeypatch.setenv("MUTUALISM_DATA_DIR", str(data))
+    resources.read_csv.cache_clear()
+    try:
+        source = conc.iloc[4]["source"]
+        expect_error(capsys, rf"concordance_dup\.csv: source sector '{source}' is listed 2 times \(lines 6, "
+                             rf"{len(conc) + 2}: targets C5, C9\); each source sector must map to exactly one target",
+                     "validate", eora_world, "--year", YEAR, "--concordance", "dup", watch=eora_world)
+    finally:
+        resources.read_csv.cache_clear()
+
+
+# ----- estimate: missing controls reported, folder swapped in whole ------------------------------
+def test_missing_oil_year_is_reported_and_a_failed_write_keeps_the_old_folder(capsys, pymrio_world, controls_copy,
+                                                                               tmp_path, monkeypatch):
+    oil = controls_copy / "oil_price" / "crude_oil_annual_eia.csv"
+    frame = pd.read_csv(oil)
+    frame[frame["year"] != 2005].to_csv(oil, index=False)
+    out, cache = tmp_path / "est", tmp_path / "cache"
+    out.mkdir()
+    (out / "from_an_earlier_run.txt").write_text("earlier\n")
+    code, text, err = run(capsys, *_estimate(pymrio_world, controls_copy, out, cache))
+    assert code == errors.EXIT_OK, err
+    assert f"missing: DIS: year 2005 missing in {oil} — removes partners all, years 2005 (" in err
+    written = snapshot(out)
+    assert "panel.parquet" in written and "from_an_earlier_run.txt" not in written  # swapped in whole
+    assert (out / "panel.parquet").stat().st_mode & 0o777 == umask_mode()
+
+    import mutualism.tables
+
+    def fail_midway(results, folder):
+        (Path(folder) / "table1.md").write_text("half\n")
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(mutualism.tables, "write_tables", fail_midway)
+    code = cli.main([str(a) for a in _estimate(pymrio_world, controls_copy, out, cache)])
+    _, err = capsys.readouterr()
+    assert code == errors.EXIT_BUG and "this is a bug, please report it" in err and "Traceback" in err
+    assert snapshot(out) == written  # the previous complete output, nothing of the failed run
+    assert not [p for p in tmp_path.iterdir() if ".staging" in p.name or ".old." in p.name]
+
+
+# ----- nothing lost when synth is killed ---------------------------------------------------------
+def test_sigterm_during_synth_leaves_the_existing_world_valid_and_complete(eora_world, tmp_path):
+    world = tmp_path / "world"
+    shutil.copytree(eora_world, world)
+    before = snapshot(world)
+    command = [sys.executable, "-m", "mutualism.cli", "synth", "--size", "small", "--years", "2004-2005",
+               "--format", "eora26", "--seed", "7", "--out", str(world)]
+    codes = []
+    for delay in (0.0, 0.6, 1.5):  # after the staging folder appears: generating, writing 2004, writing 2005
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env={**os.environ, "PYTHONWARNINGS": "ignore"})
+        deadline = time.monotonic() + 60
+        while not any(".staging" in p.name for p in tmp_path.iterdir()) and proc.poll() is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.02)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=60)
+        codes.append(proc.returncode)
+        assert "Traceback" not in err
+        if proc.returncode == errors.EXIT_SIGTERM:
+            assert err.strip().splitlines()[-1] == "mutualism: terminated (SIGTERM); the previous output is unchanged"
+            assert snapshot(world) == before
+        else:  # finished before the signal: the new world, complete
+            assert proc.returncode == 0 and set(snapshot(world)) == set(before)
+            before = snapshot(world)
+        assert not [p for p in tmp_path.iterdir() if p.name != "world"]  # no staging or half-swapped folder
+    assert errors.EXIT_SIGTERM in codes
+    code, out = cli.main(["validate", str(world), "--year", "2005"]), None
+    assert code == errors.EXIT_OK
+
+
+def test_files_get_the_umask_permissions(tmp_path):
+    target = atomic_write_text(tmp_path / "a.txt", "x")
+    assert target.stat().st_mode & 0o777 == umask_mode() == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_help_documents_the_exit_codes(capsys):
+    for argv in (["--help"], ["indices", "--help"], ["validate", "--help"]):
+        with pytest.raises(SystemExit) as stop:
+            cli.main(argv)
+        assert stop.value.code == 0
+        assert "130 interrupted (SIGINT); 143 terminated (SIGTERM)" in " ".join(capsys.readouterr().out.split())
