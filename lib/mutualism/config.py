@@ -19,7 +19,7 @@ import yaml
 from .errors import UnknownOptionError, check_option
 
 SOURCES = ("synthetic", "eora26", "pymrio")
-PARTNER_SETS = ("bri", "bri64")
+from .countries import PARTNER_SETS, check_partners_option, parse_partner_list  # noqa: E402 (country facts)
 FVA_OPTIONS = ("leontief", "wwz")
 ITR_OPTIONS = ("routes5", "vax")
 ITR_SCALES = ("level", "world_output_share")
@@ -140,10 +140,7 @@ class Params:
         if self.scheduler is not None and not (isinstance(self.scheduler, str) and self.scheduler.strip()):
             raise UnknownOptionError(f"scheduler={self.scheduler!r} is not valid; give a Dask scheduler address "
                                      "such as 'tcp://10.0.0.5:8786', or null to compute on this machine")
-        if self.partners not in PARTNER_SETS and not re.fullmatch(r"[A-Za-z]{3}(\s*,\s*[A-Za-z]{3})*", str(self.partners)):
-            raise UnknownOptionError(
-                f"partners={self.partners!r} is not valid; choose 'bri', 'bri64' or a comma-separated list of ISO3 codes"
-            )
+        check_partners_option(self.partners)  # syntax, China, empty set (aliases/duplicates: notes)
         if isinstance(self.winsor, bool) or not (isinstance(self.winsor, (int, float)) and 0 <= float(self.winsor) < 0.5):
             raise UnknownOptionError(f"winsor={self.winsor!r} is not valid; give a fraction 0 ≤ winsor < 0.5 (e.g. 0.01)")
         _whole_number("bootstrap_reps", self.bootstrap_reps)
@@ -179,7 +176,7 @@ class Params:
         """Explicit ISO3 list, or ``None`` when ``partners`` names a set."""
         if self.partners in PARTNER_SETS:
             return None
-        return [p.strip().upper() for p in str(self.partners).split(",")]
+        return parse_partner_list(self.partners)  # aliases applied (ROM → ROU), duplicates once
 
     def with_(self, **changes: Any) -> "Params":
         """A copy with some options changed (validated again)."""
