@@ -231,8 +231,10 @@ class Params:
     def from_yaml(cls, path: str | Path) -> "Params":
         """Read a parameter file such as ``params/default.yml`` (paths in it are relative
         to the working directory, the repository root for ``make book``)."""
+        from .fileio import read_yaml_mapping
+
         path = Path(path)
         if not path.exists():
             raise UnknownOptionError(f"parameter file {str(path)!r} does not exist")
-        data = yaml.safe_load(path.read_text()) or {}
+        data = read_yaml_mapping(path, what="parameter file")  # syntax error: file, line; a list: refused
         return cls.from_mapping(data)
