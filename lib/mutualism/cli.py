@@ -200,6 +200,9 @@ def _add_indices(sub) -> None:
     p = sub.add_parser("indices", help="the paper's indices for a range of years (METHODS §2–§6, §10)")
     _add_run_options(p)
     p.add_argument("--jobs", type=int, default=1, help="parallel years (joblib processes)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="dask.distributed scheduler (tcp://host:port) that runs the years instead of --jobs; "
+                        "its workers must see --path and --cache-dir at the same absolute paths")
     p.add_argument("--cross-industry", action="store_true",
                    help="China's industry against the partner's whole economy (METHODS §8 robustness)")
     p.add_argument("--out", required=True, help=".parquet or .csv.gz")
@@ -221,7 +224,7 @@ def _run_indices(args) -> int:
     params = _params_from_args(args)
     _check_run(params)
     table = compute_indices(params, n_jobs=args.jobs, timer=timer,
-                            cross_industry=args.cross_industry)
+                            cross_industry=args.cross_industry, scheduler=args.scheduler)
     with timer("write"):
         _write_table(table, args.out)
     from .panel import describe_zero_output
@@ -304,6 +307,43 @@ def _run_estimate(args) -> int:
 
 
 _EXTRA.append(_add_estimate)
+
+
+# ----- multiverse -------------------------------------------------------------------
+def _add_multiverse(sub) -> None:
+    p = sub.add_parser("multiverse", help="Table 1 (with controls), the IV and the indirect effects under every "
+                                          "combination of the METHODS options (96 specifications)",
+                       description="For every combination of fva, itr, itr_attribution, cross_industry, winsor and "
+                                   "cov_type (mutualism.multiverse), estimate Table 1 columns 4-6, the 2SLS second "
+                                   "stages and the indirect effects on the data of a parameter file; write "
+                                   "OUT/multiverse.csv (one row per specification, estimate and dependent variable).")
+    p.add_argument("--params", required=True, help="parameter file (e.g. params/default.yml)")
+    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                   help="dask.distributed scheduler (tcp://host:port); default: the file's `scheduler`, else this "
+                        "machine. Workers must see data_path, controls_path and cache_dir (shared file system)")
+    p.add_argument("--jobs", type=int, default=1, help="joblib processes on this machine (without a scheduler)")
+    p.add_argument("--out", required=True, help="output folder")
+    p.set_defaults(func=_run_multiverse)
+
+
+def _run_multiverse(args) -> int:
+    from .config import Params
+    from .multiverse import conclusions, run_multiverse, write
+
+    params = Params.from_yaml(args.params)
+    _check_run(params)
+    result = run_multiverse(params, n_jobs=args.jobs, scheduler=args.scheduler, progress=True)
+    path = write(result, args.out)
+    lines = [f"{params.describe()}", f"{result.specifications} specifications; index tasks: {result.index_tasks} "
+             f"({result.index_computed} computed, the others read from the cache)"]
+    lines += [f"{s.what}: {s.holds} of {s.total}" for s in conclusions(result.table).values()]
+    print("\n".join([*lines, f"wrote {path}"]))
+    print(f"indices {result.seconds['indices']:.2f} s, estimation {result.seconds['estimation']:.2f} s",
+          file=sys.stderr)
+    return 0
+
+
+_EXTRA.append(_add_multiverse)
 
 
 # ----- book -------------------------------------------------------------------------

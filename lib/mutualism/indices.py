@@ -505,7 +505,7 @@ def _run_year(task: _YearTask) -> tuple[pd.DataFrame, float, float]:
 
 
 def compute_indices(params: Params, n_jobs: int = 1, timer: Callable | None = None, progress: bool = True,
-                    cross_industry: bool = False) -> pd.DataFrame:
+                    cross_industry: bool = False, scheduler: str | None = None) -> pd.DataFrame:
     """The §10 indices for ``params.years`` (one row per year, partner, industry).
 
     Loads ``params.load_years`` (the year before the first is needed for ``XT``), one
@@ -513,16 +513,20 @@ def compute_indices(params: Params, n_jobs: int = 1, timer: Callable | None = No
     ``params.cache_dir/indices`` keyed by the input table's cache key, the options and the
     library version (atomic writes). ``timer`` (:class:`mutualism.cli.Timer`) receives the
     summed per-year ``load`` and ``compute`` times. ``df.attrs["missing"]`` holds
-    :func:`missing_report` as a dict.
+    :func:`missing_report` as a dict. ``scheduler`` (default ``params.scheduler``): the
+    address of a dask.distributed scheduler that runs the years instead of joblib; its
+    workers must see the tables and the cache at the same absolute paths
+    (:mod:`mutualism.parallel`).
     """
-    from joblib import Parallel, delayed
-    from tqdm.auto import tqdm
+    from .parallel import run_tasks, shared_paths
 
+    scheduler = scheduler or params.scheduler
+    if scheduler:
+        params = shared_paths(params)
     tasks = [_YearTask(params, year, cross_industry) for year in params.load_years]
-    results = Parallel(n_jobs=n_jobs, return_as="generator")(delayed(_run_year)(t) for t in tasks)
+    results = run_tasks(_run_year, tasks, n_jobs=n_jobs, scheduler=scheduler, progress="indices" if progress else None)
     frames = []
-    for frame, load_s, compute_s in tqdm(results, total=len(tasks), desc="indices", unit="year",
-                                         disable=not progress or len(tasks) < 2):
+    for frame, load_s, compute_s in results:
         frames.append(frame)
         if timer is not None:
             timer.spent["load"] = timer.spent.get("load", 0.0) + load_s

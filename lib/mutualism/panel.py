@@ -328,19 +328,25 @@ def assemble(params: "Params", n_jobs: int = 1, *, lag: bool = True, cross_indus
     (China's industry against the partner's whole economy); ``timer`` and ``progress``
     are passed to :func:`mutualism.indices.compute_indices`.
     """
-    from . import controls as controls_module
     from .indices import compute_indices
 
     if params.controls_path is None and params.source != "synthetic":  # before any table is read
         raise UnknownOptionError(f"source={params.source!r} needs controls_path (the folder of the real control "
                                  "files, e.g. ../shared/data/external)")
     indices = compute_indices(params, n_jobs=n_jobs, timer=timer, progress=progress, cross_industry=cross_industry)
-    partners = sorted(indices["partner"].unique())
+    pairs = run_pair_controls(params, sorted(indices["partner"].unique()))
+    return build_panel(indices, pairs, winsor=params.winsor, lag=lag)
+
+
+def run_pair_controls(params: "Params", partners: Sequence[str]) -> pd.DataFrame:
+    """The §6 pair controls of a run for ``partners`` and ``params.years``: the synthetic
+    world's (``controls_path`` unset) or the real control files'."""
+    from . import controls as controls_module
+
     if params.controls_path is None:
         from .synthetic import make_controls
 
         raw = make_controls(size=params.synthetic_size, seed=params.seed, years=params.load_years)
     else:
         raw = controls_module.load_raw(params.controls_path)
-    pairs = controls_module.pair_controls(raw, partners, params.years)
-    return build_panel(indices, pairs, winsor=params.winsor, lag=lag)
+    return controls_module.pair_controls(raw, list(partners), params.years)

@@ -1,0 +1,234 @@
+"""The multiverse (issue 13): grid, reuse of the index variants, agreement with `mutualism
+estimate`, and the same numbers on a Dask cluster as on this machine."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from mutualism import cache as cache_module
+from mutualism import cli, config, indices, multiverse
+from mutualism.config import Params
+from mutualism.indices import compute_indices
+from mutualism.panel import assemble
+from mutualism.paper import run_paper
+
+BIN = Path(sys.executable).parent
+YEARS = "2011-2012"          # 2010 is loaded too (XT): 3 tables per variant
+
+
+def _params(cache: Path, **changes) -> Params:
+    return Params(years=YEARS, cache_dir=str(cache), bootstrap_reps=0, **changes)
+
+
+def _write_params(path: Path, params: Params) -> Path:
+    data = params.as_dict()
+    data.pop("extra")
+    path.write_text(yaml.safe_dump(data))
+    return path
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("multiverse-cache")
+
+
+@pytest.fixture(scope="module")
+def first_run(cache):
+    """The whole multiverse once, in this process, counting the index computations."""
+    calls = []
+    original = indices.year_indices
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs)
+        return original(*args, **kwargs)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(indices, "year_indices", spy)
+        # cache keys cover the library's source; other work on the source tree during the test
+        # must not change them between the two runs (a snapshot of each file at first read)
+        mp.setattr(cache_module, "_read_source", functools.lru_cache(maxsize=None)(cache_module._read_source))
+        result = multiverse.run_multiverse(_params(cache))
+        first = len(calls)
+        again = multiverse.run_multiverse(_params(cache))
+    return result, again, first, len(calls) - first
+
+
+def test_grid_is_the_product_of_the_config_options():
+    variants = multiverse.index_variants()
+    assert len(variants) == len(config.FVA_OPTIONS) * len(config.ITR_OPTIONS) * len(config.ITR_ATTRIBUTIONS) * 2 == 16
+    assert {(v.fva, v.itr, v.itr_attribution, v.cross_industry) for v in variants} == set(itertools.product(
+        config.FVA_OPTIONS, config.ITR_OPTIONS, config.ITR_ATTRIBUTIONS, (False, True)))
+    assert multiverse.estimation_grid(Params()) == (multiverse.WINSOR_GRID, multiverse.COV_TYPE_GRID)
+    # the run's own options outside the grid are added, so the run is always one specification
+    winsors, covs = multiverse.estimation_grid(Params(winsor=0.02, cov_type="cluster_partner_industry"))
+    assert winsors[-1] == 0.02 and covs[-1] == "cluster_partner_industry"
+
+
+def test_each_index_variant_is_computed_once_and_reused(first_run):
+    result, again, first, second = first_run
+    load_years = len(_params(Path(".")).load_years)
+    assert first == load_years * 16 == result.index_tasks
+    assert result.index_computed == first
+    assert second == 0 and again.index_computed == 0           # second run: every variant from the cache
+    pd.testing.assert_frame_equal(result.table, again.table)
+    # the variants really differ: each option changes some coefficient
+    base = result.table[result.table["estimate"] == "baseline"]
+    for option in multiverse.INDEX_OPTIONS:
+        spread = base.groupby([o for o in multiverse.OPTIONS if o != option] + ["dependent"])["coef"].nunique()
+        assert (spread > 1).any(), option
+
+
+def test_one_row_per_specification_estimate_and_dependent(first_run):
+    table = first_run[0].table
+    assert list(table.columns) == list(multiverse.COLUMNS)
+    assert first_run[0].specifications == 96
+    assert len(table) == 96 * len(multiverse.ESTIMATES) * 3
+    assert not table.duplicated([*multiverse.OPTIONS, "estimate", "dependent"]).any()
+    # a row without an estimate says why; every estimated row has a finite interval around coef
+    missing = table["coef"].isna()
+    assert (table.loc[missing, "note"].str.len() > 0).all()
+    ok = table[~missing]
+    assert ((ok["ci_low"] < ok["coef"]) & (ok["coef"] < ok["ci_high"])).all()
+    assert ok["n"].gt(0).all()
+    # the covariance estimator changes standard errors, never coefficients
+    key = [o for o in multiverse.OPTIONS if o != "cov_type"] + ["estimate", "dependent"]
+    wide = ok.pivot_table(index=key, columns="cov_type", values="coef")
+    np.testing.assert_allclose(wide["robust"], wide["cluster_partner"], rtol=1e-12)
+
+
+def test_default_rows_equal_table_1_of_mutualism_estimate(first_run, cache, tmp_path):
+    params = _params(cache)
+    rows = first_run[0].default_rows()
+    baseline = rows[rows["estimate"] == "baseline"].set_index("dependent")
+    # the library path `mutualism estimate` runs
+    results = run_paper(assemble(params, progress=False), cov_type=params.cov_type, bootstrap_reps=0, seed=params.seed)
+    for col in results.tables["1"].columns[3:]:
+        row = baseline.loc[col.dependent]
+        assert (row["coef"], row["se"], row["p"], row["n"]) == (
+            col.params["lnITR"], col.std_errors["lnITR"], col.pvalues["lnITR"], col.nobs)
+    # the command itself, and the multiverse command's CSV read back
+    assert cli.main(["estimate", "--years", YEARS, "--cache-dir", str(cache), "--bootstrap-reps", "0",
+                     "--out", str(tmp_path / "est")]) == 0
+    card = pd.read_csv(tmp_path / "est" / "scorecard.csv", float_precision="round_trip")
+    card = card[(card["table"].astype(str) == "1") & card["column"].between(4, 6)].set_index("dependent")
+    assert cli.main(["multiverse", "--params", str(_write_params(tmp_path / "p.yml", params)),
+                     "--out", str(tmp_path / "mv")]) == 0
+    written = multiverse.read(tmp_path / "mv" / "multiverse.csv")
+    pd.testing.assert_frame_equal(written, first_run[0].table, check_dtype=False)
+    mask = np.logical_and.reduce([written[k] == v for k, v in multiverse.default_specification(params).items()])
+    from_csv = written[mask & (written["estimate"] == "baseline")].set_index("dependent")
+    for y in ("lnRH", "lnHD", "lnXT"):
+        assert (from_csv.loc[y, "coef"], from_csv.loc[y, "se"], from_csv.loc[y, "n"]) == (
+            card.loc[y, "coef_run"], card.loc[y, "se_run"], card.loc[y, "n_run"])
+
+
+def test_conclusions_count_positive_significant_baselines(first_run):
+    table = first_run[0].table
+    shares = multiverse.conclusions(table)
+    base = table[table["estimate"] == "baseline"]
+    for y, s in shares.items():
+        rows = base[base["dependent"] == y]
+        assert s.total == 96
+        assert s.holds == int(((rows["coef"] > 0) & (rows["p"] < 0.05)).sum())
+
+
+def test_specification_curve_writes_png_and_its_data(first_run, tmp_path):
+    multiverse.specification_curve(first_run[0].table, tmp_path / "curve.png", tmp_path / "curve.csv")
+    assert (tmp_path / "curve.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    data = pd.read_csv(tmp_path / "curve.csv")
+    assert len(data) == 96 * 3
+    for _, d in data.groupby("dependent"):
+        assert d.sort_values("rank")["coef"].is_monotonic_increasing
+
+
+# ----- scale-out ---------------------------------------------------------------------------------
+def _assert_same(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    assert list(a.columns) == list(b.columns) and len(a) == len(b)
+    for c in a.columns:
+        if pd.api.types.is_float_dtype(a[c]):
+            np.testing.assert_allclose(a[c].to_numpy(float), b[c].to_numpy(float), rtol=1e-10, atol=0, equal_nan=True)
+        else:
+            assert a[c].astype(str).tolist() == b[c].astype(str).tolist(), c
+
+
+def test_a_local_dask_cluster_gives_the_local_result(first_run, tmp_path):
+    from distributed import LocalCluster
+
+    variants = multiverse.index_variants()[:3]
+    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
+        remote = multiverse.run_multiverse(_params(tmp_path / "cache"), variants=variants,
+                                           scheduler=cluster.scheduler_address)
+        remote_indices = compute_indices(_params(tmp_path / "cache2"), scheduler=cluster.scheduler_address,
+                                         progress=False)
+    assert remote.index_computed == remote.index_tasks == 3 * 3   # computed on the workers (fresh cache)
+    local = first_run[0].table
+    local = local[np.logical_or.reduce([(local[list(multiverse.INDEX_OPTIONS)] == list(
+        (v.fva, v.itr, v.itr_attribution, v.cross_industry))).all(axis=1) for v in variants])].reset_index(drop=True)
+    _assert_same(remote.table, local)
+    _assert_same(remote_indices, compute_indices(_params(tmp_path / "cache3"), progress=False))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_cli_against_dask_scheduler_and_worker_commands(first_run, cache, tmp_path):
+    port = _free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    elsewhere = tmp_path / "worker-cwd"          # workers start elsewhere: paths must be absolute
+    elsewhere.mkdir()
+    procs = []
+    try:
+        procs.append(subprocess.Popen([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                                       "--no-dashboard"], cwd=elsewhere, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL))
+        procs.append(subprocess.Popen([str(BIN / "dask"), "worker", address, "--nworkers", "1", "--nthreads", "1",
+                                       "--no-dashboard"], cwd=elsewhere, stdout=subprocess.DEVNULL,
+                                      stderr=subprocess.DEVNULL))
+        fresh = tmp_path / "fresh-cache"
+        done = subprocess.run([str(BIN / "mutualism"), "indices", "--years", YEARS, "--cache-dir", str(fresh),
+                               "--scheduler", address, "--out", str(tmp_path / "ix.parquet")],
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        assert len(list((fresh / "indices").glob("*.parquet"))) == 3      # written by the worker
+        _assert_same(pd.read_parquet(tmp_path / "ix.parquet"),
+                     compute_indices(_params(tmp_path / "local-cache"), progress=False))
+        # the multiverse command: the worker reads the index variants from the shared cache
+        params_file = _write_params(tmp_path / "p.yml", _params(cache))
+        done = subprocess.run([str(BIN / "mutualism"), "multiverse", "--params", str(params_file),
+                               "--scheduler", address, "--out", str(tmp_path / "mv")],
+                              capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stderr
+        _assert_same(multiverse.read(tmp_path / "mv" / "multiverse.csv"), first_run[0].table)
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+        for proc in reversed(procs):
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def test_an_unreachable_scheduler_is_named():
+    from mutualism.parallel import SchedulerError, run_tasks
+
+    address = f"tcp://127.0.0.1:{_free_port()}"
+    t0 = time.perf_counter()
+    with pytest.raises(SchedulerError, match=address.replace(".", r"\.")):
+        run_tasks(abs, [1, -2], scheduler=address, timeout=2)
+    assert time.perf_counter() - t0 < 30
