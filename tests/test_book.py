@@ -56,9 +56,11 @@ def test_table_of_contents_lists_every_chapter_and_front_matter_page():
 
 
 def test_every_parameters_cell_holds_the_default_parameter_file():
+    """The defaults live in Params; params/default.yml and every parameters cell (kept for
+    papermill's --help-notebook) must equal them."""
     defaults = yaml.safe_load((ROOT / "params" / "default.yml").read_text())
-    fields = set(Params.__dataclass_fields__) - {"extra"}
-    assert set(defaults) == fields
+    assert defaults == Params().as_dict()
+    assert Params.from_mapping(defaults) == Params()
     for chapter in book.list_chapters():
         declared = parameters_cell(chapter)
         declared.pop("figures_dir", None)  # where the figure chapter writes its files
@@ -76,7 +78,7 @@ def test_parameter_files_are_valid_and_differ_only_where_intended():
 def test_bad_parameter_file_is_rejected_naming_the_key(tmp_path):
     bad = tmp_path / "bad.yml"
     bad.write_text("fva: wwz\nfvaa: leontief\n")
-    with pytest.raises(UnknownOptionError, match=r"unknown parameter\(s\) \['fvaa'\]"):
+    with pytest.raises(UnknownOptionError, match=r"unknown parameter 'fvaa'; did you mean 'fva'\?"):
         book.read_parameters(bad)
     bad.write_text("itr: all\n")
     result = subprocess.run([sys.executable, "-m", "mutualism.cli", "book", "--params", str(bad),
@@ -85,13 +87,24 @@ def test_bad_parameter_file_is_rejected_naming_the_key(tmp_path):
     assert "itr='all' is not valid; choose one of: 'routes5', 'vax'" in result.stderr
 
 
-def test_chapter_with_bad_parameter_fails_with_the_documented_message(tmp_path):
+@pytest.mark.parametrize("injected,expected", [
+    ({"fva": "foo"}, "UnknownOptionError: fva='foo' is not valid; choose one of: 'leontief', 'wwz'"),
+    ({"year": 2010}, "UnknownOptionError: unknown parameter 'year'; did you mean 'years'?")])
+def test_chapter_with_bad_parameter_fails_with_the_documented_message(tmp_path, injected, expected):
     theory = book.select_chapters(book.list_chapters(), ["01"])[0]
     with pytest.raises(book.ChapterFailed) as info:
-        book.execute_chapter(theory, tmp_path / "01.ipynb", {"fva": "foo"}, cwd=ROOT)
+        book.execute_chapter(theory, tmp_path / "01.ipynb", injected, cwd=ROOT)
     message = str(info.value)
     assert message.startswith("chapter 01_theory failed in cell")
-    assert "UnknownOptionError: fva='foo' is not valid; choose one of: 'leontief', 'wwz'" in message
+    assert expected in message
+
+
+def test_start_chapter_rejects_a_stray_injected_value_by_name():
+    namespace = {**Params().as_dict(), "In": [], "_": 1, "figures_dir": "out", "yaml": yaml, "seeed": 3}
+    with pytest.raises(UnknownOptionError, match="unknown parameter 'seeed'; did you mean 'seed'"):
+        book.start_chapter(namespace)
+    del namespace["seeed"]
+    assert book.start_chapter(namespace) == Params()
 
 
 def test_documented_papermill_pipeline_runs_a_chapter_directly(tmp_path):
@@ -238,15 +251,6 @@ def test_banner_names_the_run_and_warns_on_synthetic_data():
     assert "admonition note" in real and "Illustrative" not in real
     theory = book.banner(Params(), numbers=False).data
     assert "computes nothing" in theory and "Illustrative" not in theory and Params().describe() in theory
-
-
-def test_results_cache_is_keyed_by_parameters(tmp_path):
-    calls = []
-    params = Params(cache_dir=str(tmp_path))
-    first = book._cached(params, "probe", lambda: calls.append(1) or {"value": 1})
-    again = book._cached(params, "probe", lambda: calls.append(1) or {"value": 2})
-    other = book._cached(params.with_(winsor=0.05), "probe", lambda: calls.append(1) or {"value": 3})
-    assert (first, again, other, len(calls)) == ({"value": 1}, {"value": 1}, {"value": 3}, 2)
 
 
 # ----- the CI book ----------------------------------------------------------------------

@@ -360,7 +360,7 @@ def _add_book(sub) -> None:
 
 
 def _run_book(args) -> int:
-    from .book import build_book
+    from .build import build_book
 
     from .fileio import read_yaml_mapping
 

@@ -29,8 +29,6 @@ Which thin solves each block of indices needs (``c`` China, ``P`` partners, ``K`
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -42,7 +40,6 @@ from .config import ITR_ATTRIBUTIONS, MANUFACTURING, Params
 from .decompose import LeontiefSolver, bilateral_exports, diagonal_blocks, local_solve
 from .errors import MRIOShapeError, check_option
 from .mrio import MRIO
-from .resources import data_file
 
 CHINA = "CHN"
 ROUTES = ("ITR_dva_fin", "ITR_dva_int", "ITR_dva_intrex", "ITR_dva_int_third", "ITR_dva_intrex_third")
@@ -462,35 +459,39 @@ def _partners(params: Params, available: Sequence[str]) -> list[str]:
     return partner_set(params.partners, list(available), china=CHINA)
 
 
+#: Params fields that do not change one year's indices (they act on the panel, the
+#: estimation or where things run); every other field is part of the indices' cache key.
+_NOT_INDEX_OPTIONS = frozenset({"years", "winsor", "cov_type", "bootstrap_reps", "cache_dir", "controls_path",
+                                "scheduler", "mediator_form", "example_table", "extra"})
+
+
 def _cache_file(task: _YearTask) -> Path:
-    from . import __version__
+    """The cache entry of one year's indices (:mod:`mutualism.cache`): keyed by the parsed
+    table's key (content of its files), the options, the reference data (named partner sets
+    come from ``data/countries.csv``) and the source of this module and what it imports."""
+    from .cache import data_digest, make_key, source_digest
     from .sources import cache_key
 
     p = task.params
-    table_key = cache_key(p.source, task.year, p.data_path, size=p.synthetic_size, seed=p.seed,
-                          concordance=p.concordance, balance="check")
-    partner_file = (hashlib.sha256(data_file("countries.csv").read_bytes()).hexdigest()
-                    if p.partner_list is None else None)  # named sets are resolved from this file
-    blob = json.dumps({"table": table_key, "partners": p.partners, "partner_file": partner_file,
-                       "fva": p.fva, "itr": p.itr, "itr_attribution": p.itr_attribution,
-                       "itr_scale": p.itr_scale, "cross_industry": task.cross_industry, "version": __version__},
-                      sort_keys=True)
-    return Path(p.cache_dir) / "indices" / f"{task.year}-{hashlib.sha256(blob.encode()).hexdigest()[:24]}.parquet"
+    table_key = cache_key(p.source, task.year, p.data_path, cache_dir=p.cache_dir, size=p.synthetic_size,
+                          seed=p.seed, concordance=p.concordance, balance="check")
+    options = {k: v for k, v in p.as_dict().items() if k not in _NOT_INDEX_OPTIONS}
+    key = make_key(table=table_key, options=options, cross_industry=task.cross_industry, data=data_digest(),
+                   library=source_digest("indices"))
+    return Path(p.cache_dir) / "indices" / f"{task.year}-{key}.parquet"
 
 
 def _run_year(task: _YearTask) -> tuple[pd.DataFrame, float, float]:
     """Indices of one year through the parquet cache; returns (frame, load s, compute s)."""
     import time
 
-    from .fileio import atomic_write
+    from .cache import read_entry, write_entry
     from .sources import load_year
 
     cache = _cache_file(task)
-    if cache.exists():
-        try:
-            return pd.read_parquet(cache), 0.0, 0.0
-        except (OSError, ValueError):
-            cache.unlink(missing_ok=True)  # unreadable entry: recompute
+    ok, cached = read_entry(cache, pd.read_parquet)
+    if ok:
+        return cached, 0.0, 0.0
     p = task.params
     t0 = time.perf_counter()
     mrio = load_year(p.source, task.year, p.data_path, size=p.synthetic_size, seed=p.seed,
@@ -500,7 +501,7 @@ def _run_year(task: _YearTask) -> tuple[pd.DataFrame, float, float]:
                          itr_attribution=p.itr_attribution, itr_scale=p.itr_scale,
                          cross_industry=task.cross_industry)
     t2 = time.perf_counter()
-    atomic_write(cache, lambda tmp: frame.to_parquet(tmp, index=False))
+    write_entry(cache, lambda tmp: frame.to_parquet(tmp, index=False))
     return frame, t1 - t0, t2 - t1
 
 
@@ -510,8 +511,8 @@ def compute_indices(params: Params, n_jobs: int = 1, timer: Callable | None = No
 
     Loads ``params.load_years`` (the year before the first is needed for ``XT``), one
     joblib process per year (``n_jobs``), each year's result cached as parquet under
-    ``params.cache_dir/indices`` keyed by the input table's cache key, the options and the
-    library version (atomic writes). ``timer`` (:class:`mutualism.cli.Timer`) receives the
+    ``params.cache_dir/indices`` (:mod:`mutualism.cache`: keyed by the content of the input
+    table, the options, the reference data and the library source; verified when read). ``timer`` (:class:`mutualism.cli.Timer`) receives the
     summed per-year ``load`` and ``compute`` times. ``df.attrs["missing"]`` holds
     :func:`missing_report` as a dict. ``scheduler`` (default ``params.scheduler``): the
     address of a dask.distributed scheduler that runs the years instead of joblib; its

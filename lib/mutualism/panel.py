@@ -319,21 +319,24 @@ def _require(frame: pd.DataFrame, columns: Sequence[str], name: str) -> None:
 
 
 def assemble(params: "Params", n_jobs: int = 1, *, lag: bool = True, cross_industry: bool = False,
-             timer=None, progress: bool = True) -> Panel:
+             timer=None, progress: bool = True, indices: pd.DataFrame | None = None) -> Panel:
     """Indices (§3–§5, §10) and pair controls (§6) for a run, assembled into a :class:`Panel`.
 
     Synthetic runs (``params.controls_path`` unset and ``source='synthetic'``) use the
     synthetic world's controls; otherwise the real control files under
     ``params.controls_path``. ``cross_industry`` selects the robustness indices of §8
     (China's industry against the partner's whole economy); ``timer`` and ``progress``
-    are passed to :func:`mutualism.indices.compute_indices`.
+    are passed to :func:`mutualism.indices.compute_indices`; ``indices`` (already computed
+    with these ``params`` and ``cross_industry``) are used instead of computing them again.
     """
     from .indices import compute_indices
 
     if params.controls_path is None and params.source != "synthetic":  # before any table is read
         raise UnknownOptionError(f"source={params.source!r} needs controls_path (the folder of the real control "
                                  "files, e.g. ../shared/data/external)")
-    indices = compute_indices(params, n_jobs=n_jobs, timer=timer, progress=progress, cross_industry=cross_industry)
+    if indices is None:
+        indices = compute_indices(params, n_jobs=n_jobs, timer=timer, progress=progress,
+                                  cross_industry=cross_industry)
     pairs = run_pair_controls(params, sorted(indices["partner"].unique()))
     return build_panel(indices, pairs, winsor=params.winsor, lag=lag)
 

@@ -10,14 +10,13 @@ Whatever a parser raises on a bad file (Arrow, pandas, zipfile, a missing file) 
 translated into a one-line :class:`~mutualism.errors.MutualismError` naming the file, the
 year and, where known, the row and column (:func:`mutualism.errors.reading`).
 
-Parsed years are cached as ``.npz`` files keyed by the source files' sizes and mtimes, the
-concordance, the balance options and the library version, written atomically (temporary
-file + rename), so an interrupted run never leaves a corrupt cache.
+Parsed years are cached as ``.npz`` files through :mod:`mutualism.cache`: the key covers
+the options, the content of the source files, the reference data and the readers'
+source; entries are written atomically, verified when read and recomputed when damaged.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from pathlib import Path
@@ -27,13 +26,12 @@ import numpy as np
 import pandas as pd
 
 from .fileio import atomic_write  # noqa: F401  (re-exported: older callers import it from here)
+from .config import SOURCES
 from .countries import normalise_codes
 from .errors import DataNotFoundError, InputFileError, MRIOShapeError, MutualismError, check_option, quote, reading
 from .mrio import MRIO, aggregate_sectors, build_mrio
 from .resources import concordance as read_concordance
-from .resources import data_file
 
-SOURCES = ("synthetic", "eora26", "pymrio")
 _EORA_FILE = re.compile(r"Eora26_(\d{4})_(bp|pp)(_T\.txt|\.zip)$")
 
 
@@ -421,9 +419,11 @@ def detect_source(path: str | Path) -> str:
     raise DataNotFoundError(f"{path}: neither Eora26 files (Eora26_YYYY_bp_T.txt or .zip) nor pymrio saved folders")
 
 
-def _input_files(source: str, path: Path | None, year: int) -> list[Path]:
+def input_files(source: str, path: str | Path | None, year: int) -> list[Path]:
+    """The files a parsed year is read from (none for the generated synthetic world)."""
     if path is None:
         return []
+    path = Path(path).resolve()
     if source == "eora26":
         return sorted(p for p in ([path] if path.is_file() else path.rglob("*"))
                       if p.is_file() and (str(year) in p.name or p.name.startswith(("labels", "indices"))))
@@ -433,24 +433,24 @@ def _input_files(source: str, path: Path | None, year: int) -> list[Path]:
     return sorted(p for p in path.rglob("*") if p.is_file() and str(year) in str(p.relative_to(path)))
 
 
-def cache_key(source: str, year: int, path: str | Path | None = None, **options: Any) -> str:
-    """Hash of everything a parsed year depends on: the source files' names, sizes and
-    mtimes, the concordance file's content, the options and the library version."""
-    from . import __version__
+def cache_key(source: str, year: int, path: str | Path | None = None, *, cache_dir: str | Path | None = None,
+              **options: Any) -> str:
+    """Key of a parsed year (:mod:`mutualism.cache`): the options, the *content* of every
+    source file (``cache_dir`` holds the side index of digests), the reference data and the
+    source of the readers."""
+    from .cache import data_digest, files_digest, make_key, source_digest
 
     check_option("source", source, SOURCES)
     p = Path(path).resolve() if path else None
-    files = [(str(f.relative_to(p) if p.is_dir() else f.name), f.stat().st_size, f.stat().st_mtime_ns)
-             for f in _input_files(source, p, year)] if p else []
-    conc = options.get("concordance")
-    conc_hash = hashlib.sha256(data_file(f"concordance_{conc}.csv").read_bytes()).hexdigest() if conc else None
-    blob = json.dumps({"source": source, "year": year, "path": str(p), "files": files, "concordance": conc_hash,
-                       "options": {k: v for k, v in sorted(options.items())}, "version": __version__},
-                      sort_keys=True, default=str)
-    return hashlib.sha256(blob.encode()).hexdigest()[:24]
+    files = input_files(source, p, year)
+    digests = files_digest(files, cache_dir)
+    named = sorted((str(f.relative_to(p)) if p is not None and p.is_dir() else f.name, digests[str(f.resolve())])
+                   for f in files)
+    return make_key(source=source, year=year, path=str(p), files=named, options=options, data=data_digest(),
+                    library=source_digest("sources"))
 
 
-def _save_npz(path: Path, mrio: MRIO) -> None:
+def _save_npz(mrio: MRIO, path: str) -> None:
     arrays = {k: getattr(mrio, k) for k in ("Z", "Y", "va", "x")}
     if mrio.Y_detail is not None:
         arrays["Y_detail"] = mrio.Y_detail
@@ -458,14 +458,11 @@ def _save_npz(path: Path, mrio: MRIO) -> None:
               "fd_categories": mrio.fd_categories, "meta": dict(mrio.meta)}
     arrays["header"] = np.frombuffer(json.dumps(header, default=str).encode(), dtype=np.uint8)
 
-    def write(tmp: str) -> None:
-        with open(tmp, "wb") as fh:
-            np.savez(fh, **arrays)
-
-    atomic_write(path, write)
+    with open(path, "wb") as fh:
+        np.savez(fh, **arrays)
 
 
-def _load_npz(path: Path) -> MRIO:
+def _load_npz(path: str) -> MRIO:
     with np.load(path) as data:
         header = json.loads(data["header"].tobytes().decode())
         return MRIO(Z=data["Z"], Y=data["Y"], va=data["va"], x=data["x"],
@@ -498,22 +495,20 @@ def load_year(
     concordance : sector concordance name under ``data/`` (``eora26`` is applied to Eora
         tables by default).
     balance : ``check`` or ``report`` (METHODS §1).
-    cache_dir : folder of the ``.npz`` cache (``None``: no cache).
+    cache_dir : folder of the ``.npz`` cache (``None``: no cache), see :mod:`mutualism.cache`.
     """
+    from .cache import cached
+
     check_option("source", source, SOURCES)
     options = {"size": size, "seed": seed, "concordance": concordance, "balance": balance}
-    cache_file = None
-    if cache_dir is not None:
-        cache_file = Path(cache_dir) / "tables" / f"{source}-{year}-{cache_key(source, year, path, **options)}.npz"
-        if cache_file.exists():
-            try:
-                return _load_npz(cache_file)
-            except (OSError, ValueError, KeyError):
-                cache_file.unlink(missing_ok=True)  # unreadable cache entry: rebuild it
-    mrio = _load_uncached(source, year, path, size=size, seed=seed, concordance=concordance, balance=balance)
-    if cache_file is not None:
-        _save_npz(cache_file, mrio)
-    return mrio
+
+    def compute() -> MRIO:
+        return _load_uncached(source, year, path, size=size, seed=seed, concordance=concordance, balance=balance)
+
+    if cache_dir is None:
+        return compute()
+    key = cache_key(source, year, path, cache_dir=cache_dir, **options)
+    return cached(Path(cache_dir) / "tables" / f"{source}-{year}-{key}.npz", compute, save=_save_npz, load=_load_npz)
 
 
 def _load_uncached(source: str, year: int, path, *, size: str, seed: int, concordance, balance: str) -> MRIO:
