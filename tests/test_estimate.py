@@ -168,15 +168,18 @@ def test_mediation_effects_sobel_bootstrap_and_verdicts():
     se = np.sqrt(a**2 * res.outcome_equations["lnXT"].std_errors["RVC"] ** 2
                  + p2**2 * res.mediator_equation.std_errors["lnITR"] ** 2)
     assert row["sobel_se"] == pytest.approx(se)
-    assert row["verdict"] == "masking" and row["phi1"] > 0 > row["indirect"]  # planted α1·φ2 = −0.2 against φ1 = 0.3
+    assert row["kind"] == "masking" and row["phi1"] > 0 > row["indirect"]  # planted α1·φ2 = −0.2 against φ1 = 0.3
+    assert row["verdict"] == res.verdicts["lnXT"].label == "masking"  # paths significant, interval below 0
     assert row["boot_low"] < -0.2 < row["boot_high"] and row["boot_reps"] == 99
-    assert res.effects.loc["lnRH", "verdict"] in ("mediation", "masking")
+    assert res.effects.loc["lnRH", "kind"] in ("mediation", "masking")
+    assert res.bootstrap_unit == "rows" and res.n_units == len(f)  # robust: rows, as the Sobel SEs
     again = mediation(f, "RVC", ["lnXT", "lnRH"], ["lnPOL"], bootstrap_reps=99, seed=1)
     pd.testing.assert_frame_equal(res.effects, again.effects)  # seeded
     positive = mediation(simulate(3, partners=30, phi2=0.4), "RVC", ["lnXT"], ["lnPOL"], bootstrap_reps=0)
-    assert positive.effects.loc["lnXT", "verdict"] == "mediation"
+    assert positive.effects.loc["lnXT", "kind"] == "mediation"
     assert np.isnan(positive.effects.loc["lnXT", "boot_low"])
-    assert "RVC" in summary(res) and "99 resamples of partners" in summary(res)
+    assert positive.effects.loc["lnXT", "verdict"] == "not established in this run"  # no interval, no evidence
+    assert "RVC" in summary(res) and f"99 resamples of the {len(f)} rows" in summary(res)
 
 
 def test_singletons_can_be_dropped(panel):
@@ -220,3 +223,50 @@ def test_bootstrap_draw_equals_fe_ols_on_the_resampled_partners(effects):
         for j, y in enumerate(["lnXT", "lnHD"]):
             phi2 = fe_ols(boot, y, ["lnITR", "RVC", "lnPOL", "FTA"], effects=effects).params["RVC"]
             assert draws[b, j] == pytest.approx(alpha1 * phi2, rel=1e-8)
+
+
+def test_bootstrap_units_follow_the_cov_type():
+    from mutualism.models import bootstrap_units
+
+    f = simulate(8, partners=6)
+    rows = bootstrap_units(f, "robust")
+    partners = bootstrap_units(f, "cluster_partner")
+    cells = bootstrap_units(f, "cluster_partner_industry")
+    assert sorted(rows) == list(range(len(f)))
+    for codes, keys in ((partners, ["partner"]), (cells, ["partner", "industry"])):
+        same_code = codes[:, None] == codes[None, :]
+        same_key = np.logical_and.reduce([f[k].to_numpy()[:, None] == f[k].to_numpy()[None, :] for k in keys])
+        assert (same_code == same_key).all()
+    assert partners.max() + 1 == 6 and cells.max() + 1 == 6 * 4
+
+
+@pytest.mark.parametrize("cov_type", ["robust", "cluster_partner", "cluster_partner_industry"])
+@pytest.mark.parametrize("effects", [["year", "partner", "industry"], ["year", "industry"]])
+def test_bootstrap_draw_equals_fe_ols_on_the_drawn_units(cov_type, effects):
+    """Each draw takes whole units of the cov_type (rows, partners, cells) G times with replacement."""
+    from mutualism.models import _bootstrap_indirect, bootstrap_counts, bootstrap_units
+
+    f = simulate(8, partners=12)
+    units = bootstrap_units(f, cov_type)
+    draws = _bootstrap_indirect(f, "lnITR", "RVC", ["lnXT", "lnHD"], ["lnPOL", "FTA"], effects, reps=2, seed=42,
+                                units=units)
+    rng = np.random.default_rng(42)
+    for b in range(2):
+        counts = bootstrap_counts(rng, units.max() + 1)
+        assert counts.sum() == units.max() + 1
+        weights = counts[units]
+        if cov_type == "cluster_partner":  # whole partners: one weight per partner
+            assert (f.assign(w=weights).groupby("partner")["w"].nunique() == 1).all()
+        boot = f.loc[np.repeat(f.index.to_numpy(), weights)].reset_index(drop=True)
+        alpha1 = fe_ols(boot, "RVC", ["lnITR", "lnPOL", "FTA"], effects=effects).params["lnITR"]
+        for j, y in enumerate(["lnXT", "lnHD"]):
+            phi2 = fe_ols(boot, y, ["lnITR", "RVC", "lnPOL", "FTA"], effects=effects).params["RVC"]
+            assert draws[b, j] == pytest.approx(alpha1 * phi2, rel=1e-8)
+
+
+def test_mediation_resamples_partners_under_partner_clustering():
+    f = simulate(3, partners=30, phi2=-0.4)
+    res = mediation(f, "RVC", ["lnXT"], ["lnPOL"], cov_type="cluster_partner", bootstrap_reps=49, seed=2)
+    assert res.bootstrap_unit == "partners" and res.n_units == 30
+    cells = mediation(f, "RVC", ["lnXT"], ["lnPOL"], cov_type="cluster_partner_industry", bootstrap_reps=9, seed=2)
+    assert cells.bootstrap_unit == "partner × industry cells" and cells.n_units == 30 * 4

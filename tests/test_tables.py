@@ -84,24 +84,38 @@ def test_html_markdown_latex_layout(results):
     coef = results.column(1, 1).params["lnITR"]
     assert f"{coef:.4f}{stars(results.column(1, 1).pvalues['lnITR'])}" in html
     assert f"({results.column(1, 1).std_errors['lnITR']:.4f})" in html
-    for label in ("Controls", "N", "R²", "Year / industry / partner FE"):
+    for label in ("Controls", "Observations (N)", "R² (with fixed effects)", "Year, industry and partner fixed effects",
+                  "ln ITR (industrial transfer)", "paper"):
         assert f"<td>{label}</td>" in html
+    assert f"<td>{results.column(1, 1).nobs:,}</td>" in html
     assert html.count("<td>no</td>") == 3 and html.count("<td>yes</td>") == 3 + 6
+    assert "<td>0.2872***</td>" in html  # the paper's coefficient under this run's
     md = render(results.tables["3"], "markdown")
-    assert md.startswith("**Table 3") and "lnITR x D1" in md and md.count("\n|") >= 10
+    assert md.startswith("**Table 3") and "ln ITR × D1 (high-income partner)" in md and md.count("\n|") >= 10
+    assert "lnITR x D1" not in md and "| paper | -0.0206\\*\\*\\* |" in md
     tex = render(results.tables["2"], "latex")
-    assert r"\begin{tabular}{lcccc}" in tex and r"KP rk Wald F" in tex and "\\label{table-2}" in tex
+    assert r"\begin{tabular}{lcccc}" in tex and r"Kleibergen--Paap rk Wald F" in tex and "\\label{table-2}" in tex
     assert "_" not in tex.replace(r"\_", "")  # every underscore escaped
     assert render_all(results).count('class="regtable"') == 8 and html in render_all(results)
     med = render(results.tables["6"], "html")
-    assert "verdict" in med and ("masking" in med or "mediation" in med)
+    assert "<td>Verdict, this run</td>" in med and "<td>Verdict, paper</td>" in med
+    assert "RVC (regional value-chain cooperation, per cent)" in med and "RVC enters in per cent" in med
+    for text in (render_all(results, "markdown"), render_all(results)):
+        assert "None" not in text and not re.search(r"\de-\d", text)
+        for cell in re.findall(r"-?\d+\.\d+", text):  # no non-zero value printed as zero
+            assert float(cell) != 0 or cell.strip("-0.") == "", cell
 
 
 def test_number_format():
     from mutualism.formatting import number
 
+    from mutualism.formatting import decimals_for, integer
+
     assert number(0.28721) == "0.2872" and number(-1.93771) == "-1.9377" and number(0.0) == "0.0000"
-    assert number(0.000381) == "3.81e-04" and number(np.nan) == ""
+    assert number(0.000381) == "0.00038" and number(2.15e-4) == "0.00021" and number(np.nan) == ""
+    assert decimals_for([137.59, 0.0215, 0.0015]) == 4 and decimals_for([0.0215, 0.00015]) == 5
+    assert decimals_for([]) == 4 and decimals_for([1e-12]) == 8
+    assert number(0.2872, 5) == "0.28720" and integer(4845) == "4,845" and integer(None) == ""
 
 
 def test_write_tables_files(results, tmp_path):
@@ -119,18 +133,46 @@ def test_scorecard_columns_and_agreement_logic(results):
     row = card[(card.table == 3) & (card.regressor == "lnITR x D1") & (card.column == 2)].iloc[0]
     res = results.column(3, 2)
     assert row["coef_run"] == res.params["lnITR x D1"] and row["n_run"] == res.nobs
-    assert row["ratio"] == pytest.approx(row["coef_run"] / 0.0259)
-    # agreement logic on a hand-made pair of rows
-    fake = paper.iloc[:2].copy()
-    fake["coef"] = [0.5, -0.5]
-    fake["stars"] = ["***", ""]
-    card2 = scorecard(results, fake)
+    # agreement logic on hand-made rows: sign, and the significance class (*** vs ** disagree)
+    fake = paper.iloc[:3].copy()
     own = results.column(1, 1)
-    run_sign = np.sign(own.params["lnITR"])
-    assert card2["sign_agrees"].tolist() == [run_sign > 0, run_sign < 0]
-    significant = stars(own.pvalues["lnITR"]) != ""
-    assert card2.loc[0, "signif_agrees"] == significant and card2.loc[1, "signif_agrees"] == (not significant)
-    assert "scorecard" in render_scorecard(card) and "published coefficients" in render_scorecard(card, "markdown")
+    mine = stars(own.pvalues["lnITR"])
+    other = "**" if mine == "***" else "***"
+    fake["coef"] = [0.5, -0.5, 0.5]
+    fake["stars"] = [mine, mine, other]
+    card2 = scorecard(results, fake)
+    positive = own.params["lnITR"] > 0
+    assert card2["sign_agrees"].tolist() == [positive, not positive, positive]
+    assert card2["stars_agree"].tolist() == [True, True, False]
+    assert card2["agrees"].tolist() == [positive, not positive, False]
+
+
+def test_scorecard_counts_equal_a_brute_force_count(results):
+    from mutualism.tables import agreement_counts, scorecard_summary
+
+    card = scorecard(results)
+    both = sign = 0
+    for r in paper_tables().itertuples():
+        res = results.column(r.table, r.column)
+        coef, p = res.params[r.regressor], res.pvalues[r.regressor]
+        cls = "***" if p < 0.01 else "**" if p < 0.05 else "*" if p < 0.1 else ""
+        same_sign = coef * r.coef > 0
+        sign += same_sign
+        both += same_sign and cls == r.stars
+    counts = agreement_counts(card)
+    assert (counts["compared"], counts["sign"], counts["both"]) == (42, sign, both)
+    assert scorecard_summary(card).startswith(f"{both} of 42 published coefficients compared agree in sign and stars")
+    html = render_scorecard(card, titles=results.titles, scales={k: t.scales for k, t in results.tables.items()})
+    assert "RVC (regional value-chain cooperation, per cent)" in html
+    assert html.count("✓") + html.count("✗") == 2 * 42 and "True" not in html and "<th>ratio" not in html
+    assert html.count('class="group"') == 7 and "Table 1 Baseline regressions: " in html
+    for key in ("1", "2", "3", "4", "5", "6", "7"):
+        part = card[card.table.astype(str) == key]
+        k = int(part["agrees"].sum())
+        count = f"{k} of {len(part)}" if k else f"none of the {len(part)}"
+        assert f"{results.titles[key]}: {count} agree in sign and stars" in html
+    md = render_scorecard(card, "markdown", results.titles)
+    assert both == 0 or f"{both} of 42" in md
 
 
 def test_scorecard_marks_missing_tables_and_rejects_layout_mismatch(results):
@@ -138,6 +180,8 @@ def test_scorecard_marks_missing_tables_and_rejects_layout_mismatch(results):
     card = scorecard(res)
     t3 = card[card.table == 3]
     assert t3["coef_run"].isna().all() and t3["sign_agrees"].isna().all()
+    assert (t3["agreement"] == "not estimated").all()
+    assert "6 of the 42 were not estimated" in render_scorecard(card)
     bad = paper_tables().iloc[:1].assign(regressor="lnFOO")
     with pytest.raises(MutualismError, match="lnFOO"):
         scorecard(results, bad)
@@ -148,9 +192,100 @@ def test_absorbed_control_is_omitted_and_named_in_the_note():
     data = panel.data.assign(FTA=(panel.data["partner"] < "P03").astype(float))  # constant within partner
     res = run_paper(type(panel)(data, panel.quality, panel.winsor, panel.tech_industries), bootstrap_reps=0)
     assert not res.failures
-    assert "Omitted controls: FTA (absorbed by the fixed effects)" in res.tables["1"].note
+    assert res.tables["1"].sample.omitted == {"FTA": "absorbed by the fixed effects"}
     assert "FTA" not in res.column(1, 4).params and "lnPOL" in res.column(1, 4).params
-    assert "Omitted controls: FTA" in render(res.tables["1"], "html")
+    assert "Omitted controls (they do not restrict the sample): FTA (absorbed by the fixed effects)" in \
+        render(res.tables["1"], "html")
+
+
+def _absorbed_by_effects(frame: pd.DataFrame, column: str) -> bool:
+    """Brute force: ``column`` lies in the span of explicit year, partner and industry dummies."""
+    rows = frame.dropna(subset=[column])
+    d = pd.get_dummies(rows[["year", "partner", "industry"]].astype(str), dtype=float).to_numpy()
+    y = rows[column].to_numpy()
+    resid = y - d @ np.linalg.lstsq(d, y, rcond=None)[0]
+    return bool(np.linalg.norm(resid) <= 1e-8 * max(np.linalg.norm(y - y.mean()), 1e-300))
+
+
+def test_table1_shares_the_intersection_sample_and_names_what_it_lost():
+    """METHODS §8: rows with the outcomes, lnITR and every control that enters; an absorbed control
+    (CUL, time-invariant, missing for one partner) does not shrink it; a varying one (POL) does."""
+    from mutualism.models import fe_ols
+    from mutualism.panel import CONTROLS, DEPENDENTS
+
+    panel = simulated_panel(seed=6)
+    data = panel.data.copy()
+    cul = {p: k + 1.0 for k, p in enumerate(sorted(data["partner"].unique()))}
+    data["lnCUL"] = data["partner"].map(cul).where(data["partner"] != "P02")  # P02 has no CUL at all
+    data.loc[data["partner"] == "P05", "lnGVC_P"] = np.nan                    # P05 lost to a varying control
+    data.loc[(data["partner"] == "P07") & (data["year"] == 2010), "lnPOL"] = np.nan
+    data.loc[(data["partner"] == "P08") & (data["industry"] == "C6"), "lnRH"] = np.nan  # a cell lost to lnRH
+    res = run_paper(type(panel)(data, panel.quality, panel.winsor, panel.tech_industries), only=["1"],
+                    bootstrap_reps=0)
+    entering = [c for c in CONTROLS if not _absorbed_by_effects(data, c)]
+    assert "lnCUL" not in entering and "lnPOL" in entering
+    expected = data.dropna(subset=[*DEPENDENTS, "lnITR", *entering])
+    t1 = res.tables["1"]
+    assert {c.nobs for c in t1.columns} == {len(expected)}
+    assert "P02" in set(expected["partner"]) and "P05" not in set(expected["partner"])
+    hand = fe_ols(expected, "lnHD", ["lnITR", *entering])
+    np.testing.assert_allclose(res.column(1, 5).params.to_numpy(), hand.params.to_numpy(), rtol=1e-10)
+    loss = t1.sample
+    assert loss.used == len(expected) and loss.rows == len(data)
+    assert loss.partners == {"P05": ("lnGVC_P",)} and loss.cells == {("P08", "C6"): ("lnRH",)}
+    assert loss.by_variable["lnPOL"] == int(data["lnPOL"].isna().sum()) and "lnCUL" not in loss.by_variable
+    assert loss.omitted == {"lnCUL": "absorbed by the fixed effects"}
+    note = render(t1, "markdown")
+    assert "P05 (ln GVC_P missing)" in note and "P08 C6 (ln RH missing)" in note
+
+
+def test_mediator_form_log_equals_a_hand_regression_on_log_m():
+    import statsmodels.api as sm
+
+    panel = simulated_panel(seed=3)
+    res = run_paper(panel, only=["7"], bootstrap_reps=0, mediator_form="log")
+    data = panel.lagged().data
+    rows = data.assign(lnINC=np.log(data["INC"].where(data["INC"] > 0)))
+    rows = rows.dropna(subset=["lnRH", "lnHD", "lnXT", "lnITR", "lnINC", *CONTROLS_OF(rows)])
+    dummies = pd.get_dummies(rows[["year", "partner", "industry"]].astype(str), drop_first=True, dtype=float)
+    x = sm.add_constant(pd.concat([rows[["lnITR", "lnINC", *CONTROLS_OF(rows)]], dummies], axis=1))
+    hand = sm.OLS(rows["lnXT"], x).fit(cov_type="HC1")
+    col = res.column(7, 4)
+    assert col.nobs == len(rows) and "lnINC" in col.params
+    assert col.params["lnINC"] == pytest.approx(hand.params["lnINC"], rel=1e-8)
+    assert col.std_errors["lnINC"] == pytest.approx(hand.bse["lnINC"], rel=1e-6)
+    assert res.tables["7"].aliases == {"INC": "lnINC"} and res.mediation["INC"].form == "log"
+    assert "ln INC (industrial agglomeration)" in render(res.tables["7"], "markdown")
+    with pytest.raises(MutualismError, match="mediator_form"):
+        run_paper(panel, only=["7"], mediator_form="sqrt")
+
+
+def CONTROLS_OF(frame: pd.DataFrame) -> list[str]:
+    """The controls of eq. 12 that vary within the effects in ``frame`` (all of them in the simulation)."""
+    from mutualism.panel import CONTROLS
+
+    return [c for c in CONTROLS if not _absorbed_by_effects(frame, c)]
+
+
+def test_rvc_enters_in_per_cent_and_tables_6_7_carry_both_verdicts(results):
+    from mutualism.models import fe_ols
+
+    t6 = results.tables["6"]
+    assert t6.scales == {"RVC": 100.0} and results.mediation["RVC"].scale == 100.0
+    ctl = [c for c in t6.columns[0].params.index if c != "lnITR"]
+    data = results.tables["6"].columns[0]
+    share = fe_ols(simulated_panel().lagged().data.dropna(subset=["lnRH", "lnHD", "lnXT", "lnITR", "RVC", *ctl]),
+                   "RVC", ["lnITR", *ctl])
+    assert data.params["lnITR"] == pytest.approx(100 * share.params["lnITR"], rel=1e-9)
+    for key, mediator in (("6", "RVC"), ("7", "INC")):
+        med = results.mediation[mediator]
+        for k, y in enumerate(["lnRH", "lnHD", "lnXT"]):
+            v = med.verdicts[y]
+            assert v.baseline_beta1 == results.column(1, 4 + k).params["lnITR"]
+            assert v.phi1 == results.column(key, k + 2).params["lnITR"]
+            assert v.label == med.effects.loc[y, "verdict"]
+    assert {v.label for v in results.mediation["INC"].paper_verdicts.values()} == {"partial mediation"}
+    assert results.mediation["RVC"].paper_verdicts["lnRH"].label == "masking"
 
 
 def test_cli_estimate_writes_panel_tables_and_scorecard(tmp_path, monkeypatch, capsys):
@@ -173,8 +308,8 @@ def test_cli_estimate_writes_panel_tables_and_scorecard(tmp_path, monkeypatch, c
     assert len(written) == len(panel.data) and {"RH_raw", "RH", "lnRH", "lnITR_lag1"} <= set(written.columns)
     card = pd.read_csv(tmp_path / "scorecard.csv")
     assert list(card.columns) == [*paper_tables().columns, *SCORECARD_RUN_COLUMNS]
+    assert "agree in sign and stars" in capsys.readouterr().out
     assert "clustered by partner" in (tmp_path / "table1.html").read_text()
     for k in range(1, 8):
         assert (tmp_path / f"table{k}.tex").exists() and (tmp_path / f"table{k}.md").exists()
-    assert "published coefficients" in capsys.readouterr().out
     assert main(["estimate", "--out", str(tmp_path), "--winsor", "0.7"]) == 2  # named option error

@@ -40,14 +40,17 @@ the rank-0 null is ``π = 0`` in ``x̃ = Z̃π + e``, and the KP rk statistics r
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 import scipy.linalg
+import scipy.sparse
 from scipy import stats
 
-from .errors import EstimationError
+from .config import CLUSTER_VARIABLES
+from .errors import EstimationError, check_option
+from . import verdict
 from .fe import EFFECTS, Prepared, effect_dummies, frame_of, prepare, single_threaded
 from .panel import CONTROLS, DEPENDENTS, LAG_SUFFIX, Panel
 from .results import MediationResult, RegressionResult
@@ -237,37 +240,101 @@ def fe_interaction(data: Panel | pd.DataFrame, dependent: str, dummy: str, contr
     return fe_ols(frame, dependent, [treatment, interaction_name(dummy, treatment), *controls], **options)
 
 
-def _bootstrap_indirect(frame: pd.DataFrame, treatment: str, mediator: str, outcomes: Sequence[str],
-                        controls: Sequence[str], effects: Sequence[str], reps: int, seed: int) -> np.ndarray:
-    """Indirect effects ``α1·φ2`` (reps × outcomes) on partner-cluster bootstrap samples.
+#: What the bootstrap of the indirect effect resamples under each ``cov_type`` (METHODS.md §8):
+#: the same units as the standard errors' dependence.
+BOOTSTRAP_UNITS = {"robust": "rows", "cluster_partner": "partners", "cluster_partner_industry": "partner × industry cells"}
 
-    Each draw resamples partners with replacement; a partner drawn twice enters as two
-    partners (its own effects). Point estimates by Frisch–Waugh on cross-products:
-    demeaning within partner is a per-partner operation, so each partner's block
-    ``B_p = [targets, other effects' dummies, controls]`` (demeaned within the partner) is
-    the same in every draw, and a draw's moment matrix is the sum of the drawn partners'
-    ``B_p'B_p``. The other effects and controls are then projected out on the moments
-    (least squares on the small Gram matrix), and ``α1`` and ``(φ1, φ2)`` are read off the
-    residual moments. Exact (the test compares a draw with :func:`fe_ols` on the
-    resampled data); a draw costs a sum of small matrices, not a regression on n rows.
+
+def bootstrap_units(frame: pd.DataFrame, cov_type: str) -> np.ndarray:
+    """Code ``0…G−1`` of the resampled unit of every row of ``frame`` (METHODS.md §8).
+
+    ``robust``: each row is a unit; ``cluster_partner``: the partner; ``cluster_partner_industry``:
+    the partner × industry cell (codes in sorted order of the cluster variables).
+    """
+    check_option("cov_type", cov_type, tuple(BOOTSTRAP_UNITS))
+    columns = CLUSTER_VARIABLES.get(cov_type, ())
+    if not columns:
+        return np.arange(len(frame))
+    return pd.factorize(pd.MultiIndex.from_frame(frame[list(columns)]), sort=True)[0]
+
+
+def bootstrap_counts(rng: np.random.Generator, n_units: int) -> np.ndarray:
+    """How often each of ``n_units`` units is drawn in one resample of ``n_units`` with replacement."""
+    return np.bincount(rng.integers(0, n_units, n_units), minlength=n_units)
+
+
+def _bootstrap_indirect(frame: pd.DataFrame, treatment: str, mediator: str, outcomes: Sequence[str],
+                        controls: Sequence[str], effects: Sequence[str], reps: int, seed: int,
+                        units: np.ndarray | None = None) -> np.ndarray:
+    """Indirect effects ``α1·φ2`` (reps × outcomes) on bootstrap resamples of ``units``.
+
+    ``units`` (default: the partner of each row) are the codes of :func:`bootstrap_units`;
+    every draw takes as many units as there are, with replacement
+    (:func:`bootstrap_counts`), and fits the equations on the drawn rows, a unit drawn
+    ``c`` times entering ``c`` times. A drawn partner keeps its partner effect, which for a
+    partner drawn whole is the same as giving each copy its own effect.
+
+    Point estimates by Frisch–Waugh on weighted cross-products: with ``w`` the draw count
+    of each row's unit, ``B = [targets, other effects' dummies, controls]`` and ``P`` the
+    partner indicator, the within-partner moments are ``B'WB − Σ_p S_p S_p'/W_p`` with
+    ``S_p`` and ``W_p`` the weighted column sums and weight of partner ``p`` (the columns are
+    first centred on their unweighted partner means, which leaves these moments unchanged
+    and keeps them accurate; for partner units the correction is then zero). The other
+    effects and controls are projected out on the moments (least squares on the small Gram
+    matrix) and ``α1`` and ``(φ1, φ2)`` read off the residual moments. Exact (the tests
+    compare a draw with :func:`fe_ols` on the resampled data); per-unit moments are
+    precomputed when units are groups of rows.
     """
     rng = np.random.default_rng(seed)
-    groups = [np.asarray(ix) for ix in frame.groupby("partner", sort=True).indices.values()]
+    within = "partner" in effects
+    partner = pd.factorize(frame["partner"], sort=True)[0] if "partner" in frame.columns else np.zeros(len(frame), int)
+    units = partner if units is None else np.asarray(units)
+    n_units = int(units.max()) + 1 if units.size else 0
     others = [e for e in effects if e != "partner"]
     other_dummies = effect_dummies(frame, others)[:, 1:] if others else np.empty((len(frame), 0))
     targets = frame[[treatment, mediator, *outcomes]].to_numpy(dtype=float)
     block = np.hstack([targets, other_dummies, frame[list(controls)].to_numpy(dtype=float)])
-    if "partner" not in effects:
+    if within:
+        n_part = int(partner.max()) + 1
+        sums = np.zeros((n_part, block.shape[1]))
+        np.add.at(sums, partner, block)
+        block = block - (sums / np.bincount(partner, minlength=n_part)[:, None])[partner]
+    else:
         block = np.hstack([block, np.ones((len(frame), 1))])
-    moments = []
-    for g in groups:
-        part = block[g] - block[g].mean(axis=0) if "partner" in effects else block[g]
-        moments.append(part.T @ part)
-    moments = np.stack(moments)
+    unit_partner = np.zeros(n_units, dtype=int)
+    unit_partner[units] = partner
+    if within and np.any(unit_partner[units] != partner):
+        raise EstimationError("bootstrap units must lie within partners when partner effects are absorbed")
+    by_row = n_units == len(frame)
+    partner_units = within and not by_row and np.array_equal(units, partner)
+    if not by_row:
+        order = np.argsort(units, kind="stable")
+        bounds = np.searchsorted(units[order], np.arange(n_units + 1))
+        moments = np.stack([block[order[a:b]].T @ block[order[a:b]] for a, b in zip(bounds[:-1], bounds[1:])])
+        unit_sums = np.zeros((n_units, block.shape[1]))
+        np.add.at(unit_sums, units, block)
+        unit_rows = np.bincount(units, minlength=n_units).astype(float)
+    elif within:
+        partner_matrix = scipy.sparse.csr_matrix((np.ones(len(frame)), (partner, np.arange(len(frame)))))
     k = targets.shape[1]
     out = np.full((reps, len(outcomes)), np.nan)
     for b in range(reps):
-        total = moments[rng.integers(0, len(groups), len(groups))].sum(axis=0)
+        counts = bootstrap_counts(rng, n_units).astype(float)
+        if by_row:
+            weighted = block * counts[units][:, None]
+            total = weighted.T @ block
+            if within:
+                part_sums = partner_matrix @ weighted
+                part_weight = np.bincount(partner, weights=counts[units])
+        else:
+            total = np.tensordot(counts, moments, axes=1)
+            if within and not partner_units:
+                part_sums = np.zeros((unit_partner.max() + 1, block.shape[1]))
+                np.add.at(part_sums, unit_partner, counts[:, None] * unit_sums)
+                part_weight = np.bincount(unit_partner, weights=counts * unit_rows)
+        if within and not partner_units:
+            drawn = part_weight > 0
+            total = total - (part_sums[drawn] / part_weight[drawn][:, None]).T @ part_sums[drawn]
         s_yy, s_yw, s_ww = total[:k, :k], total[:k, k:], total[k:, k:]
         resid = s_yy - s_yw @ scipy.linalg.lstsq(s_ww, s_yw.T, lapack_driver="gelsy")[0] if s_ww.size else s_yy
         if resid[0, 0] <= 1e-12 * max(s_yy[0, 0], 1e-300):
@@ -282,14 +349,17 @@ def _bootstrap_indirect(frame: pd.DataFrame, treatment: str, mediator: str, outc
 def mediation(data: Panel | pd.DataFrame, mediator: str, outcomes: Sequence[str] = DEPENDENTS,
               controls: Sequence[str] = CONTROLS, *, treatment: str = TREATMENT, effects: Sequence[str] = EFFECTS,
               cov_type: str = "robust", singletons: str = "keep", bootstrap_reps: int = 499, seed: int = 2023,
-              level: float = 0.95) -> MediationResult:
+              level: float = 0.95, baseline: Mapping[str, float] | None = None) -> MediationResult:
     """Mediation analysis of METHODS.md §8 (eqs. 15–16) on one common sample.
 
     All equations use the rows complete for the treatment, the mediator, the controls and
     every outcome, so that ``α1`` and ``φ2`` come from the same observations (the paper
     reports one N per table). Sobel: ``se = sqrt(α1²·se(φ2)² + φ2²·se(α1)²)`` with the
-    ``cov_type`` standard errors. Bootstrap: percentile interval of ``α1·φ2`` over
-    ``bootstrap_reps`` partner-cluster resamples drawn with ``seed``.
+    ``cov_type`` standard errors of the regressions. Bootstrap: percentile interval of
+    ``α1·φ2`` over ``bootstrap_reps`` resamples drawn with ``seed`` of the units that
+    ``cov_type`` treats as independent (:data:`BOOTSTRAP_UNITS`: rows, partners or
+    partner × industry cells). ``verdicts[y]`` is :func:`mutualism.verdict.mediation` at
+    5 % with ``baseline[y]`` (the β1 of Table 1 with controls; NaN when not given).
     """
     frame = frame_of(data)
     controls, outcomes = list(controls), list(outcomes)
@@ -304,10 +374,12 @@ def mediation(data: Panel | pd.DataFrame, mediator: str, outcomes: Sequence[str]
     med_eq = fe_ols(common, mediator, [treatment, *controls], label=f"mediator {mediator}", **options)
     out_eqs = {y: fe_ols(common, y, [treatment, mediator, *controls], label=f"{y} with mediator {mediator}",
                          **options) for y in outcomes}
-    boot = (_bootstrap_indirect(common, treatment, mediator, outcomes, controls, effects, bootstrap_reps, seed)
-            if bootstrap_reps > 0 and "partner" in common.columns else np.empty((0, len(outcomes))))
+    units = bootstrap_units(common, cov_type) if "partner" in common.columns else np.arange(len(common))
+    n_units = int(units.max()) + 1
+    boot = (_bootstrap_indirect(common, treatment, mediator, outcomes, controls, effects, bootstrap_reps, seed,
+                                units) if bootstrap_reps > 0 else np.empty((0, len(outcomes))))
     alpha1, se_a = med_eq.params[treatment], med_eq.std_errors[treatment]
-    rows = []
+    rows, verdicts = [], {}
     for k, (y, eq) in enumerate(out_eqs.items()):
         phi1, phi2, se_p = eq.params[treatment], eq.params[mediator], eq.std_errors[mediator]
         indirect = alpha1 * phi2
@@ -315,9 +387,13 @@ def mediation(data: Panel | pd.DataFrame, mediator: str, outcomes: Sequence[str]
         z = indirect / sobel_se
         draws = boot[:, k][np.isfinite(boot[:, k])] if boot.size else np.empty(0)
         lo, hi = (np.quantile(draws, [(1 - level) / 2, (1 + level) / 2]) if draws.size else (np.nan, np.nan))
+        verdicts[y] = verdict.mediation(alpha1=alpha1, alpha1_p=med_eq.pvalues[treatment], phi2=phi2,
+                                        phi2_p=eq.pvalues[mediator], phi1=phi1, phi1_p=eq.pvalues[treatment],
+                                        baseline_beta1=(baseline or {}).get(y, np.nan), ci_low=lo, ci_high=hi)
         rows.append({"outcome": y, "alpha1": alpha1, "phi1": phi1, "phi2": phi2, "indirect": indirect,
                      "sobel_se": sobel_se, "sobel_z": z, "sobel_p": float(2 * stats.norm.sf(abs(z))),
-                     "boot_low": lo, "boot_high": hi, "boot_reps": int(draws.size),
-                     "verdict": "mediation" if np.sign(indirect) == np.sign(phi1) else "masking"})
+                     "boot_low": lo, "boot_high": hi, "boot_reps": int(draws.size), "kind": verdicts[y].kind,
+                     "verdict": verdicts[y].label})
     return MediationResult(mediator, med_eq, out_eqs, pd.DataFrame(rows).set_index("outcome"), level=level,
-                           bootstrap_reps=bootstrap_reps, seed=seed)
+                           bootstrap_reps=bootstrap_reps, seed=seed, bootstrap_unit=BOOTSTRAP_UNITS[cov_type],
+                           n_units=n_units, verdicts=verdicts)

@@ -9,7 +9,7 @@ small-sample note, tables) is the job of :mod:`mutualism.formatting` and
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Any, Mapping
 
 import pandas as pd
 from scipy import stats
@@ -73,8 +73,15 @@ class MediationResult:
     ``mediator_equation``: ``M = α1·lnITR + …``; ``outcome_equations[y]``:
     ``y = φ1·lnITR + φ2·M + …``; ``effects``: one row per outcome with ``alpha1, phi1,
     phi2, indirect (= α1·φ2), sobel_se, sobel_z, sobel_p, boot_low, boot_high,
-    boot_reps, verdict`` (``mediation`` when ``α1·φ2`` has the sign of ``φ1``, else
-    ``masking``). ``level``, ``bootstrap_reps`` and ``seed`` are the bootstrap's options.
+    boot_reps, kind, verdict`` (``kind`` and ``verdict`` are the ``kind`` and ``label`` of
+    ``verdicts[y]``, METHODS.md §8 (a)–(c)). ``level``, ``bootstrap_reps`` and ``seed`` are the bootstrap's options;
+    ``bootstrap_unit`` what it resampled ("rows", "partners", "partner × industry cells",
+    following ``cov_type``) and ``n_units`` how many there are. ``verdicts[y]`` is this
+    run's :class:`mutualism.verdict.Mediation` for outcome ``y``; ``paper_verdicts[y]`` the
+    paper's own (:func:`mutualism.verdict.paper_mediation`, set by ``run_paper``).
+    ``form`` is ``level`` or ``log`` (the mediator as Tables 6–7 label it, or ``lnM``) and
+    ``scale`` the factor the mediator was multiplied by before estimation (RVC in per cent:
+    100).
     """
 
     mediator: str
@@ -84,6 +91,33 @@ class MediationResult:
     level: float = 0.95
     bootstrap_reps: int = 0
     seed: int | None = None
+    bootstrap_unit: str = "partners"
+    n_units: int | None = None
+    verdicts: Mapping[str, Any] = field(default_factory=dict)
+    paper_verdicts: Mapping[str, Any] = field(default_factory=dict)
+    form: str = "level"
+    scale: float = 1.0
+
+
+@dataclass(frozen=True, eq=False)
+class SampleLoss:
+    """Which panel rows a table's estimation sample lost, and to which variable (METHODS.md §8).
+
+    ``rows`` panel rows, ``used`` rows in the sample (before any singleton dropping);
+    ``by_variable[v]`` how many panel rows lack ``v`` (a row may lack several);
+    ``partners[p]`` the variables lacking in every row of a partner left with no row
+    (or, when no single variable is, those lacking in any of its rows);
+    ``cells[(p, i)]`` the same for partner × industry cells left with no row whose partner
+    kept rows; ``omitted[c]`` why a control was left out (absorbed by the fixed effects, no
+    variation) — such a control does not restrict the sample.
+    """
+
+    rows: int
+    used: int
+    by_variable: Mapping[str, int]
+    partners: Mapping[str, tuple[str, ...]]
+    cells: Mapping[tuple[str, str], tuple[str, ...]]
+    omitted: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)
@@ -93,6 +127,10 @@ class RegressionTable:
     ``rows`` are the regressors shown (in order, with display labels). ``iv`` is the
     2SLS result whose Kleibergen–Paap statistics the table reports (Table 2);
     ``mediation`` the mediation whose indirect effects it reports (Tables 6–7).
+    ``sample`` what the estimation sample lost and why (:class:`SampleLoss`; None without a
+    common sample); ``scales[v]`` the factor variable ``v`` was multiplied by before
+    estimation (RVC in per cent: 100); ``aliases[paper_name]`` this run's name of a
+    variable the paper names differently (``RVC`` → ``lnRVC`` with ``mediator_form=log``).
     """
 
     key: str
@@ -103,6 +141,9 @@ class RegressionTable:
     note: str = ""
     iv: RegressionResult | None = None
     mediation: MediationResult | None = None
+    sample: SampleLoss | None = None
+    scales: Mapping[str, float] = field(default_factory=dict)
+    aliases: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)

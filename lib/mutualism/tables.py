@@ -19,17 +19,20 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from . import formatting
+from . import formatting, verdict
 from .errors import MutualismError, check_option
-from .formatting import STAR_NOTE, number, stars
-from .resources import read_csv
+from .formatting import STAR_NOTE, decimals_for, integer, number, stars, variable_label
+from .published import paper_tables
 
 if TYPE_CHECKING:  # pragma: no cover
     from .results import PaperResults, RegressionTable
 
 FORMATS = ("html", "markdown", "latex")
-SCORECARD_RUN_COLUMNS = ("coef_run", "se_run", "stars_run", "n_run", "r2_run", "sign_agrees", "signif_agrees",
-                         "ratio")
+SCORECARD_RUN_COLUMNS = ("coef_run", "se_run", "stars_run", "n_run", "r2_run", "sign_agrees", "stars_agree",
+                         "agrees", "agreement")
+PAPER_ROW = "paper"
+PAPER_NOTE = ("Rows “paper”: the published coefficient and stars of Liu, Zhou & Zeng (2023) for the same cell "
+              "(data/paper_tables.csv), printed as published.")
 
 
 def table_id(key: str) -> str:
@@ -41,46 +44,91 @@ def file_stem(key: str) -> str:
     return "table1_lag" if key == "1L" else f"table{key}"
 
 
-def grid(table: RegressionTable) -> tuple[list[str], list[list[str]], str]:
-    """Header cells, body rows (label + one cell per column) and the note of ``table``."""
+def _paper_name(table: RegressionTable, name: str) -> str:
+    """The paper's name of this run's variable ``name`` (inverse of ``table.aliases``)."""
+    return next((paper for paper, run in table.aliases.items() if run == name), name)
+
+
+def _published_cell(table: RegressionTable, column: int, dependent: str, name: str, paper: pd.DataFrame) -> str:
+    row = paper[(paper["table"].astype(str) == table.key) & (paper["column"] == column)
+                & (paper["regressor"] == _paper_name(table, name))]
+    if row.empty or row.iloc[0]["dependent"] != _paper_name(table, dependent):
+        return ""
+    return f"{float(row.iloc[0]['coef']):.4f}{row.iloc[0]['stars']}"
+
+
+def table_decimals(table: RegressionTable) -> int:
+    """One fixed number of decimals for every coefficient and standard error of ``table``
+    (:func:`~mutualism.formatting.decimals_for`)."""
+    values = [v for name, _ in table.rows for c in table.columns if name in c.params.index
+              for v in (c.params[name], c.std_errors[name])]
+    return decimals_for(values)
+
+
+def grid(table: RegressionTable, paper: pd.DataFrame | None = None) -> tuple[list[str], list[list[str]], str]:
+    """Header cells, body rows (label + one cell per column) and the note of ``table``.
+
+    Under each regressor's coefficient (with stars) and standard error comes a row
+    "paper" with the published coefficient of the same cell, when the paper reports one.
+    Coefficients and standard errors share one number of decimals (:func:`table_decimals`);
+    variables are named in words; counts are integers.
+    """
+    paper = paper_tables() if paper is None else paper
     cols = table.columns
+    d = table_decimals(table)
     header = ["", *(f"({k + 1})" for k in range(len(cols)))]
-    body = [["", *(table.headers or tuple(c.dependent for c in cols))]]
-    for name, label in table.rows:
-        coef_row, se_row = [label], [""]
-        for c in cols:
-            if name in c.params.index:
-                coef_row.append(formatting.coefficient(c, name))
-                se_row.append(f"({number(c.std_errors[name])})")
-            else:
-                coef_row.append("")
-                se_row.append("")
+    dependents = table.headers or tuple(c.dependent for c in cols)
+    body = [["Dependent variable", *(variable_label(h, table.scales) for h in dependents)]]
+    for name, _ in table.rows:
+        coef_row, se_row = [variable_label(name, table.scales)], [""]
+        paper_row = [PAPER_ROW]
+        for k, c in enumerate(cols):
+            present = name in c.params.index
+            coef_row.append(formatting.coefficient(c, name, d) if present else "")
+            se_row.append(f"({number(c.std_errors[name], d)})" if present else "")
+            paper_row.append(_published_cell(table, k + 1, c.dependent, name, paper) if present else "")
         body += [coef_row, se_row]
+        if any(paper_row[1:]):
+            body.append(paper_row)
     for label, cells in extra_rows(table):
         body.append([label, *cells])
     body.append(["Controls", *("yes" if c.controls else "no" for c in cols)])
-    body.append(["Year / industry / partner FE", *("yes" if c.effects else "no" for c in cols)])
-    body.append(["N", *(str(c.nobs) for c in cols)])
-    body.append(["R²", *(f"{c.rsquared:.4f}" for c in cols)])
+    body.append(["Year, industry and partner fixed effects", *("yes" if c.effects else "no" for c in cols)])
+    body.append(["Observations (N)", *(integer(c.nobs) for c in cols)])
+    body.append(["R² (with fixed effects)", *(f"{c.rsquared:.4f}" for c in cols)])
     conventions = dict.fromkeys(formatting.conventions(c) for c in cols)
-    notes = [formatting.mediation_note(table.mediation) if table.mediation is not None else "", table.note]
+    has_paper = any(row[0] == PAPER_ROW for row in body)
+    notes = [formatting.scale_note(table.scales),
+             formatting.mediation_note(table.mediation) if table.mediation is not None else "", table.note,
+             formatting.sample_note(table.sample), PAPER_NOTE if has_paper else ""]
     note = " ".join(filter(None, [STAR_NOTE, "Standard errors in parentheses:", *conventions, *notes]))
     return header, body, note
 
 
 def extra_rows(table: RegressionTable) -> list[tuple[str, tuple[str, ...]]]:
     """The lines below the coefficients: the KP statistics of a 2SLS table (first column)
-    and the indirect effects of a mediation table (one cell per outcome column)."""
+    and, for a mediation table, the indirect effect, Sobel z, bootstrap interval and the
+    verdicts of this run and of the paper (METHODS.md §8; one cell per outcome column)."""
     rows: list[tuple[str, tuple[str, ...]]] = []
     blank = ("",) * (len(table.columns) - 1)
     if table.iv is not None:
-        rows += [("KP rk LM", (formatting.kp_lm(table.iv), *blank)), ("KP rk Wald F", (formatting.kp_wald_f(table.iv), *blank))]
-    if table.mediation is not None:
-        fx = table.mediation.effects
-        rows += [("α1·φ2 (indirect)", ("", *(number(v) for v in fx["indirect"]))),
-                 ("Sobel z", ("", *(f"{v:.2f}" for v in fx["sobel_z"]))),
-                 ("bootstrap 95% CI", ("", *(formatting.interval(a, b) for a, b in zip(fx["boot_low"], fx["boot_high"])))),
-                 ("verdict", ("", *fx["verdict"]))]
+        rows += [("Kleibergen–Paap rk LM (p-value)", (formatting.kp_lm(table.iv), *blank)),
+                 ("Kleibergen–Paap rk Wald F", (formatting.kp_wald_f(table.iv), *blank))]
+    med = table.mediation
+    if med is not None:
+        fx = med.effects
+        d = decimals_for([*fx["indirect"], *fx["boot_low"], *fx["boot_high"]])
+        cov = formatting.COV_WORDS.get(med.mediator_equation.cov_type, "")
+        unit = f"resampling {med.bootstrap_unit}"
+        outcomes = list(fx.index)
+        rows += [("Indirect effect α1·φ2", ("", *(number(v, d) for v in fx["indirect"]))),
+                 (f"Sobel z ({cov} s.e.)", ("", *(f"{v:.2f}" for v in fx["sobel_z"]))),
+                 (f"Bootstrap {med.level:.0%} interval ({unit})",
+                  ("", *(f"[{number(a, d)}, {number(b, d)}]" if np.isfinite(a) else "not run"
+                         for a, b in zip(fx["boot_low"], fx["boot_high"])))),
+                 ("Verdict, this run", ("", *(med.verdicts[y].label if y in med.verdicts else "" for y in outcomes))),
+                 ("Verdict, paper", ("", *(med.paper_verdicts[y].label if y in med.paper_verdicts else "not reported"
+                                           for y in outcomes)))]
     return rows
 
 
@@ -179,26 +227,19 @@ def render_all(results: PaperResults, fmt: str = "html") -> str:
                      for k, title in results.titles.items())
 
 
-def paper_tables() -> pd.DataFrame:
-    """The paper's published coefficients (``data/paper_tables.csv``), stars as strings."""
-    paper = read_csv("paper_tables.csv").copy()
-    paper["stars"] = paper["stars"].fillna("").astype(str)
-    return paper
-
-
 def scorecard(results: PaperResults, paper: pd.DataFrame | None = None) -> pd.DataFrame:
-    """This run's estimate beside every published coefficient.
+    """This run's estimate beside every published coefficient (METHODS.md §8 agreement).
 
     Returns the columns of ``paper_tables.csv`` plus ``coef_run, se_run, stars_run,
-    n_run, r2_run`` and
+    n_run, r2_run`` and, from :func:`mutualism.verdict.agreement`,
 
-    * ``sign_agrees`` — the two coefficients have the same sign;
-    * ``signif_agrees`` — both are significant at the 10 % level (any star) or neither is
-      (compare ``stars`` with ``stars_run`` for the level);
-    * ``ratio`` — ``coef_run / coef``.
+    * ``sign_agrees`` — both coefficients have the same (non-zero) sign;
+    * ``stars_agree`` — the same significance class (``***``, ``**``, ``*`` or none; ``***``
+      vs ``**`` disagree);
+    * ``agrees`` — both; ``agreement`` — the verdict's label.
 
-    Rows of a table that could not be estimated have missing run values (and ``<NA>``
-    agreement).
+    Rows of a table that could not be estimated have missing run values and ``<NA>``
+    agreement (they are not among the rows compared).
 
     Raises
     ------
@@ -212,44 +253,109 @@ def scorecard(results: PaperResults, paper: pd.DataFrame | None = None) -> pd.Da
     for row in paper.itertuples(index=False):
         key = str(row.table)
         if key not in results.tables:
-            runs.append({"coef_run": np.nan, "se_run": np.nan, "stars_run": pd.NA, "n_run": pd.NA, "r2_run": np.nan})
+            runs.append({"coef_run": np.nan, "se_run": np.nan, "stars_run": pd.NA, "n_run": pd.NA, "r2_run": np.nan,
+                         "sign_agrees": pd.NA, "stars_agree": pd.NA, "agrees": pd.NA, "agreement": "not estimated"})
             continue
-        columns = results.tables[key].columns
+        table = results.tables[key]
+        columns = table.columns
         if not 1 <= int(row.column) <= len(columns):
             raise MutualismError(f"paper_tables.csv: table {key} has no column {row.column} in this run")
         res = columns[int(row.column) - 1]
-        if res.dependent != row.dependent or row.regressor not in res.params.index:
+        dependent = table.aliases.get(row.dependent, row.dependent)
+        regressor = table.aliases.get(row.regressor, row.regressor)
+        if res.dependent != dependent or regressor not in res.params.index:
             raise MutualismError(f"paper_tables.csv: table {key} column {row.column} is {row.dependent} on "
                                  f"{row.regressor}; this run's column is {res.dependent} on {list(res.params.index)}")
-        runs.append({"coef_run": float(res.params[row.regressor]), "se_run": float(res.std_errors[row.regressor]),
-                     "stars_run": stars(float(res.pvalues[row.regressor])), "n_run": res.nobs,
-                     "r2_run": res.rsquared})
+        agree = verdict.agreement(res.params[regressor], res.pvalues[regressor], row.coef, row.stars)
+        runs.append({"coef_run": float(res.params[regressor]), "se_run": float(res.std_errors[regressor]),
+                     "stars_run": agree.stars, "n_run": res.nobs, "r2_run": res.rsquared,
+                     "sign_agrees": agree.sign_agrees, "stars_agree": agree.stars_agree, "agrees": agree.agrees,
+                     "agreement": agree.label})
     run = pd.DataFrame(runs, index=paper.index)
+    for col in ("sign_agrees", "stars_agree", "agrees"):
+        run[col] = run[col].astype("boolean")
     out = pd.concat([paper, run], axis=1)
-    present = out["coef_run"].notna()
-    out["sign_agrees"] = pd.Series(np.sign(out["coef_run"]) == np.sign(out["coef"]), dtype="boolean").where(present)
-    out["signif_agrees"] = pd.Series((out["stars"] != "") == (out["stars_run"].fillna("") != ""),
-                                     dtype="boolean").where(present)
-    out["ratio"] = out["coef_run"] / out["coef"]
     out["n_run"] = out["n_run"].astype("Int64")
     return out
 
 
-def scorecard_summary(card: pd.DataFrame) -> str:
-    """One line: how many published coefficients agree in sign and in significance."""
+def agreement_counts(card: pd.DataFrame) -> dict[str, int]:
+    """Rows compared (estimated in this run), and how many agree in sign, in stars and in both."""
     done = card["coef_run"].notna()
-    return (f"{int(done.sum())} of {len(card)} published coefficients estimated; sign agrees for "
-            f"{int(card['sign_agrees'].fillna(False).sum())}, significance (10 % level) agrees for "
-            f"{int(card['signif_agrees'].fillna(False).sum())}.")
+    return {"compared": int(done.sum()), "rows": len(card),
+            "sign": int(card.loc[done, "sign_agrees"].astype(bool).sum()),
+            "stars": int(card.loc[done, "stars_agree"].astype(bool).sum()),
+            "both": int(card.loc[done, "agrees"].astype(bool).sum())}
 
 
-def render_scorecard(card: pd.DataFrame, fmt: str = "html") -> str:
-    """The scorecard for the book (``html``) or a report (``markdown``), with its summary line."""
+def _count(k: int, n: int) -> str:
+    return f"none of the {n}" if k == 0 and n > 0 else f"{k} of {n}"
+
+
+def scorecard_summary(card: pd.DataFrame) -> str:
+    """The headline: how many of the compared coefficients agree in sign and stars."""
+    c = agreement_counts(card)
+    text = (f"{_count(c['both'], c['compared'])} published coefficients compared agree in sign and stars "
+            f"(the same significance class: ***, **, * or none); {_count(c['sign'], c['compared'])} agree in sign.")
+    if c["compared"] < c["rows"]:
+        text += f" {c['rows'] - c['compared']} of the {c['rows']} were not estimated in this run."
+    return text
+
+
+_MARK = {True: "✓", False: "✗"}
+
+
+def _scorecard_rows(card: pd.DataFrame, titles, scales) -> list[tuple[str, list[list[str]]]]:
+    """(group title, rows) per table, in the card's order."""
+    groups = []
+    for key, part in card.groupby(card["table"].astype(str), sort=False):
+        units = scales.get(key, {})
+        values = [v for v in [*part["coef_run"], *part["coef"]] if pd.notna(v)]
+        d = decimals_for(values)
+        c = agreement_counts(part)
+        title = titles.get(key, f"Table {key}")
+        head = (f"{title}: {_count(c['both'], c['compared'])} agree in sign and stars" if c["compared"]
+                else f"{title}: not estimated in this run")
+        rows = []
+        for r in part.itertuples(index=False):
+            run = "" if pd.isna(r.coef_run) else f"{number(r.coef_run, d)}{r.stars_run}"
+            rows.append([f"({r.column})", variable_label(r.dependent, units), variable_label(r.regressor, units),
+                         f"{float(r.coef):.4f}{r.stars}", run or "not estimated",
+                         "–" if pd.isna(r.sign_agrees) else _MARK[bool(r.sign_agrees)],
+                         "–" if pd.isna(r.stars_agree) else _MARK[bool(r.stars_agree)]])
+        groups.append((head, rows))
+    return groups
+
+
+SCORECARD_HEADER = ("Column", "Dependent variable", "Regressor", "Paper", "This run", "Sign agrees", "Stars agree")
+
+
+def render_scorecard(card: pd.DataFrame, fmt: str = "html", titles=None, scales=None) -> str:
+    """The scorecard grouped by table, with its headline (``html`` or ``markdown``).
+
+    One line per published coefficient: the paper's coefficient and stars, this run's, and
+    ✓/✗ for the sign and for the significance class (:func:`mutualism.verdict.agreement`).
+    ``titles`` maps a table key to its title (default: the keys); ``scales`` a table key to
+    its :attr:`~mutualism.results.RegressionTable.scales` (RVC in per cent), for the labels.
+    """
     check_option("fmt", fmt, ("html", "markdown"))
-    shown = card[["table", "column", "dependent", "regressor", "coef", "stars", "coef_run", "stars_run", "se",
-                  "se_run", "n", "n_run", "r2", "r2_run", "sign_agrees", "signif_agrees", "ratio"]]
+    groups = _scorecard_rows(card, dict(titles or {}), dict(scales or {}))
+    headline = scorecard_summary(card)
+    caption = "Replication scorecard: this run against the paper's published coefficients"
     if fmt == "markdown":
-        return shown.to_markdown(index=False, floatfmt=".4f") + "\n\n" + scorecard_summary(card) + "\n"
-    table = shown.to_html(index=False, float_format=number, na_rep="–", classes="scorecard",
-                          table_id="scorecard")
-    return f"{table}\n<p>{html.escape(scorecard_summary(card))}</p>"
+        lines = [f"**{caption}**", "", headline, "", "| " + " | ".join(SCORECARD_HEADER) + " |",
+                 "|" + "|".join([":---"] * 3 + ["---:"] * 2 + [":---:"] * 2) + "|"]
+        for head, rows in groups:
+            lines.append(f"| **{_md_cell(head)}** |" + " |" * (len(SCORECARD_HEADER) - 1))
+            lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+        return "\n".join([*lines, "", _md_cell(STAR_NOTE), ""])
+    esc = html.escape
+    body = []
+    for head, rows in groups:
+        body.append(f'<tr class="group"><th colspan="{len(SCORECARD_HEADER)}">{esc(head)}</th></tr>')
+        body += ["<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in rows]
+    thead = "".join(f"<th>{esc(h)}</th>" for h in SCORECARD_HEADER)
+    return (f'<table class="scorecard" id="scorecard">\n<caption>{esc(caption)}</caption>\n'
+            f"<thead><tr>{thead}</tr></thead>\n<tbody>\n" + "\n".join(body) + "\n</tbody>\n"
+            f'<tfoot><tr><td colspan="{len(SCORECARD_HEADER)}">{esc(headline)} {esc(STAR_NOTE)}</td></tr></tfoot>'
+            "\n</table>")
