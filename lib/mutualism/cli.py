@@ -286,7 +286,8 @@ def _run_estimate(args) -> int:
     timer = Timer()
     panel = assemble(params, n_jobs=args.jobs, timer=timer)
     with timer("compute"):
-        results = run_paper(panel, cov_type=params.cov_type, bootstrap_reps=params.bootstrap_reps, seed=params.seed)
+        results = run_paper(panel, cov_type=params.cov_type, bootstrap_reps=params.bootstrap_reps, seed=params.seed,
+                            mediator_form=params.mediator_form)
         card = scorecard(results)
     from .fileio import staged_dir
     from .panel import describe_removals

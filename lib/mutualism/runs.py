@@ -86,7 +86,8 @@ def _compute_results(params: Params) -> RunResults:
         warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm's display, not the numbers
         indices = compute_indices(params, progress=False)
         panel = assemble(params, indices=indices, progress=False)
-        paper = run_paper(panel, cov_type=params.cov_type, bootstrap_reps=params.bootstrap_reps, seed=params.seed)
+        paper = run_paper(panel, cov_type=params.cov_type, bootstrap_reps=params.bootstrap_reps, seed=params.seed,
+                          mediator_form=params.mediator_form)
         robustness = {}
         for name, (_, changes) in ROBUSTNESS.items():
             variant = params.with_(**changes)
