@@ -36,6 +36,7 @@ synthetic_size = "small"
 concordance = None
 scheduler = None
 example_table = None
+figures_dir = "_build/figures"  # where the figures (PNG + CSV) are written
 
 # %% tags=["remove-input"]
 from mutualism import book
@@ -148,12 +149,27 @@ params = book.start_chapter(globals(), numbers=False)  # the parameters cell's v
 #    {cite:p}`ellison1997`. The mediator is {term}`INC`, the pair's share of world value
 #    added in the industry.
 #
-# | step | equation | what is estimated |
-# |---|---|---|
-# | transfer → mediator | $M = \alpha_1 \ln ITR + \dots$ | $\alpha_1$ |
-# | transfer and mediator → symbiosis | $\ln Y = \varphi_1 \ln ITR + \varphi_2 M + \dots$ | $\varphi_1$, $\varphi_2$ |
-# | indirect effect | $\alpha_1 \varphi_2$ | its sign relative to $\varphi_1$ |
-#
+# The test has three steps (chapter 8): the mediator is regressed on transfer,
+# $M = \alpha_1 \ln \mathit{ITR} + \dots$; each index on transfer and the mediator,
+# $\ln Y = \varphi_1 \ln \mathit{ITR} + \varphi_2 M + \dots$; and the indirect effect
+# $\alpha_1 \varphi_2$ is compared in sign with the direct effect $\varphi_1$.
+
+# %% tags=["remove-input"]
+from IPython.display import display
+
+from mutualism import diagrams, figures
+
+fig, edges = diagrams.mechanism()
+display(figures.show_figure(
+    fig, edges, "mechanism", figures_dir,
+    alt=("Diagram of the model: industrial transfer (ln ITR) points directly to mutualism (fusion, interaction, "
+         "coordination) with coefficient phi 1, and indirectly through two mediators, regional value chain "
+         "cooperation (RVC) and industrial agglomeration (INC), with coefficients alpha 1 into each mediator and "
+         "phi 2 out of it."),
+    caption=("<b>Figure 1.1.</b> The mechanism model of the paper: the direct effect of transfer on the three "
+             "indices (H1) and the indirect effects through the two mediators (H2).")))
+
+# %% [markdown]
 # If $\alpha_1\varphi_2$ has the sign of $\varphi_1$ the mediator carries part of the
 # effect (mediation, 中介效应); if the signs differ the mediator hides part of it (masking,
 # 遮掩效应). Chapter 8 reports both, with a Sobel test {cite:p}`sobel1982` and bootstrap
