@@ -80,6 +80,7 @@ book.show_table(paper, "1")
 # %% tags=["remove-input"]
 book.say(sentences.baseline(results))
 book.say(sentences.largest_elasticity(results))
+book.say(sentences.attribution_comparison(results))
 
 # %% tags=["remove-input"]
 if params.fva == "leontief":

@@ -7,6 +7,7 @@ small result files under ``data/results_wiod2013/``:
 
 - ``table1.csv`` — every coefficient of the six columns of Table 1 (column, dependent,
   regressor, coefficient, standard error, p-value, N, R²);
+- ``partners.csv`` — the partner countries of the run and their figure region;
 - ``figure2.csv``, ``figure3.csv`` — the lines of Figures 2 and 3 (index, group, year,
   number of cells, mean, median), as :mod:`mutualism.figures` computes them;
 - ``metadata.json`` — the data folders, the options, the commit of the library
@@ -78,7 +79,8 @@ def compute(params) -> dict[str, pd.DataFrame]:
     regions = region_of(partners).dropna().to_dict()
     table = sectors()
     names = dict(zip(table["code"], table["name"]))
-    return {"table1": pd.DataFrame(rows, columns=TABLE1_COLUMNS),
+    partners_frame = pd.DataFrame({"partner": partners, "region": [regions.get(p, "") for p in partners]})
+    return {"table1": pd.DataFrame(rows, columns=TABLE1_COLUMNS), "partners": partners_frame,
             "figure2": figures.figure2_data(indices, regions).reset_index(drop=True),
             "figure3": figures.figure3_data(indices, names).reset_index(drop=True)}
 

@@ -30,7 +30,7 @@ from mutualism.config import Params
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 CHAPTERS = ["03_measurement", "04_baseline", "05_robustness", "06_endogeneity", "07_heterogeneity",
-            "08_mechanisms", "09_conclusions"]
+            "08_mechanisms", "09_conclusions", "11_wiod2013"]
 #: Parameter files, and whether the run needs ../shared.
 RUNS = {"default_short": False, "ci": False, "wwz_vax": False, "nowinsor_cluster": False, "wiod2013": True}
 WITH_CONTROLS = {"lnRH": 4, "lnHD": 5, "lnXT": 6}
@@ -80,6 +80,10 @@ class Run:
         return where["table"] in self._tables(where).tables
 
     def numbers(self, where):
+        if "file" in where:  # a committed result file (the real-data appendix)
+            frame = pd.read_csv(ROOT / where["file"])
+            row = frame[(frame["column"] == where["column"]) & (frame["regressor"] == where["regressor"])].iloc[0]
+            return float(row["coef"]), float(row["se"]), float(row["p"]), None
         col = self._tables(where).tables[where["table"]].columns[where["column"] - 1]
         r = where["regressor"]
         return float(col.params[r]), float(col.std_errors[r]), float(col.pvalues[r]), col
@@ -130,7 +134,7 @@ class Run:
         return where["mediator"] in self.results.paper.mediation and "1" in self.results.paper.tables
 
     def trend(self, where):
-        data = pd.read_csv(self.build / "figures" / f"{where['figure']}.csv")
+        data = pd.read_csv(ROOT / where["file"] if "file" in where else self.build / "figures" / f"{where['figure']}.csv")
         line = data[(data["index"] == where["index"]) & (data["group"] == where["group"])].sort_values("year")
         assert len(line), where
         return verdict.trend(line["year"], line[where.get("stat", "median")])
