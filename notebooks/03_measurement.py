@@ -98,7 +98,7 @@ display(HTML(countries.to_html(index=False, classes="partners")))
 # coincide (chapter 2, §6); the CSV saved with the figure holds both, and the count of
 # cells behind each point.
 
-# %% tags=["remove-input"]
+# %% tags=["remove-input"] mystnb={"image": {"alt": "Figure 2: three panels (fusion, interaction, coordination), each with one line per region of the partners and a thicker black line for all partners, showing the yearly median of the index."}}
 data2 = figures.figure2_data(indices, region)
 groups2 = [figures.ALL_PARTNERS, *(r for r in REGIONS if by_region[r])]
 fig2 = figures.plot_indices(data2, groups=groups2)
@@ -129,7 +129,7 @@ book.say(
 # %% [markdown]
 # ## Figure 3: mutualism by industry
 
-# %% tags=["remove-input"]
+# %% tags=["remove-input"] mystnb={"image": {"alt": "Figure 3: three panels (fusion, interaction, coordination), each with one line per manufacturing industry, showing the yearly median of the index over the partners."}}
 data3 = figures.figure3_data(indices, names)
 fig3 = figures.plot_indices(data3, groups=[f"{c} {names[c]}" for c in industries], highlight=None)
 figures.save_figure(fig3, data3, "figure3", figures_dir)
