@@ -288,6 +288,18 @@ say(f"Final goods carry {ind.loc['C5', 'ITR_dva_fin'] / ind.loc['C5', 'ITR']:.1%
     "routes capture in the run's data.")
 
 # %% [markdown]
+# ```{note}
+# Two bookkeepings of domestic value added in final-goods exports appear on this page.
+# The route `dva_fin` above, with the default `itr_attribution: source`, counts the value
+# added *generated in* industry $i$ of the exporter, whatever sector exports it; the WWZ
+# term `DVA_FIN` of the next section counts the value added, from all the exporter's
+# industries, *embodied in the exports of* sector $i$. The two agree summed over the
+# exporter's industries, not industry by industry. The paper's definition of transfer
+# reads the second way; option `itr_attribution: exporting` computes the routes so
+# (METHODS §4), and chapter 4 shows how much the choice moves Table 1.
+# ```
+
+# %% [markdown]
 # ## Mechanism and control variables (METHODS §5–§6)
 #
 # Regional value chain cooperation is the two sides' value added in each other's exports
