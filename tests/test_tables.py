@@ -313,3 +313,27 @@ def test_cli_estimate_writes_panel_tables_and_scorecard(tmp_path, monkeypatch, c
     for k in range(1, 8):
         assert (tmp_path / f"table{k}.tex").exists() and (tmp_path / f"table{k}.md").exists()
     assert main(["estimate", "--out", str(tmp_path), "--winsor", "0.7"]) == 2  # named option error
+
+
+def test_render_frame_formats_counts_booleans_missing_and_small_numbers():
+    from mutualism.tables import render_frame
+
+    frame = pd.DataFrame({"variable": ["lnRH", "RVC"], "count": [4712.0, 4864.0], "mean": [0.2872, 0.000098],
+                          "flag": [True, False], "note": [None, "x"]})
+    html = render_frame(frame, "Descriptive statistics", table_id="describe", note="Logs are natural logs.")
+    assert "<caption>Descriptive statistics</caption>" in html and 'id="describe"' in html
+    assert "<td>4,712</td>" in html and "4712.0" not in html
+    assert "<td>0.287200</td>" in html and "<td>0.000098</td>" in html  # one decimals per column, no e-05
+    assert "<td>yes</td>" in html and "<td>–</td>" in html and "None" not in html and "True" not in html
+    md = render_frame(frame, "Descriptive statistics", "markdown", labels={"count": "Observations"})
+    assert md.startswith("**Descriptive statistics**") and "| Observations |" in md
+
+
+def test_render_mediation_is_in_words(results):
+    from mutualism.tables import render_mediation
+
+    html = render_mediation(results.mediation["RVC"])
+    for code in ("alpha1", "phi1", "sobel_se", "boot_reps", "boot_low", "None"):
+        assert code not in html
+    assert "Indirect effects of ln ITR through RVC (regional value-chain cooperation, per cent)" in html
+    assert html.count("<tr>") == 1 + 3 + 1 and "Verdict, paper" in html and "partial mediation" in html

@@ -359,3 +359,85 @@ def render_scorecard(card: pd.DataFrame, fmt: str = "html", titles=None, scales=
             f"<thead><tr>{thead}</tr></thead>\n<tbody>\n" + "\n".join(body) + "\n</tbody>\n"
             f'<tfoot><tr><td colspan="{len(SCORECARD_HEADER)}">{esc(headline)} {esc(STAR_NOTE)}</td></tr></tfoot>'
             "\n</table>")
+
+
+# ----- any small table, captioned ----------------------------------------------------
+def _cell(value, decimals: int) -> str:
+    if value is None or value is pd.NA or (isinstance(value, float) and not np.isfinite(value)):
+        return "–"
+    if isinstance(value, (bool, np.bool_)):
+        return "yes" if value else "no"
+    if isinstance(value, (int, np.integer)):
+        return integer(value)
+    if isinstance(value, (float, np.floating)):
+        return number(float(value), decimals)
+    return str(value)
+
+
+def frame_cells(frame: pd.DataFrame, *, index: bool = False, labels=None) -> tuple[list[str], list[list[str]]]:
+    """Header and body cells of ``frame`` under the number policy of :mod:`mutualism.formatting`.
+
+    Booleans print as yes/no, missing values as "–", integers (and float columns whose
+    values are all whole numbers, such as counts) with thousands separators, other floats in
+    one fixed number of decimals per column (:func:`~mutualism.formatting.decimals_for`).
+    ``labels`` renames columns (and the index name).
+    """
+    labels = dict(labels or {})
+    shown = frame.reset_index() if index else frame
+    header = [labels.get(str(c), str(c)) for c in shown.columns]
+    columns = []
+    for c in shown.columns:
+        values = list(shown[c])
+        floats = [float(v) for v in values if isinstance(v, (float, np.floating)) and np.isfinite(v)]
+        whole = bool(floats) and all(v == int(v) for v in floats) and all(abs(v) < 1e15 for v in floats)
+        d = decimals_for(floats)
+        columns.append([integer(v) if whole and isinstance(v, (float, np.floating)) and np.isfinite(v) else _cell(v, d)
+                        for v in values])
+    body = [list(row) for row in zip(*columns)] if columns else []
+    return header, body
+
+
+def render_frame(frame: pd.DataFrame, caption: str, fmt: str = "html", *, table_id: str | None = None,
+                 classes: str = "", index: bool = False, labels=None, note: str = "") -> str:
+    """A small table (sample, data quality, descriptives, robustness, options…) with a
+    caption and optional note, its cells formatted by :func:`frame_cells` (no "None", no
+    ``4712.0000``)."""
+    check_option("fmt", fmt, ("html", "markdown"))
+    header, body = frame_cells(frame, index=index, labels=labels)
+    if fmt == "markdown":
+        lines = [f"**{_md_cell(caption)}**", "", "| " + " | ".join(_md_cell(h) for h in header) + " |",
+                 "|" + "|".join(["---"] * len(header)) + "|"]
+        lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in body]
+        return "\n".join([*lines, *(["", _md_cell(note)] if note else []), ""])
+    esc = html.escape
+    ident = f' id="{esc(table_id)}"' if table_id else ""
+    head = "".join(f"<th>{esc(h)}</th>" for h in header)
+    rows = "\n".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in body)
+    foot = f'<tfoot><tr><td colspan="{len(header)}">{esc(note)}</td></tr></tfoot>\n' if note else ""
+    return (f'<table class="{esc(" ".join(filter(None, ["frame", classes])))}"{ident}>\n<caption>{esc(caption)}</caption>\n'
+            f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n{foot}</table>")
+
+
+def mediation_frame(med) -> pd.DataFrame:
+    """The indirect effects of one mediation (METHODS.md §8), one row per index, columns in words."""
+    fx = med.effects
+    d = decimals_for([*fx["indirect"], *fx["sobel_se"], *fx["boot_low"], *fx["boot_high"]])
+    rows = []
+    for y, r in fx.iterrows():
+        rows.append({"Index": variable_label(y), "α1": r["alpha1"], "φ1": r["phi1"], "φ2": r["phi2"],
+                     "Indirect effect α1·φ2": r["indirect"], "Sobel s.e.": r["sobel_se"], "Sobel z": f"{r['sobel_z']:.2f}",
+                     "Sobel p": f"{r['sobel_p']:.3f}",
+                     f"Bootstrap {med.level:.0%} interval": (f"[{number(r['boot_low'], d)}, {number(r['boot_high'], d)}]"
+                                                            if np.isfinite(r["boot_low"]) else "not run"),
+                     "Verdict, this run": med.verdicts[y].label if y in med.verdicts else r["verdict"],
+                     "Verdict, paper": med.paper_verdicts[y].label if y in med.paper_verdicts else "not reported"})
+    return pd.DataFrame(rows)
+
+
+def render_mediation(med, fmt: str = "html") -> str:
+    """The indirect-effect table of one mediation, captioned, in words (instead of the raw
+    ``MediationResult.effects``)."""
+    mediator = med.mediator_equation.dependent
+    caption = f"Indirect effects of ln ITR through {variable_label(mediator, {mediator: med.scale})}"
+    return render_frame(mediation_frame(med), caption, fmt, table_id=f"mediation-{mediator.lower()}",
+                        classes="mediation", note=formatting.mediation_note(med))
