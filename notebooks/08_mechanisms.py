@@ -88,7 +88,7 @@ paper = results.paper
 # partly mechanical.
 
 # %% tags=["remove-input"]
-book.say(sentences.mediator_form_note(params.mediator_form))
+book.say(sentences.mediator_form_note(results, params.mediator_form))
 book.show_table(paper, "6")
 book.say(sentences.mediation(results, "RVC", params.cov_type))
 

@@ -88,15 +88,7 @@ book.say(sentences.policy(shares))
 # ## Agreement with the paper's coefficients
 
 # %% tags=["remove-input"]
-estimated = card[card["coef_run"].notna()]
-opposite = estimated[~estimated["sign_agrees"].astype(bool)]
-book.say(
-    f"{tables.scorecard_summary(card)} "
-    + ("No estimated coefficient has the opposite sign of the paper's." if opposite.empty else
-       "Coefficients with **the opposite sign** of the paper's: "
-       + "; ".join(f"Table {r.table} column {r.column}, {r.regressor} on {r.dependent} "
-                   f"({r.coef_run:.4f} against {r.coef:.4f})" for r in opposite.itertuples()) + ".")
-)
+book.say(tables.scorecard_summary(card) + " " + sentences.opposite_signs(results, card))
 if params.source == "synthetic":
     book.say("These numbers come from the synthetic world: agreement or disagreement with the paper here tests the "
              "machinery, not the paper's claims. Re-run the book on real tables (chapter *Re-running the book*) to "

@@ -259,7 +259,7 @@ def _page_text(build: Path, chapter: str) -> str:
 
     soup = BeautifulSoup((build / "html" / "notebooks" / f"{chapter}.html").read_text(), "html.parser")
     main = soup.find("main") or soup
-    for tag in main.select("div.cell_input, script, style, .MathJax, math"):
+    for tag in main.select("div.cell_input, script, style, .math, .MathJax, math"):
         tag.decompose()
     return main.get_text(" ")
 

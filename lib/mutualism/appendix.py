@@ -17,6 +17,8 @@ from typing import Any
 import pandas as pd
 
 from . import claims, verdict
+from .formatting import number
+from .sentences import trend_numbers
 
 #: The committed result files, relative to the repository root.
 RESULTS_DIR = Path("data") / "results_wiod2013"
@@ -48,7 +50,7 @@ def load(root: str | Path | None = None) -> dict[str, Any]:
 
 
 def _cell(row) -> str:
-    return f"{row.coef:.4f}{verdict.significance_class(row.p)}<br>({row.se:.4f})"
+    return f"{number(row.coef)}{verdict.significance_class(row.p)}<br>({number(row.se)})"
 
 
 def table1_html(table1: pd.DataFrame, paper: pd.DataFrame) -> str:
@@ -93,7 +95,7 @@ def table1_sentences(table1: pd.DataFrame, paper: pd.DataFrame, file: str) -> st
         pub = paper[(paper["table"] == 1) & (paper["column"] == row["column"]) & (paper["regressor"] == "lnITR")]
         agree = verdict.agreement(row["coef"], row["p"], pub["coef"].iloc[0], pub["stars"].iloc[0])
         stars = agree.stars.replace("*", "\\*")
-        text = (f"- **{WORDS[row['dependent']]}**: {row['coef']:.4f}{stars} (s.e. {row['se']:.4f}), {eff.label} at "
+        text = (f"- **{WORDS[row['dependent']]}**: {number(row['coef'])}{stars} (s.e. {number(row['se'])}), {eff.label} at "
                 f"5 %; the paper: {agree.paper_coef:.4f}{agree.paper_stars.replace('*', chr(92) + '*')} — "
                 f"{agree.label}")
         where = {"file": file, "column": int(row["column"]), "regressor": "lnITR"}
@@ -109,8 +111,7 @@ def trend_sentences(figure2: pd.DataFrame, group: str, file: str) -> str:
     for index in ("RH", "HD", "XT"):
         line = figure2[(figure2["index"] == index) & (figure2["group"] == group)].sort_values("year")
         tr = verdict.trend(line["year"], line["median"])
-        text = (f"{WORDS[index]} {tr.label} (slope {tr.slope:.3g} a year, 95 % interval "
-                f"[{tr.ci_low:.3g}, {tr.ci_high:.3g}], {tr.first_year}–{tr.last_year})")
+        text = f"{WORDS[index]} {tr.label} ({trend_numbers(tr)}, {tr.first_year}–{tr.last_year})"
         claims.record(tr, text, where={"file": file, "index": index, "group": group, "stat": "median"})
         parts.append(text)
     return "; ".join(parts)

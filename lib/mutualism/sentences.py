@@ -17,6 +17,7 @@ import math
 from typing import Any, Iterable, Mapping, Sequence
 
 from . import claims, verdict
+from .models import BOOTSTRAP_UNITS, interaction_name
 
 #: Plain names of the dependent variables.
 WORDS = {"lnRH": "fusion", "lnHD": "interaction", "lnXT": "coordination",
@@ -25,9 +26,6 @@ WORDS = {"lnRH": "fusion", "lnHD": "interaction", "lnXT": "coordination",
 DUMMY_GROUPS = {"D1": ("high-income partners", "developing partners"),
                 "D2": ("medium/high-tech industries", "low-tech industries"),
                 "D3": ("the years after 2013", "2013 and before")}
-#: What the bootstrap resamples under each ``cov_type`` (METHODS §8).
-BOOTSTRAP_UNITS = {"robust": "rows (partner × industry × year cells)", "cluster_partner": "partners",
-                   "cluster_partner_industry": "partner × industry cells"}
 #: The with-controls columns of Table 1, by dependent variable (1-based, as printed).
 TABLE1_WITH_CONTROLS = {"lnRH": 4, "lnHD": 5, "lnXT": 6}
 
@@ -286,8 +284,6 @@ def heterogeneity(results, key: str, dummy: str) -> str:
     """Table ``key``: the term ln ITR × ``dummy`` per index, judged by :func:`verdict.heterogeneity`."""
     if key not in results.paper.tables:
         return f"Table {key} could not be estimated on this run: {results.paper.failures.get(key, 'not run')}"
-    from .models import interaction_name
-
     name = interaction_name(dummy)
     yes, no = DUMMY_GROUPS[dummy]
     lines, flags = [], []
@@ -317,8 +313,6 @@ def heterogeneity_verdicts(results, key: str, dummy: str) -> dict[str, verdict.H
     """The heterogeneity verdict of each index in Table ``key`` (no sentence)."""
     if key not in results.paper.tables:
         return {}
-    from .models import interaction_name
-
     name = interaction_name(dummy)
     out = {}
     for k, col in enumerate(results.paper.tables[key].columns):
@@ -382,8 +376,9 @@ def mediation(results, mediator: str, cov_type: str) -> str:
         theirs = paper_mediation_verdict(mediator, outcome)
         if reps > 0 and math.isfinite(v.ci_low):
             covers = not (v.ci_low > 0 or v.ci_high < 0)
+            unit = getattr(med, "bootstrap_unit", None) or BOOTSTRAP_UNITS[cov_type]
             interval = (f"bootstrap 95 % interval [{num(v.ci_low)}, {num(v.ci_high)}] over {int(row['boot_reps'])} "
-                        f"resamples of {BOOTSTRAP_UNITS[cov_type]}, which {'includes' if covers else 'excludes'} zero")
+                        f"resamples of {unit}, which {'includes' if covers else 'excludes'} zero")
         else:
             covers = True
             interval = "no bootstrap interval (bootstrap_reps = 0)"
@@ -432,6 +427,15 @@ def channels_summary(results) -> str:
 
 
 # ----- chapter 3: trends ----------------------------------------------------------------
+def trend_numbers(tr: verdict.Trend) -> str:
+    """``slope 0.0012 a year, 95 % interval [0.0005, 0.0019]`` in fixed decimals."""
+    from .formatting import decimals_for, number
+
+    d = decimals_for([tr.slope, tr.ci_low, tr.ci_high])
+    return (f"slope {number(tr.slope, d)} a year, 95 % interval [{number(tr.ci_low, d)}, "
+            f"{number(tr.ci_high, d)}]")
+
+
 def trend_of(data, index: str, group: str, stat: str = "median") -> verdict.Trend:
     """The trend of one line of a figure (:func:`mutualism.figures.figure2_data` format)."""
     line = data[(data["index"] == index) & (data["group"] == group)].sort_values("year")
@@ -441,8 +445,7 @@ def trend_of(data, index: str, group: str, stat: str = "median") -> verdict.Tren
 def trend_sentence(data, index: str, group: str, *, figure: str, stat: str = "median") -> tuple[str, verdict.Trend]:
     tr = trend_of(data, index, group, stat)
     if math.isfinite(tr.ci_low):
-        detail = (f"slope {tr.slope:.3g} a year, 95 % interval [{tr.ci_low:.3g}, {tr.ci_high:.3g}], "
-                  f"{tr.first_year}–{tr.last_year}")
+        detail = f"{trend_numbers(tr)}, {tr.first_year}–{tr.last_year}"
     else:
         detail = f"{tr.n_years} years: too few for an interval"
     text = f"{WORDS[index]} {tr.label} ({detail})"
@@ -556,8 +559,6 @@ def findings(results, figure2, all_partners: str) -> tuple[str, dict[int, verdic
     texts.append(t)
     # 3. heterogeneity
     parts = []
-    from .models import interaction_name
-
     for key, dummy, deps in (("3", "D1", ("lnHD", "lnXT")), ("4", "D2", ("lnHD", "lnXT")),
                              ("5", "D3", ("lnRH", "lnHD", "lnXT"))):
         verdicts = heterogeneity_verdicts(results, key, dummy)
@@ -602,15 +603,23 @@ def policy(shares: Mapping[int, verdict.Share]) -> str:
     return "\n".join(lines)
 
 
-def mediator_form_note(form: str) -> str:
-    """Which form of the mediator this run uses, and the paper's ambiguity (METHODS §8)."""
-    used = ("in levels, `RVC` and `INC`, as Tables 6–7 label the regressor (`mediator_form: level`)"
-            if form == "level" else "in logs, `lnRVC` and `lnINC`, as eq. 16 writes it (`mediator_form: log`)")
+def mediator_form_note(results, form: str) -> str:
+    """Which form of the mediator this run uses, its unit, and the paper's ambiguity (METHODS §8)."""
+    used = ("in levels, as Tables 6–7 label the regressor (`mediator_form: level`)"
+            if form == "level" else "in logs, $\\ln M$, as eq. 16 writes it (`mediator_form: log`)")
+    units = []
+    for mediator, med in results.paper.mediation.items():
+        scale = float(getattr(med, "scale", 1.0) or 1.0)
+        if form == "log":
+            units.append(f"$\\varphi_2$ of {mediator} is the change of the log index for a 1 % larger {mediator}")
+        elif scale == 100.0:
+            units.append(f"{mediator} enters in per cent, so its $\\varphi_2$ is the change of the log index for one "
+                         "percentage point more (the paper's coefficient is per unit of the share, 100 times larger)")
+        else:
+            units.append(f"{mediator} enters in its own units (scale {scale:g})")
     return ("```{note}\nThe paper is ambiguous about the mediator's form: its eq. 16 enters $\\ln M$, while Tables "
             f"6–7 label the regressor $M$. This run enters the mediator {used}; the other reading is option "
-            "`mediator_form`. The coefficient $\\varphi_2$ of a share such as RVC is large because the share itself "
-            "is small: it is the change of the log index for a change of the mediator by one unit (100 "
-            "percentage points).\n```")
+            "`mediator_form`. " + ("; ".join(units) + "." if units else "") + "\n```")
 
 
 def paper_partial_mediation(mediator: str) -> str:
@@ -733,3 +742,24 @@ def attribution_comparison(results) -> str:
             f"`{params.itr_attribution}` (every other option unchanged), the elasticities of Table 1 with controls "
             f"are " + "; ".join(parts) + f" (N = {variant.tables['1'].columns[3].nobs:,} against "
             f"{results.paper.tables['1'].columns[3].nobs:,}); the largest change is {num(max(gaps))}.")
+
+
+def opposite_signs(results, card) -> str:
+    """The published coefficients whose sign this run reverses, in words (each an Agreement claim)."""
+    lines = []
+    for row in card[card["coef_run"].notna()].itertuples():
+        key = str(row.table)
+        table = results.paper.tables[key]
+        regressor = table.aliases.get(row.regressor, row.regressor) if hasattr(table, "aliases") else row.regressor
+        agree = compared(results, key, int(row.column), regressor, row.regressor)
+        if agree is None or agree.label != "opposite sign":
+            continue
+        dep = table.columns[int(row.column) - 1].dependent
+        shown = regressor.replace(" x ", " × ").replace("lnITR", "ln ITR")
+        text = (f"Table {key}, column ({row.column}), {WORDS.get(dep, dep)} on {shown}: {num(agree.coef)} against the paper's "
+                f"{num(agree.paper_coef)}, opposite sign")
+        claims.record(agree, text, where={**where(key, int(row.column), regressor), "paper_regressor": row.regressor})
+        lines.append(f"- {text}")
+    if not lines:
+        return "No estimated coefficient has the opposite sign of the paper's."
+    return "Coefficients with **the opposite sign** of the paper's:\n\n" + "\n".join(lines)
