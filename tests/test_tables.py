@@ -95,6 +95,8 @@ def test_html_markdown_latex_layout(results):
     assert "lnITR x D1" not in md and "| paper | -0.0206\\*\\*\\* |" in md
     tex = render(results.tables["2"], "latex")
     assert r"\begin{tabular}{lcccc}" in tex and r"Kleibergen--Paap rk Wald F" in tex and "\\label{table-2}" in tex
+    t2 = render(results.tables["2"], "markdown")
+    assert "| paper | 263.67 |" in t2 and "| paper | 265.38 |" in t2  # the paper's KP statistics under ours
     assert "_" not in tex.replace(r"\_", "")  # every underscore escaped
     assert render_all(results).count('class="regtable"') == 8 and html in render_all(results)
     med = render(results.tables["6"], "html")

@@ -37,3 +37,16 @@ def published(table: str | int, column: int, regressor: str, paper: pd.DataFrame
     if len(hit) > 1:
         raise MutualismError(f"{PAPER_FILE}: {len(hit)} rows for table {table}, column {column}, {regressor}")
     return None if hit.empty else hit.iloc[0]
+
+
+def iv_diagnostics(paper: pd.DataFrame | None = None) -> dict[str, float]:
+    """The Kleibergen–Paap rk LM and Wald F the paper reports for Table 2 (from the note of
+    its first-stage row): ``{"kp_lm": …, "wald_f": …}``, NaN when the note lacks one."""
+    import re
+
+    paper = paper_tables() if paper is None else paper
+    rows = paper.loc[(paper["table"].astype(str) == "2") & (paper["column"] == 1), "note"]
+    note = str(rows.iloc[0]) if len(rows) else ""
+    lm, wald = re.search(r"KP rk LM ([\d.]+)", note), re.search(r"Wald F ([\d.]+)", note)
+    return {"kp_lm": float(lm.group(1)) if lm else float("nan"),
+            "wald_f": float(wald.group(1)) if wald else float("nan")}

@@ -22,7 +22,7 @@ import pandas as pd
 from . import formatting, verdict
 from .errors import MutualismError, check_option
 from .formatting import STAR_NOTE, decimals_for, integer, number, stars, variable_label
-from .published import paper_tables
+from .published import iv_diagnostics, paper_tables
 
 if TYPE_CHECKING:  # pragma: no cover
     from .results import PaperResults, RegressionTable
@@ -31,8 +31,8 @@ FORMATS = ("html", "markdown", "latex")
 SCORECARD_RUN_COLUMNS = ("coef_run", "se_run", "stars_run", "n_run", "r2_run", "sign_agrees", "stars_agree",
                          "agrees", "agreement")
 PAPER_ROW = "paper"
-PAPER_NOTE = ("Rows “paper”: the published coefficient and stars of Liu, Zhou & Zeng (2023) for the same cell "
-              "(data/paper_tables.csv), printed as published.")
+PAPER_NOTE = ("Rows 'paper': the published coefficient and stars (or statistic) of Liu, Zhou & Zeng (2023) for "
+              "the same cell (data/paper_tables.csv), printed as published.")
 
 
 def table_id(key: str) -> str:
@@ -112,8 +112,13 @@ def extra_rows(table: RegressionTable) -> list[tuple[str, tuple[str, ...]]]:
     rows: list[tuple[str, tuple[str, ...]]] = []
     blank = ("",) * (len(table.columns) - 1)
     if table.iv is not None:
-        rows += [("Kleibergen–Paap rk LM (p-value)", (formatting.kp_lm(table.iv), *blank)),
-                 ("Kleibergen–Paap rk Wald F", (formatting.kp_wald_f(table.iv), *blank))]
+        theirs = iv_diagnostics()
+        rows += [("Kleibergen–Paap rk LM (p-value)", (formatting.kp_lm(table.iv), *blank))]
+        if np.isfinite(theirs["kp_lm"]):
+            rows.append((PAPER_ROW, (f"{theirs['kp_lm']:.2f}", *blank)))
+        rows.append(("Kleibergen–Paap rk Wald F", (formatting.kp_wald_f(table.iv), *blank)))
+        if np.isfinite(theirs["wald_f"]):
+            rows.append((PAPER_ROW, (f"{theirs['wald_f']:.2f}", *blank)))
     med = table.mediation
     if med is not None:
         fx = med.effects
