@@ -59,7 +59,7 @@ from IPython.display import display
 from mutualism.book import say, worked_example
 
 pd.set_option("display.precision", 4)
-ex = worked_example()
+ex = worked_example(params.example_table)  # the book's table, or the file of parameter example_table
 m = ex.mrio
 ind = ex.indices
 
@@ -448,9 +448,11 @@ say(f"With $g_c = g_r = {g:.4f}$ the denominator $2|g_c - g_r|$ is zero and $\\m
 # China's machinery sector doubles its intermediate sales to Pakistan's machinery
 # sector, $Z_{\mathrm{CHN.C9},\,\mathrm{PAK.C9}}$, in the second year (from 10 to 20).
 # Which of the five routes of transfer between China and Pakistan in machinery grows,
-# and by how much? Write the changed table in a YAML file (the two years' `Z` and `Y`,
-# as in `mutualism.worked_example.EXAMPLE_TABLES`) and rebuild this chapter with the
-# parameter `example_table: my_table.yml`.
+# and by how much? To see the whole chapter on the changed table, write the book's table
+# to a file with `mutualism.worked_example.write_example_tables("my_table.yml")`, change
+# the entry (row 2, column 4 of the second year's `Z`) and rebuild with the parameter
+# `example_table: my_table.yml` (in a copy of `params/default.yml`, or
+# `papermill … -p example_table my_table.yml`).
 # ```
 #
 # ```{solution-start} ex-table

@@ -73,7 +73,7 @@ from mutualism.decompose import BM_TERMS, WWZ_TERMS, borin_mancini, wwz
 from mutualism.sources import load_year
 
 pd.set_option("display.precision", 3)
-ex = book.worked_example()
+ex = book.worked_example(params.example_table)
 m = ex.mrio
 bm = borin_mancini(m)
 bm_std = borin_mancini(m, output="standard")

@@ -37,7 +37,7 @@ import yaml
 
 from . import claims
 from .config import Params
-from .errors import MutualismError, UnknownOptionError
+from .errors import MutualismError, UnknownOptionError, check_option
 
 #: Cell tags papermill uses; both cells are removed from the rendered pages (the banner
 #: states the parameters in words).
@@ -180,16 +180,25 @@ def _stage(root: Path, staging: Path, chapters_built: list[str]) -> None:
     (staging / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False))
 
 
-def render_html(source: Path, html_dir: Path, *, strict: bool = False) -> None:
+#: Editions of the exercises: with their solutions (the reader's book) or without (the
+#: student edition, sphinx-exercise's ``hide_solutions``).
+SOLUTIONS = ("show", "hide")
+
+
+def render_html(source: Path, html_dir: Path, *, strict: bool = False, solutions: str = "show") -> None:
     """Render a book folder (the staged build, or the source tree itself) with Jupyter
     Book 1.x into ``html_dir``; nothing is executed.
 
-    ``strict`` turns Sphinx warnings into errors (``jupyter-book build -W -n --keep-going``).
+    ``strict`` turns Sphinx warnings into errors (``jupyter-book build -W -n --keep-going``);
+    ``solutions="hide"`` leaves the solutions of the exercises out (:data:`SOLUTIONS`).
+    The mathematics is typeset by the copy of MathJax the book ships
+    (:mod:`mutualism.offline_math`, listed in ``_config.yml``).
     """
     from jupyter_book.sphinx import build_sphinx
 
+    check_option("solutions", solutions, SOLUTIONS)
     overrides: dict[str, Any] = {"external_toc_path": (source / "_toc.yml").as_posix(),
-                                 "latex_individualpages": False}
+                                 "latex_individualpages": False, "hide_solutions": solutions == "hide"}
     if strict:
         overrides["nitpicky"] = True
     result = build_sphinx(source, html_dir, noconfig=True, path_config=str(source / "_config.yml"),
@@ -202,8 +211,14 @@ def render_html(source: Path, html_dir: Path, *, strict: bool = False) -> None:
 
 def build_book(params_file: str | Path = "params/default.yml", out_dir: str | Path = "_build",
                chapters: Iterable[str] | None = None, strict: bool = False, *,
-               root: str | Path | None = None, quiet: bool = False) -> Path:
+               root: str | Path | None = None, quiet: bool = False, solutions: str = "show") -> Path:
     """Execute the chapters with the parameters of ``params_file`` and render the book.
+
+    The new book is assembled beside the old one: the executed notebooks, the figures and
+    the pages are written into staging folders next to ``executed/``, ``figures/`` and
+    ``html/`` (:func:`mutualism.fileio.staged_dir`) and swapped in together only when every
+    chapter ran and the rendering succeeded. A failed or interrupted build (SIGINT, or the
+    SIGTERM the CLI turns into an exception) leaves the previous complete book as it was.
 
     Parameters
     ----------
@@ -215,37 +230,57 @@ def build_book(params_file: str | Path = "params/default.yml", out_dir: str | Pa
     strict : Sphinx warnings are errors.
     root : source tree of the book (default: this package's repository).
     quiet : no progress lines on standard output.
+    solutions : ``show`` (default) or ``hide``: the student edition (:data:`SOLUTIONS`).
 
     Returns
     -------
     Path : the book's ``index.html``.
     """
+    from contextlib import ExitStack
+
+    from .fileio import staged_dir
+
     def log(text: str, end: str = "\n") -> None:
         if not quiet:
             print(text, end=end, file=sys.stdout, flush=True)
 
+    check_option("solutions", solutions, SOLUTIONS)
     root = Path(root) if root else book_root()
     out = Path(out_dir).resolve()
     parameters = read_parameters(params_file)
-    staging, figures = out / "executed", out / "figures"
-    figures.mkdir(parents=True, exist_ok=True)
     every = list_chapters(root)
     todo = select_chapters(every, chapters)
     log(f"book: {len(todo)} chapter(s) with {Params.from_mapping(parameters).describe()}")
     t_all = time.perf_counter()
-    for k, chapter in enumerate(todo, 1):
-        log(f"[{k}/{len(todo)}] {chapter.name} ...", end=" ")
-        seconds = execute_chapter(chapter, staging / CHAPTER_FOLDER / f"{chapter.name}.ipynb", parameters,
-                                  figures_dir=figures)
-        log(f"{seconds:.1f} s")
-    executed = {c.name for c in todo}
-    built = [c.name for c in every
-             if c.name in executed or _is_current(staging / CHAPTER_FOLDER / f"{c.name}.ipynb", c, parameters)]
-    _stage(root, staging, built)
-    t0 = time.perf_counter()
-    render_html(staging, out / "html", strict=strict)
-    shutil.copytree(figures, out / "html" / "_static" / "figures", dirs_exist_ok=True)
-    log(f"rendered {len(built)} chapter(s) into {out / 'html'} in {time.perf_counter() - t0:.1f} s "
+    with ExitStack() as stack:  # exits in reverse order: html, figures, then executed are swapped in
+        staging = stack.enter_context(staged_dir(out / "executed"))
+        figures = stack.enter_context(staged_dir(out / "figures"))
+        html = stack.enter_context(staged_dir(out / "html"))
+        for previous, new in ((out / "executed", staging), (out / "figures", figures)):
+            if previous.is_dir():  # chapters not executed now may be kept (see _is_current)
+                shutil.copytree(previous, new, dirs_exist_ok=True)
+        for k, chapter in enumerate(todo, 1):
+            log(f"[{k}/{len(todo)}] {chapter.name} ...", end=" ")
+            notebook = staging / CHAPTER_FOLDER / f"{chapter.name}.ipynb"
+            try:
+                seconds = execute_chapter(chapter, notebook, parameters, figures_dir=figures)
+            except ChapterFailed as failure:  # keep the notebook with the traceback; the staging goes
+                kept = out / "failed" / notebook.name
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                if notebook.exists():
+                    shutil.copy2(notebook, kept)
+                raise ChapterFailed(str(failure).replace(str(notebook), str(kept))
+                                    + "; the previous book is unchanged") from None
+            log(f"{seconds:.1f} s")
+        executed = {c.name for c in todo}
+        built = [c.name for c in every
+                 if c.name in executed or _is_current(staging / CHAPTER_FOLDER / f"{c.name}.ipynb", c, parameters)]
+        _stage(root, staging, built)
+        t0 = time.perf_counter()
+        render_html(staging, html, strict=strict, solutions=solutions)
+        shutil.copytree(figures, html / "_static" / "figures", dirs_exist_ok=True)
+        seconds = time.perf_counter() - t0
+    log(f"rendered {len(built)} chapter(s) into {out / 'html'} in {seconds:.1f} s "
         f"(total {time.perf_counter() - t_all:.1f} s)")
     return out / "html" / "index.html"
 

@@ -357,6 +357,8 @@ def _add_book(sub) -> None:
                    help="execute only these chapters (number or name, e.g. 04 or 04_baseline)")
     p.add_argument("--out", default="_build", help="build folder (default _build)")
     p.add_argument("--strict", action="store_true", help="treat Sphinx warnings as errors")
+    p.add_argument("--solutions", choices=["show", "hide"], default="show",
+                   help="show the solutions of the exercises (default) or hide them: the student edition")
     p.set_defaults(func=_run_book)
 
 
@@ -366,7 +368,8 @@ def _run_book(args) -> int:
     from .fileio import read_yaml_mapping
 
     read_yaml_mapping(args.params, what="parameter file")  # syntax and shape checked before any chapter runs
-    index = build_book(args.params, out_dir=args.out, chapters=args.chapters, strict=args.strict)
+    index = build_book(args.params, out_dir=args.out, chapters=args.chapters, strict=args.strict,
+                       solutions=args.solutions)
     print(f"book: {index}")
     return 0
 

@@ -5,6 +5,7 @@ METHODS.md §1–§5 and §9 computed on it with the library and labelled.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -60,17 +61,98 @@ class WorkedExample:
         return self.mrio.year
 
 
-def worked_example() -> WorkedExample:
-    """Compute chapter 2's worked example with the library (METHODS §1–§5, §9)."""
+def read_example_tables(path: str | Path) -> dict[int, tuple[list, list]]:
+    """The worked example's tables from a YAML file (chapter parameter ``example_table``).
+
+    The file maps two consecutive years to ``Z`` (6 × 6: rows and columns CHN.C5, CHN.C9,
+    PAK.C5, PAK.C9, ROW.C5, ROW.C9) and ``Y`` (6 × 3: destinations CHN, PAK, ROW), all
+    numbers ≥ 0, as :func:`write_example_tables` writes them::
+
+        2019:
+          Z: [[36, 9, 9, 2, 19, 5], ...]
+          Y: [[92, 12, 57], ...]
+        2020: ...
+
+    Raises :class:`~mutualism.errors.InputFileError` naming the file, the year, the block
+    and the row or entry at fault.
+    """
+    import math
+
+    import yaml
+
+    from .errors import InputFileError
+
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise InputFileError(f"{path}: cannot read the example tables ({type(exc).__name__}: {exc})") from None
+    if not isinstance(data, dict) or len(data) != 2:
+        raise InputFileError(f"{path}: give exactly two years, each with Z and Y (found "
+                             f"{list(data) if isinstance(data, dict) else type(data).__name__})")
+    years = sorted(data)
+    if not all(isinstance(y, int) for y in years) or years[1] != years[0] + 1:
+        raise InputFileError(f"{path}: the two years must be consecutive whole years, not {years}")
+    n, g = len(EXAMPLE_COUNTRIES) * len(EXAMPLE_SECTORS), len(EXAMPLE_COUNTRIES)
+    tables = {}
+    for year in years:
+        entry = data[year]
+        if not isinstance(entry, dict) or set(entry) != {"Z", "Y"}:
+            raise InputFileError(f"{path}: year {year} needs exactly the keys Z and Y")
+        for block, columns in (("Z", n), ("Y", g)):
+            rows = entry[block]
+            if not isinstance(rows, list) or len(rows) != n:
+                raise InputFileError(f"{path}: year {year}, {block} needs {n} rows, has "
+                                     f"{len(rows) if isinstance(rows, list) else 'none'}")
+            for k, row in enumerate(rows):
+                if not isinstance(row, list) or len(row) != columns:
+                    raise InputFileError(f"{path}: year {year}, {block} row {k + 1} needs {columns} numbers")
+                for j, value in enumerate(row):
+                    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+                            or value < 0:
+                        raise InputFileError(f"{path}: year {year}, {block}[{k + 1}][{j + 1}] = {value!r} is not a "
+                                             "number ≥ 0")
+        tables[year] = (entry["Z"], entry["Y"])
+    return tables
+
+
+def write_example_tables(path: str | Path, tables: dict | None = None) -> Path:
+    """Write ``tables`` (default: the book's :data:`EXAMPLE_TABLES`) as the YAML file
+    :func:`read_example_tables` reads: a starting point for a table of one's own."""
+    import yaml
+
+    from .fileio import atomic_write
+
+    tables = EXAMPLE_TABLES if tables is None else tables
+    text = yaml.safe_dump({int(y): {"Z": [list(r) for r in Z], "Y": [list(r) for r in Y]}
+                           for y, (Z, Y) in tables.items()}, default_flow_style=None, sort_keys=True)
+    atomic_write(Path(path), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
+    return Path(path)
+
+
+def worked_example(tables: dict | str | Path | None = None) -> WorkedExample:
+    """Compute chapter 2's worked example with the library (METHODS §1–§5, §9).
+
+    ``tables``: the two years' ``(Z, Y)`` (default :data:`EXAMPLE_TABLES`), or the path of
+    a YAML file of them (:func:`read_example_tables`; the chapter parameter
+    ``example_table``).
+    """
     import numpy as np
     import pandas as pd
+
+    if tables is None:
+        tables_in = EXAMPLE_TABLES
+    elif isinstance(tables, (str, Path)):
+        tables_in = read_example_tables(tables)
+    else:
+        tables_in = tables
 
     from .decompose import WWZ_TERMS, bilateral_exports, export_summary, leontief_decomposition, leontief_inverse, wwz
     from .indices import add_coordination, year_indices
     from .mrio import build_mrio
 
     tables = {year: build_mrio(np.array(Z, float), np.array(Y, float), EXAMPLE_COUNTRIES, EXAMPLE_SECTORS, year,
-                               source="worked example") for year, (Z, Y) in EXAMPLE_TABLES.items()}
+                               source="worked example") for year, (Z, Y) in tables_in.items()}
     mrio = tables[max(tables)]
     index = mrio.index
     A = pd.DataFrame(mrio.A, index=index, columns=index)

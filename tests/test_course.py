@@ -1,0 +1,179 @@
+"""The course text: exercises with computed solutions, the student edition, the worked
+example from a file, the METHODS page and its links, a build that replaces the book whole."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mutualism import methods_page
+from mutualism.errors import InputFileError
+
+ROOT = Path(__file__).resolve().parents[1]
+COURSE_CHAPTERS = ("02_indices", "10_decompositions")
+
+
+def exercises(chapter: str) -> dict[str, dict]:
+    """Label → {title, has_solution, computed} for the exercises of a chapter source."""
+    import jupytext
+
+    notebook = jupytext.read(ROOT / "notebooks" / f"{chapter}.py")
+    found: dict[str, dict] = {}
+    open_solution = None
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            for label in re.findall(r"```\{exercise\}[^\n]*\n:label: (\S+)", cell.source):
+                found[label] = {"solution": False, "computed": False}
+            starts = re.findall(r"```\{solution-start\} (\S+)", cell.source)
+            if starts:
+                open_solution = starts[-1]
+                found[open_solution]["solution"] = True
+            if "{solution-end}" in cell.source and not starts:
+                open_solution = None
+        elif open_solution is not None and "say(" in cell.source:
+            found[open_solution]["computed"] = True
+    return found
+
+
+def test_at_least_eight_exercises_each_with_a_computed_solution():
+    every = {f"{c}:{k}": v for c in COURSE_CHAPTERS for k, v in exercises(c).items()}
+    assert len(every) >= 8, sorted(every)
+    for label, facts in every.items():
+        assert facts["solution"], f"{label} has no solution"
+        assert facts["computed"], f"{label}: the solution is not computed by a code cell"
+    sources = {c: (ROOT / "notebooks" / f"{c}.py").read_text() for c in COURSE_CHAPTERS}
+    assert "DVA_FIN" in sources["02_indices"].split("ex-wwz", 1)[1]  # an exercise on WWZ
+    assert "VAX" in sources["10_decompositions"].split("## Exercises", 1)[1]  # and on Borin–Mancini
+    assert "EXAMPLE_TABLES`" not in sources["02_indices"].split("## Exercises", 1)[1].split("write_example")[0]
+
+
+def test_example_tables_round_trip_and_bad_files_are_named(tmp_path):
+    from mutualism.worked_example import EXAMPLE_TABLES, read_example_tables, worked_example, write_example_tables
+
+    path = write_example_tables(tmp_path / "mine.yml")
+    assert read_example_tables(path) == {y: (list(map(list, Z)), list(map(list, Y)))
+                                         for y, (Z, Y) in EXAMPLE_TABLES.items()}
+    default, from_file = worked_example(), worked_example(path)
+    assert (default.indices["ITR"] == from_file.indices["ITR"]).all()
+    # The student's change (exercise 4) goes through the file, and changes the routes.
+    data = yaml.safe_load(path.read_text())
+    data[2020]["Z"][1][3] *= 2
+    path.write_text(yaml.safe_dump(data))
+    changed = worked_example(path)
+    assert changed.mrio.Z[1, 3] == 2 * default.mrio.Z[1, 3]
+    assert changed.indices.loc["C9", "ITR_dva_int"] > default.indices.loc["C9", "ITR_dva_int"]
+    data[2019]["Y"][4][2] = -1
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(InputFileError, match=r"mine.yml: year 2019, Y\[5\]\[3\] = -1 is not a number ≥ 0"):
+        read_example_tables(path)
+    path.write_text("2019: {Z: [], Y: []}\n2021: {Z: [], Y: []}\n")
+    with pytest.raises(InputFileError, match="consecutive"):
+        read_example_tables(path)
+
+
+def test_example_table_is_a_validated_parameter(tmp_path):
+    from mutualism.config import Params
+    from mutualism.errors import UnknownOptionError
+
+    with pytest.raises(UnknownOptionError, match="example_table='nowhere.yml' is not a file"):
+        Params(example_table="nowhere.yml")
+    defaults = yaml.safe_load((ROOT / "params" / "default.yml").read_text())
+    assert defaults["example_table"] is None
+
+
+def test_methods_page_labels_every_section_and_links_resolve_to_them():
+    text = methods_page.methods_file().read_text()
+    numbered = methods_page.sections(text)
+    assert {"1", "2", "3.1", "3.2", "3.3", "4", "9", "11"} <= set(numbered)
+    labelled = methods_page.labelled(text)
+    for section in numbered:
+        assert f"({methods_page.label(section)})=" in labelled
+    known = set(numbered)
+    assert methods_page.target("3.2", known) == "methods-3-2"
+    assert methods_page.target("1.4", known) == "methods-1"  # no heading of its own: the section
+    assert methods_page.target("42", known) is None
+    refs = []
+    pieces = methods_page._link_nodes("see METHODS §1–§5, §9 and METHODS §3.2; not §7", known,
+                                      lambda ref, t: refs.append((ref, t)) or ref)
+    assert refs == [("methods-1", "§1"), ("methods-5", "§5"), ("methods-9", "§9"), ("methods-3-2", "§3.2")]
+    assert pieces is not None
+
+
+# ----- the built book (session fixture of conftest.py) -------------------------------------
+def test_ci_book_carries_exercises_solutions_figures_and_method_links(ci_book):
+    from bs4 import BeautifulSoup
+
+    html = ci_book / "html"
+    solutions = 0
+    for chapter in COURSE_CHAPTERS:
+        soup = BeautifulSoup((html / "notebooks" / f"{chapter}.html").read_text(), "html.parser")
+        solutions += len(soup.select(".solution"))
+        assert soup.select(".exercise"), chapter
+    assert solutions >= 8
+    figures = [f for c in ("01_theory", "02_indices", "10_decompositions")
+               for f in BeautifulSoup((html / "notebooks" / f"{c}.html").read_text(), "html.parser")
+               .select("figure.mutualism-figure")]
+    assert len(figures) >= 6
+    for figure in figures:
+        image, caption = figure.find("img"), figure.find("figcaption")
+        assert len(image["alt"]) > 60 and caption.get_text(strip=True).startswith("Figure")
+    for stem in ("wwz_example", "wwz_run_china", "bm_wwz_example", "bm_wwz_run", "transfer_routes", "mechanism"):
+        assert (html / "_static" / "figures" / f"{stem}.png").stat().st_size > 5_000, stem
+        assert (html / "_static" / "figures" / f"{stem}.csv").stat().st_size > 50, stem
+    chapter2 = (html / "notebooks" / "02_indices.html").read_text()
+    assert re.search(r'href="\.\./book/methods\.html#methods-3-2"', chapter2)
+    assert (html / "book" / "methods.html").exists() and "id=\"methods-11\"" in (html / "book" / "methods.html").read_text()
+    assert not re.search(r"<h2>\s*\d+\.\d+\.\s+\d+\.", chapter2)  # no double numbering
+
+
+def test_student_edition_hides_every_solution(ci_book, tmp_path):
+    from bs4 import BeautifulSoup
+
+    from mutualism.build import render_html
+
+    source = tmp_path / "src"
+    shutil.copytree(ci_book / "executed", source)
+    render_html(source, tmp_path / "student", strict=True, solutions="hide")
+    for chapter in COURSE_CHAPTERS:
+        shown = BeautifulSoup((ci_book / "html" / "notebooks" / f"{chapter}.html").read_text(), "html.parser")
+        hidden = BeautifulSoup((tmp_path / "student" / "notebooks" / f"{chapter}.html").read_text(), "html.parser")
+        assert len(hidden.select(".exercise")) == len(shown.select(".exercise")) > 0
+        assert not hidden.select(".solution")
+        texts = [s.get_text(" ", strip=True) for s in shown.select(".solution")]
+        student = hidden.get_text(" ", strip=True)
+        for text in texts:  # no sentence of any solution survives
+            body = text.split("Solution", 1)[-1].strip()[:80]
+            assert body and body not in student, body
+
+
+def test_failed_build_leaves_the_previous_book(tmp_path):
+    from mutualism.build import ChapterFailed, build_book
+
+    root = tmp_path / "src"
+    (root / "notebooks").mkdir(parents=True)
+    for name in ("_config.yml", "_toc.yml"):
+        shutil.copy2(ROOT / name, root / name)
+    shutil.copytree(ROOT / "book", root / "book")
+    shutil.copy2(ROOT / "notebooks" / "01_theory.py", root / "notebooks" / "01_theory.py")
+    params = yaml.safe_load((ROOT / "params" / "ci.yml").read_text())
+    params["cache_dir"] = str(tmp_path / "cache")
+    params_file = tmp_path / "p.yml"
+    params_file.write_text(yaml.safe_dump(params))
+    out = tmp_path / "_build"
+    index = build_book(params_file, out_dir=out, root=root, quiet=True)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()
+              and p.parts[len(out.parts)] in ("html", "executed", "figures")}
+    assert index.exists() and any(k.parts[0] == "executed" for k in before)
+    source = root / "notebooks" / "01_theory.py"
+    source.write_text(source.read_text() + '\n# %%\nraise RuntimeError("planted failure")\n')
+    with pytest.raises(ChapterFailed, match="planted failure.*previous book is unchanged"):
+        build_book(params_file, out_dir=out, root=root, quiet=True)
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()
+             and p.parts[len(out.parts)] in ("html", "executed", "figures")}
+    assert after == before  # every file of the previous book, byte for byte
+    assert (out / "failed" / "01_theory.ipynb").exists()  # the traceback is kept
+    assert not [p for p in out.iterdir() if p.name.endswith(".staging")]
