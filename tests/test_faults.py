@@ -364,6 +364,11 @@ def test_missing_oil_year_is_reported_and_a_failed_write_keeps_the_old_folder(ca
     assert f"missing: DIS: year 2005 missing in {oil} — removes partners all, years 2005 (" in err
     written = snapshot(out)
     assert "panel.parquet" in written and "from_an_earlier_run.txt" not in written  # swapped in whole
+    removals = pd.read_csv(out / "removals.csv", dtype=str)
+    dis = removals[(removals["variable"] == "DIS") & removals["cause"].str.contains("year 2005 missing")]
+    panel = pd.read_parquet(out / "panel.parquet")
+    assert dis["years"].tolist() == ["2005"] and int(dis["cells"].iloc[0]) == int((panel["year"] == 2005).sum())
+    assert panel.loc[panel["year"] == 2005, "lnDIS"].isna().all() and panel.loc[panel["year"] == 2004, "lnDIS"].notna().any()
     assert (out / "panel.parquet").stat().st_mode & 0o777 == umask_mode()
 
     import mutualism.tables

@@ -9,7 +9,7 @@ import pandas as pd
 import pymrio
 import pytest
 
-from mutualism import sources
+from mutualism import resources, sources
 from mutualism.cli import main
 from mutualism.config import Params
 from mutualism.errors import DataNotFoundError, MRIOShapeError, MRIOValueError, UnknownOptionError
@@ -56,9 +56,9 @@ def test_every_wiod_year_loads_validates_and_aggregates(year):
 def _independent_aggregate(io, year):
     """WIOD's raw Z and Y (destination totals) summed by the wiod2013 concordance with pandas,
     rows and columns in the order of the aggregated MRIO (country-major, Eora26 sector order)."""
-    conc = pd.read_csv(sources.data_file("concordance_wiod2013.csv"))
+    conc = pd.read_csv(resources.data_file("concordance_wiod2013.csv"))
     mapping = dict(zip(conc["source"], conc["target"]))
-    order = [c for c in pd.read_csv(sources.data_file("sectors_eora26.csv"))["code"] if c in set(conc["target"])]
+    order = [c for c in pd.read_csv(resources.data_file("sectors_eora26.csv"))["code"] if c in set(conc["target"])]
     regions = list(dict.fromkeys(io.Z.index.get_level_values(0)))
     regions = ["ROU" if r == "ROM" else "ROW" if r == "RoW" else r for r in regions]
 
@@ -204,7 +204,7 @@ def test_params_yaml_and_years(tmp_path):
     assert p.years == (2003, 2004, 2005) and p.load_years == (2002, 2003, 2004, 2005)
     assert p.partner_list == ["PAK", "KEN"] and "fva=wwz" in p.describe()
     f.write_text("yeras: 2003-2005\n")
-    with pytest.raises(UnknownOptionError, match=r"unknown parameter\(s\) \['yeras'\]"):
+    with pytest.raises(UnknownOptionError, match=r"unknown parameter 'yeras'; did you mean 'years'\?"):
         Params.from_yaml(f)
 
 

@@ -297,6 +297,7 @@ def _run_estimate(args) -> int:
         atomic_write(stage / "quality.csv", lambda tmp: panel.quality.to_csv(tmp))
         write_tables(results, stage)
         _write_table(card, str(stage / "scorecard.csv"))
+        _write_table(panel.removals, str(stage / "removals.csv"))
     for key, message in results.failures.items():
         print(f"table {key} not estimated: {message}", file=sys.stderr)
     for line in describe_removals(panel):
@@ -398,7 +399,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 #: Output options checked before any computing: (command, option attribute, folder?, suffixes).
 _OUTPUTS = {"synth": ("out", True, ()), "wwz": ("out", False, TABLE_SUFFIXES),
-            "indices": ("out", False, TABLE_SUFFIXES), "estimate": ("out", True, ())}
+            "decompose": ("out", False, TABLE_SUFFIXES), "indices": ("out", False, TABLE_SUFFIXES),
+            "estimate": ("out", True, ()), "multiverse": ("out", True, ())}
 
 
 def _preflight(args) -> None:

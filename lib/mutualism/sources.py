@@ -253,7 +253,8 @@ def load_eora26(path: str | Path, year: int, *, price: str = "bp", concordance: 
 
     with warnings.catch_warnings():  # pymrio's own drop on an unsorted index; harmless here
         warnings.simplefilter("ignore", pd.errors.PerformanceWarning)
-        io = pymrio.parse_eora26(path, year=year, price=price)
+        with reading(path, year, "Eora26 (pymrio reader)"):
+            io = pymrio.parse_eora26(path, year=year, price=price)
     dropped = [h for h in (_meta_get(io, "history") or []) if "Rest of the World" in str(h)]
     meta = {"price": price, "unit": "000 USD", "eora_dropped": [str(d) for d in dropped],
             "derived": ["Eora26 statistical-discrepancy row/column (ROW) dropped by pymrio"]}

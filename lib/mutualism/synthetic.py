@@ -64,6 +64,7 @@ import pandas as pd
 from scipy.sparse.linalg import LinearOperator, gmres
 
 from .errors import MutualismError, UnknownOptionError, check_option
+from .fileio import atomic_write
 from .mrio import MRIO, build_mrio
 from .countries import countries, great_circle_km, un_members, vintage_fiscal_year
 from .resources import sectors as sector_table
@@ -546,11 +547,11 @@ def write_eora26(mrio: MRIO, folder: str | Path, *, seed: int = 2023, price: str
     stem = f"Eora26_{mrio.year}_{price}"
     files = {f"{stem}_T.txt": T, f"{stem}_FD.txt": FD, f"{stem}_VA.txt": VA, f"{stem}_Q.txt": Q, f"{stem}_QY.txt": QY}
     written = []
-    for name, array in files.items():
-        np.savetxt(folder / name, array, fmt="%.17g", delimiter="\t")
+    for name, array in files.items():  # each file written to a temporary name and renamed
+        atomic_write(folder / name, lambda tmp, array=array: np.savetxt(tmp, array, fmt="%.17g", delimiter="\t"))
         written.append(folder / name)
     for name, frame in (("labels_T.txt", labels_T), ("labels_FD.txt", labels_FD), ("labels_VA.txt", labels_VA),
                         ("labels_Q.txt", labels_Q)):
-        frame.to_csv(folder / name, sep="\t", header=False, index=False)
+        atomic_write(folder / name, lambda tmp, frame=frame: frame.to_csv(tmp, sep="\t", header=False, index=False))
         written.append(folder / name)
     return written
