@@ -339,3 +339,22 @@ def test_render_mediation_is_in_words(results):
         assert code not in html
     assert "Indirect effects of ln ITR through RVC (regional value-chain cooperation, per cent)" in html
     assert html.count("<tr>") == 1 + 3 + 1 and "Verdict, paper" in html and "partial mediation" in html
+
+
+def test_heterogeneity_rows_follow_the_verdict_rule(results):
+    from mutualism import verdict
+
+    for key, dummy, group in (("3", "D1", "high-income partners"), ("4", "D2", "medium/high-tech industries")):
+        t = results.tables[key]
+        for c in t.columns:
+            term = f"lnITR x {dummy}"
+            expected = ("no detectable difference" if c.pvalues[term] >= 0.05 else
+                        f"{'stronger' if c.params[term] * c.params['lnITR'] > 0 else 'weaker'} in {group}")
+            assert t.heterogeneity[c.dependent].label == expected
+        md = render(t, "markdown")
+        assert "| Difference, this run |" in md and "| Difference, paper |" in md
+    paper3 = results.tables["3"].paper_heterogeneity
+    assert paper3["lnRH"].label == "weaker in high-income partners"     # −0.0206*** against 0.2878
+    assert paper3["lnHD"].label == "stronger in high-income partners"
+    assert results.tables["5"].paper_heterogeneity["lnRH"].label == "no detectable difference"  # 0.0056*
+    assert isinstance(paper3["lnXT"], verdict.Heterogeneity)

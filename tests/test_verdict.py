@@ -152,6 +152,13 @@ def test_heterogeneity_significant_interaction_names_the_group():
     assert v.heterogeneity(NAN, NAN, NAN, group="g").label == "not estimated"
 
 
+def test_paper_heterogeneity_reads_the_published_stars():
+    assert v.paper_heterogeneity(0.0259, "***", group="g").label == "stronger in g"
+    assert v.paper_heterogeneity(-0.0206, "***", group="g", base_coef=0.2878).label == "weaker in g"
+    assert v.paper_heterogeneity(0.0056, "*", group="g").label == "no detectable difference"  # 10 % only
+    assert math.isnan(v.paper_heterogeneity(0.0056, "**", group="g").p)
+
+
 # ----- trends ------------------------------------------------------------------------
 def test_trend_from_a_swinging_series_is_no_clear_trend_despite_first_and_last_year():
     years = list(range(2002, 2021))

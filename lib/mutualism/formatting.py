@@ -202,6 +202,14 @@ def mediation_note(med: Any) -> str:
             "same sign and size rules to its published coefficients and stars (it reports no interval).")
 
 
+def heterogeneity_note(dummy: str = "D") -> str:
+    """The rule behind the "Difference" rows of Tables 3–5 (METHODS.md §8)."""
+    return (f"Difference: the effect of ln ITR is 'stronger' or 'weaker' in the group with {dummy} = 1 only when "
+            f"the coefficient of ln ITR × {dummy} is significant at 5 % (stronger when it has the sign of the "
+            "ln ITR coefficient), otherwise 'no detectable difference'; the paper's row applies the rule to its "
+            "published stars (** or ***).")
+
+
 def interval(low: float, high: float) -> str:
     """``[a, b]`` with :func:`number`, or ``not run`` when the interval is missing."""
     return f"[{number(low)}, {number(high)}]" if np.isfinite(low) else "not run"

@@ -22,7 +22,7 @@ from .models import INSTRUMENT, TREATMENT, fe_iv, fe_interaction, fe_ols, intera
 from .panel import CONTROLS, DEPENDENTS, LAG_SUFFIX, Panel
 from .published import published
 from .results import MediationResult, PaperResults, RegressionTable, SampleLoss
-from .verdict import Mediation
+from .verdict import Heterogeneity, Mediation
 
 TITLES = {
     "1": "Table 1 Baseline regressions",
@@ -41,6 +41,9 @@ TITLES = {
 #: 1e-4; it enters in per cent). Tables say so in their note.
 SCALES = {"RVC": 100.0}
 MEDIATORS = {"6": "RVC", "7": "INC"}
+#: The heterogeneity tables and the group each dummy marks with 1 (METHODS.md §6).
+DUMMIES = {"3": "D1", "4": "D2", "5": "D3"}
+DUMMY_GROUPS = {"D1": "high-income partners", "D2": "medium/high-tech industries", "D3": "the years after 2013"}
 
 
 def mediator_column(mediator: str, form: str) -> str:
@@ -169,6 +172,27 @@ def paper_mediation_verdicts(key: str, outcomes: Sequence[str] = DEPENDENTS) -> 
     return out
 
 
+def heterogeneity_verdicts(columns: Sequence, dummy: str) -> dict[str, Heterogeneity]:
+    """This run's verdict on ``lnITR × dummy`` for each column (METHODS.md §8), the main effect
+    of the same column giving the direction of "stronger"."""
+    name = interaction_name(dummy)
+    return {c.dependent: verdict.heterogeneity(c.params[name], c.std_errors[name], c.pvalues[name],
+                                               group=DUMMY_GROUPS[dummy], base_coef=c.params[TREATMENT])
+            for c in columns}
+
+
+def paper_heterogeneity_verdicts(key: str, outcomes: Sequence[str] = DEPENDENTS) -> dict[str, Heterogeneity]:
+    """The paper's verdict on ``lnITR × D`` in Table ``key`` (3, 4 or 5), from its stars."""
+    dummy = DUMMIES[key]
+    out = {}
+    for k, y in enumerate(outcomes):
+        term, main = published(key, k + 1, interaction_name(dummy)), published(key, k + 1, TREATMENT)
+        if term is not None and main is not None:
+            out[y] = verdict.paper_heterogeneity(term["coef"], term["stars"], group=DUMMY_GROUPS[dummy],
+                                                 base_coef=main["coef"])
+    return out
+
+
 @single_threaded
 def run_paper(panel: Panel, *, cov_type: str = "robust", bootstrap_reps: int = 499, seed: int = 2023,
               singletons: str = "keep", common_sample: bool = True, only: Sequence[str] | None = None,
@@ -247,7 +271,8 @@ def run_paper(panel: Panel, *, cov_type: str = "robust", bootstrap_reps: int = 4
         cols = [fe_interaction(s, y, dummy, ctl, label=f"{y} x {dummy}", **opts) for y in DEPENDENTS]
         name = interaction_name(dummy)
         return RegressionTable(key, TITLES[key], tuple(cols), ((TREATMENT, TREATMENT), (name, name)), headers=headers,
-                               sample=loss)
+                               sample=loss, heterogeneity=heterogeneity_verdicts(cols, dummy),
+                               paper_heterogeneity=paper_heterogeneity_verdicts(key))
 
     def baseline() -> dict[str, float]:
         """β1 of Table 1 with controls, by outcome (estimated here when Table 1 is not selected)."""
@@ -275,7 +300,7 @@ def run_paper(panel: Panel, *, cov_type: str = "robust", bootstrap_reps: int = 4
     attempt("1", table1)
     attempt("1L", table1_lag)
     attempt("2", table2)
-    for key, dummy in (("3", "D1"), ("4", "D2"), ("5", "D3")):
+    for key, dummy in DUMMIES.items():
         attempt(key, lambda key=key, dummy=dummy: interaction_table(key, dummy))
     for key, mediator in MEDIATORS.items():
         attempt(key, lambda key=key, mediator=mediator: mediation_table(key, mediator))

@@ -131,6 +131,8 @@ class RegressionTable:
     common sample); ``scales[v]`` the factor variable ``v`` was multiplied by before
     estimation (RVC in per cent: 100); ``aliases[paper_name]`` this run's name of a
     variable the paper names differently (``RVC`` → ``lnRVC`` with ``mediator_form=log``).
+    ``heterogeneity[y]`` / ``paper_heterogeneity[y]`` (Tables 3–5): this run's and the
+    paper's :class:`mutualism.verdict.Heterogeneity` of the ``lnITR × D`` term for outcome ``y``.
     """
 
     key: str
@@ -144,6 +146,8 @@ class RegressionTable:
     sample: SampleLoss | None = None
     scales: Mapping[str, float] = field(default_factory=dict)
     aliases: Mapping[str, str] = field(default_factory=dict)
+    heterogeneity: Mapping[str, Any] = field(default_factory=dict)
+    paper_heterogeneity: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)

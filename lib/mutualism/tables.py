@@ -98,7 +98,9 @@ def grid(table: RegressionTable, paper: pd.DataFrame | None = None) -> tuple[lis
     body.append(["R² (with fixed effects)", *(f"{c.rsquared:.4f}" for c in cols)])
     conventions = dict.fromkeys(formatting.conventions(c) for c in cols)
     has_paper = any(row[0] == PAPER_ROW for row in body)
+    dummy = next((n.split(" x ", 1)[1] for n, _ in table.rows if " x " in n), "D")
     notes = [formatting.scale_note(table.scales),
+             formatting.heterogeneity_note(dummy) if table.heterogeneity else "",
              formatting.mediation_note(table.mediation) if table.mediation is not None else "", table.note,
              formatting.sample_note(table.sample), PAPER_NOTE if has_paper else ""]
     note = " ".join(filter(None, [STAR_NOTE, "Standard errors in parentheses:", *conventions, *notes]))
@@ -106,8 +108,9 @@ def grid(table: RegressionTable, paper: pd.DataFrame | None = None) -> tuple[lis
 
 
 def extra_rows(table: RegressionTable) -> list[tuple[str, tuple[str, ...]]]:
-    """The lines below the coefficients: the KP statistics of a 2SLS table (first column)
-    and, for a mediation table, the indirect effect, Sobel z, bootstrap interval and the
+    """The lines below the coefficients: the KP statistics of a 2SLS table (first column),
+    the heterogeneity verdicts of an interaction table (this run's and the paper's) and,
+    for a mediation table, the indirect effect, Sobel z, bootstrap interval and the
     verdicts of this run and of the paper (METHODS.md §8; one cell per outcome column)."""
     rows: list[tuple[str, tuple[str, ...]]] = []
     blank = ("",) * (len(table.columns) - 1)
@@ -119,6 +122,12 @@ def extra_rows(table: RegressionTable) -> list[tuple[str, tuple[str, ...]]]:
         rows.append(("Kleibergen–Paap rk Wald F", (formatting.kp_wald_f(table.iv), *blank)))
         if np.isfinite(theirs["wald_f"]):
             rows.append((PAPER_ROW, (f"{theirs['wald_f']:.2f}", *blank)))
+    if table.heterogeneity:
+        ys = [c.dependent for c in table.columns]
+        rows += [("Difference, this run", tuple(table.heterogeneity[y].label if y in table.heterogeneity else ""
+                                                for y in ys)),
+                 ("Difference, paper", tuple(table.paper_heterogeneity[y].label if y in table.paper_heterogeneity
+                                             else "not reported" for y in ys))]
     med = table.mediation
     if med is not None:
         fx = med.effects

@@ -9,7 +9,8 @@ paper, a mediation, a heterogeneity or a trend is decided here, by one rule each
 * :func:`mediation` — §8 (a) sign, (b) size, (c) evidence (both paths significant and the
   bootstrap interval excluding zero); :func:`paper_mediation` applies (a) and (b) to the
   paper's published coefficients and stars (it reports no interval);
-* :func:`heterogeneity` — "stronger"/"weaker" only when ``lnITR × D`` is significant;
+* :func:`heterogeneity` — "stronger"/"weaker" only when ``lnITR × D`` is significant
+  (:func:`paper_heterogeneity` for the paper's published coefficient and stars);
 * :func:`trend` — OLS slope on the year with its interval, never first-vs-last year;
 * :func:`share` — in how many specifications (multiverse) a conclusion holds.
 
@@ -300,6 +301,20 @@ def heterogeneity(coef: float, se: float, p: float, *, group: str, level: float 
     else:
         label = "no detectable difference"
     return Heterogeneity(coef, se, p, str(group), level, base_sign, label)
+
+
+def paper_heterogeneity(coef: float, stars, *, group: str, base_coef: float = 1.0) -> Heterogeneity:
+    """The paper's own heterogeneity verdict from its published interaction coefficient and
+    stars: a difference only with ``**`` or ``***`` (significant at 5 %); p and se are NaN."""
+    coef, base = _float(coef), _float(base_coef)
+    base_sign = _sign(base) or 1
+    if not math.isfinite(coef):
+        label = NOT_ESTIMATED
+    elif normalise_stars(stars) in ("***", "**") and _sign(coef) != 0:
+        label = f"{'stronger' if _sign(coef) == base_sign else 'weaker'} in {group}"
+    else:
+        label = "no detectable difference"
+    return Heterogeneity(coef, math.nan, math.nan, str(group), DEFAULT_LEVEL, base_sign, label)
 
 
 # ----- trends ------------------------------------------------------------------------
