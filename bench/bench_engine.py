@@ -64,7 +64,7 @@ def partners(mrio, table: str) -> list[str]:
     """The BRI partners in the synthetic world; 120 countries of a random table (the
     paper's order of magnitude)."""
     if table.startswith("synthetic"):
-        from mutualism.reference import partner_set
+        from mutualism.countries import partner_set
 
         return [p for p in partner_set("bri", list(mrio.countries), china="CHN") if p != "CHN"]
     return [c for c in mrio.countries if c not in ("CHN", "ROW")][:120]

@@ -54,7 +54,7 @@ import matplotlib.pyplot as plt
 from IPython.display import HTML, display
 
 from mutualism import figures, sentences
-from mutualism.reference import REGIONS
+from mutualism.countries import REGIONS
 
 results = book.run_results(params)
 indices = results.indices
