@@ -289,17 +289,25 @@ def test_ci_book_cells_hold_no_error_and_parameters_are_hidden(ci_book):
         assert "bootstrap_reps = 49" not in page(ci_book, name)
 
 
-#: Where each of the paper's tables is printed, its column headers (dependent variables)
-#: and the row labels it must have.
+#: Where each of the paper's tables is printed, its column headers (dependent variables,
+#: in words) and the row labels it must have.
+_IDX = ["ln RH (fusion)", "ln HD (interaction)", "ln XT (coordination)"]
+_ITR = "ln ITR (industrial transfer)"
 TABLES = {
-    "table-1": ("04_baseline", ["lnRH", "lnHD", "lnXT"] * 2, ["lnITR", "Controls", "N", "R²"]),
-    "table-1-lag": ("04_baseline", ["lnRH", "lnHD", "lnXT"], ["lnITR (t−1)", "N"]),
-    "table-2": ("06_endogeneity", ["lnITR", "lnRH", "lnHD", "lnXT"], ["LAB", "lnITR", "KP rk LM", "KP rk Wald F"]),
-    "table-3": ("07_heterogeneity", ["lnRH", "lnHD", "lnXT"], ["lnITR", "lnITR x D1"]),
-    "table-4": ("07_heterogeneity", ["lnRH", "lnHD", "lnXT"], ["lnITR", "lnITR x D2"]),
-    "table-5": ("07_heterogeneity", ["lnRH", "lnHD", "lnXT"], ["lnITR", "lnITR x D3"]),
-    "table-6": ("08_mechanisms", ["RVC", "lnRH", "lnHD", "lnXT"], ["lnITR", "RVC", "α1·φ2 (indirect)", "verdict"]),
-    "table-7": ("08_mechanisms", ["INC", "lnRH", "lnHD", "lnXT"], ["lnITR", "INC", "Sobel z", "bootstrap 95% CI"]),
+    "table-1": ("04_baseline", _IDX * 2, [_ITR, "paper", "Controls", "Observations (N)", "R² (with fixed effects)"]),
+    "table-1-lag": ("04_baseline", _IDX, ["ln ITR (industrial transfer, t−1)", "Observations (N)"]),
+    "table-2": ("06_endogeneity", [_ITR, *_IDX],
+                ["LAB (ln labour force)", _ITR, "Kleibergen–Paap rk LM (p-value)", "Kleibergen–Paap rk Wald F"]),
+    "table-3": ("07_heterogeneity", _IDX, [_ITR, "ln ITR × D1 (high-income partner)", "Difference, this run",
+                                           "Difference, paper"]),
+    "table-4": ("07_heterogeneity", _IDX, [_ITR, "ln ITR × D2 (medium/high-tech industry)"]),
+    "table-5": ("07_heterogeneity", _IDX, [_ITR, "ln ITR × D3 (after 2013)"]),
+    "table-6": ("08_mechanisms", ["RVC (regional value-chain cooperation, per cent)", *_IDX],
+                [_ITR, "RVC (regional value-chain cooperation, per cent)", "Indirect effect α1·φ2",
+                 "Verdict, this run", "Verdict, paper"]),
+    "table-7": ("08_mechanisms", ["INC (industrial agglomeration)", *_IDX],
+                [_ITR, "INC (industrial agglomeration)", "Sobel z (heteroskedasticity-robust (HC1) s.e.)",
+                 "Bootstrap 95% interval (resampling rows)"]),
 }
 
 
@@ -325,7 +333,7 @@ def test_ci_book_prints_tables_1_to_7_with_the_paper_layout(ci_book):
     from bs4 import BeautifulSoup
 
     card = BeautifulSoup(page(ci_book, "09_conclusions"), "html.parser").find("table", id="scorecard")
-    assert len(card.find_all("tr")) == 1 + 42  # header + every published coefficient
+    assert len(card.find_all("tr")) == 1 + 7 + 42 + 1  # header, a row per table, every published coefficient, foot
 
 
 def test_ci_book_embeds_both_figures_and_saves_their_data(ci_book):
