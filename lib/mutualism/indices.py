@@ -482,8 +482,15 @@ def _cache_file(task: _YearTask) -> Path:
 
 
 def _run_year(task: _YearTask) -> tuple[pd.DataFrame, float, float]:
-    """Indices of one year through the parquet cache; returns (frame, load s, compute s)."""
+    """Indices of one year through the parquet cache; returns (frame, load s, compute s).
+
+    Computed with one BLAS thread, as in a joblib worker: multi-threaded BLAS sums in
+    another order, and the indices that difference nearly equal numbers (``g``, ``XT``,
+    ``GVC_D``) would then depend on ``n_jobs`` in their last digits.
+    """
     import time
+
+    from threadpoolctl import threadpool_limits
 
     from .cache import read_entry, write_entry
     from .sources import load_year
@@ -497,9 +504,10 @@ def _run_year(task: _YearTask) -> tuple[pd.DataFrame, float, float]:
     mrio = load_year(p.source, task.year, p.data_path, size=p.synthetic_size, seed=p.seed,
                      concordance=p.concordance, cache_dir=Path(p.cache_dir))
     t1 = time.perf_counter()
-    frame = year_indices(mrio, _partners(p, mrio.countries), fva=p.fva, itr=p.itr,
-                         itr_attribution=p.itr_attribution, itr_scale=p.itr_scale,
-                         cross_industry=task.cross_industry)
+    with threadpool_limits(limits=1, user_api="blas"):
+        frame = year_indices(mrio, _partners(p, mrio.countries), fva=p.fva, itr=p.itr,
+                             itr_attribution=p.itr_attribution, itr_scale=p.itr_scale,
+                             cross_industry=task.cross_industry)
     t2 = time.perf_counter()
     write_entry(cache, lambda tmp: frame.to_parquet(tmp, index=False))
     return frame, t1 - t0, t2 - t1
