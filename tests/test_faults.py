@@ -109,9 +109,13 @@ def test_t_file_cut_mid_row(capsys, eora_year):
                            r"\(the file ends mid-row: truncated\?\)", eora_year.parent)
 
 
-def test_t_file_empty(capsys, eora_year):
+def test_t_file_empty(capsys, eora_year, tmp_path):
     (eora_year / stem("T")).write_bytes(b"")
     expect_invalid(capsys, rf"Eora26 {YEAR} .*{stem('T')} is empty", eora_year.parent)
+    # the same table given to a computing command is bad input (exit 2), refused in one line
+    expect_error(capsys, rf"Eora26 {YEAR} .*{stem('T')} is empty", "wwz", "--mrio", eora_year.parent, "--year", YEAR,
+                 "--out", tmp_path / "wwz.parquet", watch=eora_year.parent)
+    assert not (tmp_path / "wwz.parquet").exists()
 
 
 def test_text_in_a_numeric_cell(capsys, eora_year):
@@ -417,9 +421,29 @@ def test_sigterm_during_synth_leaves_the_existing_world_valid_and_complete(eora_
     assert code == errors.EXIT_OK
 
 
-def test_files_get_the_umask_permissions(tmp_path):
+def test_files_get_the_umask_permissions(tmp_path, eora_world):
     target = atomic_write_text(tmp_path / "a.txt", "x")
     assert target.stat().st_mode & 0o777 == umask_mode() == 0o666 & ~_umask()
+    modes = {p.stat().st_mode & 0o777 for p in eora_world.rglob("*") if p.is_file()}
+    assert modes == {umask_mode()}  # every file of a synth world, not 0600
+    assert eora_world.stat().st_mode & 0o777 == umask_mode(0o777)
+
+
+def test_interrupt_prints_one_line_and_exits_130(capsys, tmp_path, monkeypatch):
+    import mutualism.synthetic
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(mutualism.synthetic, "make_mrio", interrupted)
+    world = tmp_path / "world"
+    world.mkdir()
+    (world / "keep.txt").write_text("previous world\n")
+    code, out, err = run(capsys, "synth", "--years", "2004", "--out", world)
+    assert code == errors.EXIT_SIGINT
+    assert err.strip() == "mutualism: interrupted (SIGINT); the previous output is unchanged"
+    assert snapshot(world) == {"keep.txt": hashlib.sha256(b"previous world\n").hexdigest()}
+    assert [p.name for p in tmp_path.iterdir()] == ["world"]
 
 
 def _umask() -> int:

@@ -119,3 +119,32 @@ def test_aggregation_preserves_totals_and_identities():
         aggregate_sectors(m, {"C4": "A", "C5": "B"}, ["A", "B"], name="toy")
     with pytest.raises(MRIOShapeError, match=r"target sectors \['C'\] receive no source"):
         aggregate_sectors(m, {"C4": "A", "C5": "B", "C6": "A"}, ["A", "B", "C"], name="toy")
+
+
+def test_closure_is_applied_after_aggregation():
+    """METHODS §1/§7: a raw sector with a negative row sum is summed with its sibling before
+    the closure, so the aggregate closes exactly (closing first would add the clipped gap)."""
+    Z, Y = random_blocks(G=3, N=3, K=2, negative_fd=False)
+    Y[4, 1] = 0.0
+    Y[4, 1] = -(Z[4].sum() + Y[4].sum()) - 2.0  # raw PAK/C5: row sum −2 (an inventory draw-down)
+    raw = build_mrio(Z, Y, C3, ["C4", "C5", "C6"], 2011, source="t", fd_categories=["hh", "inv"], balance="report")
+    assert raw.x[4] == 0
+    agg = aggregate_sectors(raw, {"C4": "A", "C5": "A", "C6": "B"}, ["A", "B"], name="toy")
+    S = np.kron(np.eye(3), np.array([[1.0, 1.0, 0.0], [0.0, 0.0, 1.0]]))  # an independent aggregation
+    Z_agg, Y_agg = S @ Z @ S.T, S @ Y.reshape(9, 3, 2).sum(axis=2)
+    x_ind = np.maximum(Z_agg.sum(axis=1) + Y_agg.sum(axis=1), 0.0)
+    np.testing.assert_allclose(agg.x, x_ind, rtol=1e-14)
+    np.testing.assert_allclose(agg.va, x_ind - Z_agg.sum(axis=0), rtol=1e-12, atol=1e-9)
+    assert agg.x[2] == pytest.approx(raw.x[3] + raw.x[4] - 2.0, rel=1e-14)  # PAK/A: the −2 stays in
+    assert any("raw Z and Y summed" in d for d in agg.meta["derived"])
+
+
+def test_zero_output_country_is_named_and_china_required():
+    Z, Y = random_blocks(G=3, N=2, K=1, negative_fd=False)
+    Z[2:4, :] = 0
+    Y[2:4, :] = 0  # PAK sells nothing
+    m = build_mrio(Z, Y, C3, S2, 2007, source="t", balance="report")
+    assert m.zero_output_countries == ("PAK",) and m.report()["zero_output_countries"] == ["PAK"]
+    m.require_output("CHN")
+    with pytest.raises(MRIOValueError, match=r"t 2007: PAK has zero total output in 2007"):
+        m.require_output("PAK")

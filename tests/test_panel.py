@@ -126,3 +126,29 @@ def test_assemble_synthetic_run_end_to_end(tmp_path):
     assert set(panel.data["year"]) == {2003, 2004, 2005} and panel.has_lags
     assert (panel.quality["rows"] == len(indices)).all()
     assert panel.quality.loc["XT", "usable"] <= len(indices) - indices["XT"].isna().sum()
+
+
+def test_removals_say_which_variable_removed_which_partners_and_years():
+    ind, ctl = _frames(3)
+    zero = (ind["partner"] == "BBB") & (ind["year"] == 2013)
+    ind.loc[zero, "x_r"] = 0.0
+    ind.loc[zero, ["RH", "HD", "XT", "ITR", "RVC", "INC", "GVC_P", "GVC_D", "RCA_D"]] = np.nan
+    ctl.loc[ctl["year"] == 2014, "DIS"] = np.nan
+    ctl.attrs["causes"] = {"DIS": {"year 2014 missing in oil.csv": [(p, 2014) for p in PARTNERS]}}
+    ctl.loc[ctl["partner"] == "CCC", "CUL"] = np.nan
+    ctl.loc[(ctl["partner"] == "AAA") & (ctl["year"] == 2015), "POL"] = np.nan
+    panel = build_panel(ind, ctl, winsor=0.0)
+    got = {(r.variable, r.cause, r.partners, r.years, r.cells) for r in panel.removals.itertuples()}
+    K = len(INDUSTRIES)
+    zero_rows = {(v, "zero output (China's or the partner's industry)", "BBB", "2013", K)
+                 for v in ("RH", "HD", "XT", "ITR", "RVC", "INC", "GVC_P", "GVC_D", "RCA_D")}
+    assert got == zero_rows | {
+        ("DIS", "year 2014 missing in oil.csv", "all", "2014", len(PARTNERS) * K),
+        ("CUL", "missing in every year", "CCC", "all", len(YEARS) * K),
+        ("POL", "missing partner-years", "AAA", "2015", K),
+    }
+    # the counts are the cells the complete-case sample loses to each variable alone
+    for r in panel.removals.itertuples():
+        column = f"ln{r.variable}" if f"ln{r.variable}" in panel.data else r.variable
+        assert panel.data[column].isna().sum() == panel.removals.loc[panel.removals["variable"] == r.variable,
+                                                                     "cells"].sum()

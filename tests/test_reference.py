@@ -109,3 +109,41 @@ def test_region_of_gives_nan_for_the_rest_of_the_world():
 def test_great_circle_distance_beijing_islamabad():
     # about 3,870 km between the two capitals (CEPII distcap CHN-PAK: 3,868 km)
     assert reference.great_circle_km(39.90, 116.41, 33.68, 73.05) == pytest.approx(3870, abs=40)
+
+
+def test_typed_partner_codes_get_the_table_normalisation():
+    available = ["CHN", "ROU", "IDN", "ROW"]
+    assert reference.partner_set("rom, IDN", available) == ["ROU", "IDN"]  # ROM→ROU as for the table's labels
+    assert reference.partner_set("IDN,idn,ROM,ROU", available) == ["ROU", "IDN"]
+    assert reference.check_partners_option("IDN,IDN,ROM") == [
+        "partners: codes read as ROM→ROU", "partners: IDN listed more than once; each is used once"]
+    assert reference.check_partners_option("ROM,ROU") == [
+        "partners: codes read as ROM→ROU", "partners: ROU listed more than once; each is used once"]
+    assert reference.check_partners_option("bri") == [] and reference.parse_partner_list("pak , ken") == ["PAK", "KEN"]
+    with pytest.raises(UnknownOptionError, match=r"partners='CHN' leaves no partner"):
+        reference.check_partners_option("CHN")
+    with pytest.raises(UnknownOptionError, match=r"partners='PAK;KEN' is not valid"):
+        reference.parse_partner_list("PAK;KEN")
+    with pytest.raises(UnknownOptionError, match=r"partners='bri64': none of the table's 2 countries"):
+        reference.partner_set("bri64", ["CHN", "USA"])
+
+
+def test_wto_agreements_expand_asean_and_skip_what_is_not_in_force():
+    from mutualism.errors import InputFileError
+
+    wto = pd.DataFrame({
+        "RTA Name": ["ASEAN - China", "China - Chile", "China - Norway", "China - Peru", "China - Georgia"],
+        "Type": ["FTA & EIA", "FTA", "", "FTA", "FTA"],
+        "Status": ["In Force", "In Force", "Early announcement-Under negotiation", "In Force", "In Force"],
+        reference.WTO_DATE: ["2005-01-01", "2006-10-01", None, None, "2018-01-01"],
+        "Current signatories": ["China; ASEAN Free Trade Area (AFTA)", "Chile; China", "China; Norway",
+                                "China; Peru", "China; Georgia"],
+    })
+    rows = reference.wto_fta_agreements(wto, where="wto.csv")
+    assert sorted(rows["iso3"]) == sorted([*reference.ASEAN, "CHL", "GEO"])  # Peru has no goods date here
+    assert reference.first_fta_years(rows) == {**{c: 2005 for c in reference.ASEAN}, "CHL": 2006, "GEO": 2018}
+    assert reference.first_fta_years(rows, up_to=2010) == {**{c: 2005 for c in reference.ASEAN}, "CHL": 2006}
+    wto.loc[1, reference.WTO_DATE] = "sometime in 2006"
+    with pytest.raises(InputFileError, match=r"wto.csv: row 3, column 'Date of Entry into Force \(G\)': "
+                                             r"'sometime in 2006' is not a date"):
+        reference.wto_fta_agreements(wto, where="wto.csv")
