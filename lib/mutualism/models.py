@@ -25,10 +25,12 @@ the residual is the structural one, ``y − Xβ``.
 Kleibergen–Paap statistics (one endogenous regressor)
 ------------------------------------------------------
 Computed here on the data partialled of the effects and of the included exogenous
-regressors (Frisch–Waugh); linearmodels' ``IVResults.first_stage.diagnostics`` reports
-the same rk Wald F before our small-sample factor, and ``tests/test_estimate.py`` checks
-the two agree. With one endogenous regressor ``x`` and ``L`` excluded instruments ``Z``
-the rank-0 null is ``π = 0`` in ``x̃ = Z̃π + e``, and the KP rk statistics reduce to
+regressors (Frisch–Waugh). linearmodels 7.1 computes them too
+(``IVResults.first_stage.kleibergen_paap`` and ``.kleibergen_paap_f``, following
+``ranktest``): its rk LM equals ours, and its rk Wald F equals ours times
+``(n − L − k_exog)/(n − K)``, since ours also counts the absorbed effects in ``K``
+(``tests/test_models.py`` checks both). With one endogenous regressor ``x`` and ``L``
+excluded instruments ``Z`` the rank-0 null is ``π = 0`` in ``x̃ = Z̃π + e``, and the KP rk statistics reduce to
 
 * rk Wald F = ``π̂' V̂(π̂)⁻¹ π̂ / L``, with ``V̂`` the covariance of the chosen ``cov_type``
   *including its small-sample factor* (``K`` counts the effects, as in ``ivreghdfe`` with
