@@ -4,6 +4,15 @@ samples, with which controls, and how a table that cannot be estimated is report
 :func:`run_paper` estimates every table of the paper on a :class:`~mutualism.panel.Panel`
 with the models of :mod:`mutualism.models` and returns a
 :class:`~mutualism.results.PaperResults` of numbers; :mod:`mutualism.tables` lays them out.
+
+* Estimation sample (§8): :func:`estimation_sample` — the rows with the table's variables
+  and every control that enters; a control the fixed effects absorb does not restrict it;
+  :func:`sample_loss` records which partners and cells were lost to which variable.
+* Units: :data:`SCALES` (RVC in per cent); ``mediator_form`` ``level`` | ``log`` (§8).
+* Verdicts (§8): Tables 3–5 carry :func:`mutualism.verdict.heterogeneity` of each
+  interaction, Tables 6–7 :func:`mutualism.verdict.mediation` with the baseline β1 of
+  Table 1 (with controls); beside each, the paper's own verdict from
+  ``data/paper_tables.csv`` (:mod:`mutualism.published`).
 """
 
 from __future__ import annotations
