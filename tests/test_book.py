@@ -179,7 +179,7 @@ def test_worked_example_satisfies_the_accounting_identities():
 
     ex = book.worked_example()
     m = ex.mrio
-    np.testing.assert_allclose(m.x, m.Z.sum(axis=1) + m.Y.sum(axis=1))        # §1 closure
+    np.testing.assert_allclose(ex.B.to_numpy() @ m.Y.sum(axis=1), m.x)         # §1: x = B·y
     np.testing.assert_allclose(ex.v_B.to_numpy(), 1.0)                         # v'B = 1'
     np.testing.assert_allclose(ex.vae.sum(axis=0).to_numpy(), ex.exports["E"].to_numpy())  # §2
     assert ex.wwz_gap < 1e-10                                                  # §9 adding-up

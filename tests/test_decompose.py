@@ -59,9 +59,12 @@ def test_wwz_terms_add_up_on_wiod_2011():
     assert mrio.n == 1435 and len(df) == 41 * 35 * 40
     assert mrio.zero_output.sum() > 0  # WIOD has sectors without output: excluded by name
     assert_terms_add_up(df, mrio)
-    # total DVA_FIN of China's exports equals dv_c # Y_c,r summed (cross-check one term)
-    chn = df[df["exporter"] == "CHN"]
-    assert chn["texp"].sum() == pytest.approx(decompose.gross_exports(mrio.Z, mrio.Y, mrio.G)[mrio.block("CHN")].sum())
+    # China's gross exports from the raw blocks: its rows of Z into other countries' columns
+    # plus its final goods to other destinations (independent of bilateral_exports)
+    c, owner = mrio.country_pos("CHN"), np.repeat(np.arange(mrio.G), mrio.N)
+    rows = mrio.block("CHN")
+    exports = mrio.Z[rows][:, owner != c].sum() + np.delete(mrio.Y[rows], c, axis=1).sum()
+    assert df.loc[df["exporter"] == "CHN", "texp"].sum() == pytest.approx(exports, rel=1e-12)
 
 
 @pytest.mark.parametrize("method", ["lu", "inverse"])

@@ -113,8 +113,6 @@ def test_bad_input_is_named():
 
 def test_assemble_synthetic_run_end_to_end(tmp_path):
     """Indices engine + synthetic controls → panel (needs the controls and synthetic modules)."""
-    pytest.importorskip("mutualism.controls", reason="mutualism.controls not available yet")
-    pytest.importorskip("mutualism.synthetic", reason="mutualism.synthetic not available yet")
     from mutualism.config import Params
     from mutualism.indices import compute_indices
     from mutualism.panel import assemble
