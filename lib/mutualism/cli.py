@@ -318,7 +318,8 @@ def _add_multiverse(sub) -> None:
                        description="For every combination of fva, itr, itr_attribution, cross_industry, winsor and "
                                    "cov_type (mutualism.multiverse), estimate Table 1 columns 4-6, the 2SLS second "
                                    "stages and the indirect effects on the data of a parameter file; write "
-                                   "OUT/multiverse.csv (one row per specification, estimate and dependent variable).")
+                                   "OUT/multiverse.csv (one row per specification, estimate and dependent variable) "
+                                   "and the specification curve OUT/specification_curve.png/.csv.")
     p.add_argument("--params", required=True, help="parameter file (e.g. params/default.yml)")
     p.add_argument("--scheduler", default=None, metavar="ADDRESS",
                    help="dask.distributed scheduler (tcp://host:port); default: the file's `scheduler`, else this "
@@ -330,16 +331,17 @@ def _add_multiverse(sub) -> None:
 
 def _run_multiverse(args) -> int:
     from .config import Params
-    from .multiverse import conclusions, run_multiverse, write
+    from .multiverse import conclusions, run_multiverse, save_specification_curve, write
 
     params = Params.from_yaml(args.params)
     _check_run(params)
     result = run_multiverse(params, n_jobs=args.jobs, scheduler=args.scheduler, progress=True)
     path = write(result, args.out)
+    save_specification_curve(result.table, args.out)
     lines = [f"{params.describe()}", f"{result.specifications} specifications; index tasks: {result.index_tasks} "
              f"({result.index_computed} computed, the others read from the cache)"]
     lines += [f"{s.what}: {s.holds} of {s.total}" for s in conclusions(result.table).values()]
-    print("\n".join([*lines, f"wrote {path}"]))
+    print("\n".join([*lines, f"wrote {path} and the specification curve (specification_curve.png/.csv)"]))
     print(f"indices {result.seconds['indices']:.2f} s, estimation {result.seconds['estimation']:.2f} s",
           file=sys.stderr)
     return 0

@@ -283,6 +283,23 @@ def run_multiverse(params: Params, *, n_jobs: int = 1, scheduler: str | None = N
     return Multiverse(params, table, n_tasks, n_computed, seconds)
 
 
+def cached_multiverse(params: Params, *, n_jobs: int = 1, scheduler: str | None = None) -> Multiverse:
+    """:func:`run_multiverse` through :mod:`mutualism.cache` (the book's robustness chapter):
+    the key covers the parameters (not ``scheduler``, which changes no number), the content
+    of the run's input files, the reference data and the library source involved."""
+    import joblib
+
+    from .cache import cached, data_digest, make_key, source_digest
+    from .runs import input_digests
+
+    options = {k: v for k, v in params.as_dict().items() if k != "scheduler"}
+    key = make_key(params=options, inputs=input_digests(params), data=data_digest(),
+                   library=source_digest("multiverse"))
+    path = Path(params.cache_dir) / "multiverse" / f"multiverse-{key}.joblib"
+    return cached(path, lambda: run_multiverse(params, n_jobs=n_jobs, scheduler=scheduler),
+                  save=lambda value, tmp: joblib.dump(value, tmp), load=joblib.load)
+
+
 def write(multiverse: Multiverse, out_dir: str | Path) -> Path:
     """Write ``multiverse.csv`` (full precision, atomically) into ``out_dir``."""
     from .fileio import atomic_write
@@ -317,6 +334,54 @@ def conclusions(table: pd.DataFrame, *, level: float = 0.05) -> dict[str, Any]:
     return out
 
 
+def share_table(table: pd.DataFrame, *, estimate: str = "baseline", words: dict[str, str] | None = None,
+                level: float = 0.05) -> pd.DataFrame:
+    """``k of n``: in how many specifications ``estimate``'s coefficient is positive and
+    significant at ``level`` (:func:`mutualism.verdict.share`), over all specifications and
+    for each option value; one column per dependent variable."""
+    from .verdict import effect, share
+
+    rows = table[table["estimate"] == estimate]
+    rows = rows.assign(_holds=[effect(c, s_, p, level=level).label == "positive"
+                               for c, s_, p in zip(rows["coef"], rows["se"], rows["p"])])
+    groups = [("all specifications", rows)]
+    groups += [(f"{opt} = {val}", rows[rows[opt].astype(str) == str(val)]) for opt in OPTIONS
+               for val in _values(rows, opt)]
+    out = {}
+    for label, g in groups:
+        out[label] = {(words or {}).get(y, y): _k_of_n(share(d["_holds"].tolist(), what=y))
+                      for y, d in g.groupby("dependent", sort=False)}
+    return pd.DataFrame.from_dict(out, orient="index")
+
+
+def _k_of_n(s) -> str:
+    return f"{s.holds} of {s.total}"
+
+
+def conclusions_text(table: pd.DataFrame, words: dict[str, str] | None = None) -> str:
+    """Markdown: for each index, in how many specifications the paper's conclusion holds
+    (``β1 > 0`` and significant at 5 %, :func:`conclusions`, worded with the
+    :class:`~mutualism.verdict.Share` label), for Table 1 with controls and for the IV
+    second stage, and which specifications could not be estimated."""
+    words = words or {}
+    lines = []
+    for estimate, what in (("baseline", "Table 1 with controls"), ("iv", "The IV second stage (Table 2)")):
+        rows = table[table["estimate"] == estimate]
+        shares = conclusions(rows.assign(estimate="baseline"))
+        parts = [f"{s.label} of the specifications for {words.get(y, y)} ({s.holds} of {s.total}, "
+                 f"{100 * s.share:.0f} %)" if s.total else f"{s.label} for {words.get(y, y)}"
+                 for y, s in shares.items()]
+        lines.append(f"- {what}, β1 > 0 and significant at 5 %: " + "; ".join(parts) + ".")
+        failed = rows[rows["coef"].isna()]
+        if len(failed):
+            reasons = sorted(set(failed["note"]))
+            n_specs = len(failed[list(OPTIONS)].drop_duplicates())
+            lines.append(f"  In {n_specs} specifications it could not be estimated and counts as not holding: "
+                         f"{reasons[0]}" + (f" (and {len(reasons) - 1} other reasons)" if len(reasons) > 1 else "")
+                         + ".")
+    return "\n".join(lines)
+
+
 def curve_data(table: pd.DataFrame, estimate: str = "baseline") -> pd.DataFrame:
     """Rows of ``estimate`` sorted by coefficient within each dependent variable, with the
     rank (0 = smallest) used as the x position of the specification curve."""
@@ -326,18 +391,15 @@ def curve_data(table: pd.DataFrame, estimate: str = "baseline") -> pd.DataFrame:
     return data.reset_index(drop=True)
 
 
-def specification_curve(table: pd.DataFrame, png: str | Path, csv: str | Path | None = None, *,
-                        estimate: str = "baseline", words: dict[str, str] | None = None):
+def specification_curve(table: pd.DataFrame, *, estimate: str = "baseline", words: dict[str, str] | None = None):
     """Specification curve: for each index (one panel), β1 of every specification sorted,
-    with 95 % intervals (filled: significant at 5 %), and beneath it which option value
-    each specification used. Writes the PNG (and the plotted data as CSV); returns the
-    matplotlib figure."""
+    with 95 % intervals (filled dots: significant at 5 %), and beneath it which option
+    value each specification used. Returns the matplotlib figure and the plotted data
+    (:func:`curve_data`); :func:`mutualism.figures.save_figure` writes PNG + CSV."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-
-    from .fileio import atomic_write
 
     from .panel import DEPENDENTS
 
@@ -354,7 +416,7 @@ def specification_curve(table: pd.DataFrame, png: str | Path, csv: str | Path | 
         top.vlines(d["rank"], d["ci_low"], d["ci_high"], color="#999999", lw=0.8)
         top.scatter(d["rank"][sig], d["coef"][sig], s=12, color="#0072B2", label="significant at 5 %", zorder=3)
         top.scatter(d["rank"][~sig], d["coef"][~sig], s=12, facecolor="white", edgecolor="#D55E00",
-                    label="not significant", zorder=3)
+                    label="not significant at 5 %", zorder=3)
         top.axhline(0, color="black", lw=0.8)
         top.set_title((words or {}).get(y, y))
         top.set_xticks([])
@@ -370,12 +432,40 @@ def specification_curve(table: pd.DataFrame, png: str | Path, csv: str | Path | 
         bottom.set_xlabel("specifications, sorted by β1")
         bottom.set_xlim(top.get_xlim())
     fig.subplots_adjust(left=0.2, right=0.98, top=0.94, bottom=0.08, wspace=0.12)
-    png = Path(png)
-    atomic_write(png, lambda tmp: fig.savefig(tmp, dpi=110, format="png"))
-    if csv is not None:
-        atomic_write(Path(csv), lambda tmp: data.to_csv(tmp, index=False, float_format="%.17g"))
-    plt.close(fig)
-    return fig
+    return fig, data
+
+
+def save_specification_curve(table: pd.DataFrame, out_dir: str | Path, *, stem: str = "specification_curve",
+                             words: dict[str, str] | None = None) -> tuple[Path, Path]:
+    """Write the specification curve as ``<stem>.png`` and its data as ``<stem>.csv``."""
+    import matplotlib.pyplot as plt
+
+    from .figures import save_figure
+
+    fig, data = specification_curve(table, words=words)
+    try:
+        return save_figure(fig, data, stem, out_dir)
+    finally:
+        plt.close(fig)
+
+
+def curve_alt_text(table: pd.DataFrame, words: dict[str, str] | None = None) -> str:
+    """Alt text of the specification curve, with the plotted ranges."""
+    from .panel import DEPENDENTS
+
+    data = curve_data(table)
+    parts = []
+    for y in [d for d in DEPENDENTS if d in set(data["dependent"])]:
+        d = data[data["dependent"] == y]
+        ok = d.dropna(subset=["coef"])
+        if ok.empty:
+            continue
+        parts.append(f"{(words or {}).get(y, y)}: {len(ok)} coefficients from {ok['coef'].min():.3g} to "
+                     f"{ok['coef'].max():.3g}, {int((ok['p'] < 0.05).sum())} significant at 5 %")
+    return ("Specification curve in three panels, one per index. Each panel plots the coefficient of ln ITR of "
+            "every specification, sorted from smallest to largest, with a vertical 95 % interval; below it a grid "
+            "marks which value of each option (fva, itr, itr_attribution, cross_industry, winsor, cov_type) the "
+            "specification used. " + "; ".join(parts) + ".")
 
 
 def _values(data: pd.DataFrame, option: str) -> list:
