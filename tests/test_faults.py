@@ -272,6 +272,18 @@ def test_output_extension_checked_first(capsys, tmp_path):
     assert not (tmp_path / "c").exists()
 
 
+def test_a_folder_that_would_be_replaced_must_be_an_earlier_output(capsys, tmp_path, monkeypatch):
+    (tmp_path / "thesis.tex").write_text("years of work\n")
+    monkeypatch.chdir(tmp_path)
+    expect_error(capsys, r"--out '\.' is the current folder or contains it", "synth", "--years", "2004", "--out", ".",
+                 watch=tmp_path)
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "notes.md").write_text("notes\n")
+    expect_error(capsys, r"--out '.*docs' exists and is not an earlier output of this command \(it has no "
+                         r"controls\)", "synth", "--years", "2004", "--out", docs, watch=tmp_path)
+
+
 def test_output_that_is_a_file_or_read_only(capsys, tmp_path):
     existing = tmp_path / "report.txt"
     existing.write_text("keep me\n")
@@ -362,6 +374,11 @@ def test_missing_oil_year_is_reported_and_a_failed_write_keeps_the_old_folder(ca
     frame[frame["year"] != 2005].to_csv(oil, index=False)
     out, cache = tmp_path / "est", tmp_path / "cache"
     out.mkdir()
+    (out / "notes.txt").write_text("not an estimate folder\n")
+    expect_error(capsys, r"--out '.*est' exists and is not an earlier output of this command \(it has no "
+                         r"scorecard\.csv or panel\.parquet\)", *_estimate(pymrio_world, controls_copy, out, cache),
+                 watch=out)
+    (out / "scorecard.csv").write_text("from an earlier run\n")
     (out / "from_an_earlier_run.txt").write_text("earlier\n")
     code, text, err = run(capsys, *_estimate(pymrio_world, controls_copy, out, cache))
     assert code == errors.EXIT_OK, err
@@ -437,7 +454,7 @@ def test_interrupt_prints_one_line_and_exits_130(capsys, tmp_path, monkeypatch):
 
     monkeypatch.setattr(mutualism.synthetic, "make_mrio", interrupted)
     world = tmp_path / "world"
-    world.mkdir()
+    (world / "controls").mkdir(parents=True)
     (world / "keep.txt").write_text("previous world\n")
     code, out, err = run(capsys, "synth", "--years", "2004", "--out", world)
     assert code == errors.EXIT_SIGINT

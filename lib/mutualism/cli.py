@@ -51,10 +51,23 @@ class Timer:
 TABLE_SUFFIXES = (".parquet", ".csv", ".csv.gz")
 
 
-def check_output(out: str, *, folder: bool = False, suffixes: Sequence[str] = (), option: str = "--out") -> None:
+def check_output(out: str, *, folder: bool = False, suffixes: Sequence[str] = (), option: str = "--out",
+                 replaced_if: Sequence[str] = ()) -> None:
     """Refuse an output path before any computing: wrong extension, a file where a folder is
-    written (or the reverse), or a location that cannot be written (read-only folder)."""
+    written (or the reverse), or a location that cannot be written (read-only folder).
+
+    ``replaced_if`` names entries that mark an earlier output of the same command: a folder
+    that is replaced whole must be new, empty or hold one of them (so that ``--out .`` or
+    ``--out ~/Documents`` is refused instead of replaced), and never the current folder.
+    """
     path = Path(out)
+    if replaced_if and path.is_dir():
+        here = Path.cwd().resolve()
+        if path.resolve() == here or path.resolve() in here.parents:
+            raise OutputError(f"{option} {out!r} is the current folder or contains it; it would be replaced whole")
+        if any(path.iterdir()) and not any((path / name).exists() for name in replaced_if):
+            raise OutputError(f"{option} {out!r} exists and is not an earlier output of this command (it has no "
+                              f"{' or '.join(replaced_if)}); it would be replaced whole: give a new folder")
     if suffixes and not path.name.endswith(tuple(suffixes)):
         raise OutputError(f"{option} {out!r}: use a {', '.join(suffixes[:-1])} or {suffixes[-1]} file name")
     if folder and path.exists() and not path.is_dir():
@@ -399,10 +412,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-#: Output options checked before any computing: (command, option attribute, folder?, suffixes).
-_OUTPUTS = {"synth": ("out", True, ()), "wwz": ("out", False, TABLE_SUFFIXES),
-            "decompose": ("out", False, TABLE_SUFFIXES), "indices": ("out", False, TABLE_SUFFIXES),
-            "estimate": ("out", True, ()), "multiverse": ("out", True, ())}
+#: Output options checked before any computing: command → (option attribute, folder?, suffixes,
+#: entries marking an earlier output of a folder that is replaced whole).
+_OUTPUTS = {"synth": ("out", True, (), ("controls",)), "wwz": ("out", False, TABLE_SUFFIXES, ()),
+            "decompose": ("out", False, TABLE_SUFFIXES, ()), "indices": ("out", False, TABLE_SUFFIXES, ()),
+            "estimate": ("out", True, (), ("scorecard.csv", "panel.parquet")), "multiverse": ("out", True, (), ())}
 
 
 def _preflight(args) -> None:
@@ -414,8 +428,8 @@ def _preflight(args) -> None:
     if seed is not None and seed < 0:
         raise UnknownOptionError(f"--seed {seed}: give a whole number ≥ 0")
     if args.command in _OUTPUTS:
-        attribute, folder, suffixes = _OUTPUTS[args.command]
-        check_output(getattr(args, attribute), folder=folder, suffixes=suffixes)
+        attribute, folder, suffixes, markers = _OUTPUTS[args.command]
+        check_output(getattr(args, attribute), folder=folder, suffixes=suffixes, replaced_if=markers)
     if args.command == "synth":
         from .config import parse_years
         from .synthetic import check_years

@@ -67,7 +67,7 @@ def staged_dir(target: str | Path) -> Iterator[Path]:
     the SystemExit a SIGTERM handler raises) the staging folder is removed and ``target``
     is left exactly as it was.
     """
-    target = Path(target)
+    target = Path(target).absolute()  # "out/." and "." get a real name and parent
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".staging"))
     os.chmod(staging, umask_mode(0o777))
