@@ -104,9 +104,9 @@ from mutualism.leontief import diagonal_blocks, local_solve
 
 N = len(m.sectors)
 local = local_solve(diagonal_blocks(m.A, m.G), np.broadcast_to(np.eye(N), (m.G, N, N)).copy())
-for k, country in enumerate(m.countries):
-    display(pd.DataFrame(local[k], index=list(m.sectors), columns=list(m.sectors)).style.format("{:.4f}")
-            .set_caption(f"L_{country},{country} = (I − A_{country},{country})⁻¹"))
+display(pd.concat({country: pd.DataFrame(local[k], index=list(m.sectors), columns=list(m.sectors))
+                   for k, country in enumerate(m.countries)}, axis=1)
+        .style.format("{:.4f}").set_caption("L_ss = (I − A_ss)⁻¹ of each country s (columns: s, sector)"))
 
 # %% [markdown]
 # ## Gross exports and the value added they carry (METHODS §2)
@@ -335,13 +335,15 @@ display(ex.wwz.set_index(["exporter", "exporter_sector", "importer"]).T.style.fo
 # Each term of China's machinery exports to Pakistan ($s$ = CHN, $r$ = PAK, $t$ = ROW,
 # the only third country) beside its formula (METHODS §9): $dv_s = u'\mathrm{diag}(v_s)B_{ss}$
 # and $dl_s = u'\mathrm{diag}(v_s)L_{ss}$ are row vectors over China's sectors, and
-# $a \# b$ is the element of their product for the exporting sector, here machinery.
+# $a \# b$ is the element of their product for the exporting sector, here machinery. With
+# one third country the sums of METHODS §9 over $t \notin \{s, r\}$ and
+# $u \notin \{s, t\}$ have one term each ($t$ = ROW, $u$ = PAK).
 
 # %% tags=["remove-input"]
 formulas = {
     "DVA_FIN": r"dv_s \# Y_{sr}", "DVA_INT": r"dl_s \# (A_{sr} B_{rr} Y_{rr})",
     "DVA_INTrexI1": r"dl_s \# (A_{sr} B_{rt} Y_{tt})", "DVA_INTrexF": r"dl_s \# (A_{sr} B_{rr} Y_{rt})",
-    "DVA_INTrexI2": r"dl_s \# (A_{sr} B_{rt} Y_{tu})", "RDV_INT": r"dl_s \# (A_{sr} B_{rs} Y_{ss})",
+    "DVA_INTrexI2": r"dl_s \# (A_{sr} B_{rt} Y_{tr})", "RDV_INT": r"dl_s \# (A_{sr} B_{rs} Y_{ss})",
     "RDV_FIN": r"dl_s \# (A_{sr} B_{rr} Y_{rs})", "RDV_FIN2": r"dl_s \# (A_{sr} B_{rt} Y_{ts})",
     "OVA_FIN": r"(u'\mathrm{diag}(v_t) B_{ts}) \# Y_{sr}", "MVA_FIN": r"(u'\mathrm{diag}(v_r) B_{rs}) \# Y_{sr}",
     "OVA_INT": r"(u'\mathrm{diag}(v_t) B_{ts}) \# (A_{sr} L_{rr} Y_{rr})",
@@ -355,8 +357,6 @@ lines = ["| term | formula | value |", "|---|---|---|"]
 lines += [f"| `{name}` | ${formula}$ | {flow[name]:.4f} |" for name, formula in formulas.items()]
 lines.append(f"| sum | $E_{{s\\to r}}$ | {flow[list(formulas)].sum():.4f} (gross flow {flow['texp']:.0f}) |")
 say("\n".join(lines))
-# In this world DVA_INTrexI2 has no u ∉ {s, t}: Y_tu with u = r is the only final demand left, and the
-# library's term follows METHODS §9 exactly; the sum row checks the adding-up.
 
 # %% tags=["remove-input"]
 row = ex.wwz.set_index(["exporter", "exporter_sector", "importer"]).loc[("CHN", "C9", "PAK")]

@@ -82,7 +82,7 @@ w_groups = figures.decomposition_groups(ex.wwz, key, groups=figures.WWZ_GROUPS, 
 b_groups = figures.decomposition_groups(bm, key, groups=figures.BM_GROUPS, total="EXGR").set_index(key)
 
 # %% [markdown]
-# ## 1. Leontief: where was the value added?
+# ## Leontief: where was the value added?
 #
 # The Leontief decomposition multiplies each country-sector's gross exports $E_{si}$ by
 # the value added, per unit of final output, of every country-sector upstream:
@@ -98,7 +98,7 @@ display(ex.exports[["E", "DVA", "FV"]].style.format("{:.3f}")
         .set_caption(f"Leontief decomposition of each country-sector's gross exports, worked example {ex.year}"))
 
 # %% [markdown]
-# ## 2. WWZ: where is it absorbed, and what is counted twice?
+# ## WWZ: where is it absorbed, and what is counted twice?
 #
 # WWZ split each *bilateral* flow $E_{s\to r}$ further, by where the value is finally
 # absorbed and by whether it is counted again later. Its sixteen terms fall into five
@@ -133,7 +133,7 @@ book.say(f"Domestic value added absorbed abroad ranges from {low['share_DVA']:.1
          f"{high['share_DVA']:.1%} ({high['flow']}).")
 
 # %% [markdown]
-# ## 3. Borin–Mancini: counted the first time it leaves
+# ## Borin–Mancini: counted the first time it leaves
 #
 # Borin and Mancini keep WWZ's questions but change two conventions. Value added is
 # attributed to a flow the **first** time it leaves its country of origin (the
@@ -150,7 +150,7 @@ display(bm.set_index(key)[["EXGR", *BM_TERMS]].T.style.format("{:.3f}")
         .set_caption("Borin–Mancini terms of every bilateral flow of the worked example"))
 
 # %% [markdown]
-# ## 4. Three answers to one question
+# ## Three answers to one question
 #
 # **Domestic value added.** All three agree on the domestic *content* of a flow, once
 # double counting is added back: the Leontief domestic value added of a flow
@@ -234,7 +234,7 @@ book.say(f"In the worked example the most chain-bound exports are those of {top[
          f"{(gvc['GVC'] - (gvc['EXGR'] - gvc['DAVAX'])).abs().max():.1e}.")
 
 # %% [markdown]
-# ## 5. On this run's tables
+# ## On this run's tables
 #
 # The same comparison on the tables of the run, for the last estimation year: China's
 # gross exports to all the run's partners together, and the partners' exports to China,

@@ -140,7 +140,7 @@ def test_every_page_renders_offline(ci_book, offline_page):
         if name in SCREENSHOTS:
             page.screenshot(path=str(shots / (Path(name).stem + ".png")), full_page=False)
     assert not page.blocked, f"pages asked for resources outside the book: {sorted(set(page.blocked))[:10]}"
-    assert checked_math >= 5, f"only {checked_math} pages with mathematics: the check did not run"
+    assert checked_math >= 3, f"only {checked_math} pages with mathematics: the check did not run"
     assert not problems, "\n".join(problems)
 
 

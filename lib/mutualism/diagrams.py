@@ -78,15 +78,14 @@ def transfer_routes():
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    fig, axes = plt.subplots(2, 3, figsize=(11, 6.6), layout="constrained")
+    fig, axes = plt.subplots(2, 3, figsize=(8.6, 5.8), layout="constrained")
     rows = []
     # Which way a leg between two nodes bends, so that b → d and d → b do not overlap.
     bend = {("b", "d"): 0.55, ("d", "b"): 0.55, ("a", "d"): -0.15, ("a", "b"): 0.0}
     for ax, (name, (legs, formula, path)) in zip(axes.flat, TRANSFER_ROUTES.items()):
         for node, xy in _NODES.items():
             used = any(node in leg[:2] for leg in legs)
-            _box(ax, xy, _NODE_TEXT[node], color="#F2F2F2" if used else "white",
-                 fontsize=8.5 if used else 8)
+            _box(ax, xy, _NODE_TEXT[node], color="#F2F2F2" if used else "white", fontsize=9)
             if not used:
                 ax.texts[-1].set_alpha(0.35)
                 ax.patches[-1].set_alpha(0.35)
@@ -94,8 +93,8 @@ def transfer_routes():
             _arrow(ax, _NODES[src], _NODES[dst], rad=bend.get((src, dst), 0.0), label=str(k), **_GOODS_STYLE[goods])
             rows.append({"route": name, "step": k, "from": src, "to": dst, "goods": goods, "path": path,
                          "formula": formula.strip("$")})
-        ax.text(2.0, 1.43, "absorbed by b's\nfinal demand", ha="center", va="bottom", fontsize=7.5, color="0.25")
-        ax.set_title(f"{name}\n{formula}", fontsize=10)
+        ax.text(2.0, 1.43, "absorbed by b's\nfinal demand", ha="center", va="bottom", fontsize=8.5, color="0.25")
+        ax.set_title(f"{name}\n{formula}", fontsize=11)
         ax.set_xlim(-0.5, 2.5)
         ax.set_ylim(-0.4, 1.75)
         ax.set_aspect("equal")
@@ -103,14 +102,14 @@ def transfer_routes():
     key = axes.flat[-1]
     key.axis("off")
     handles = [Line2D([0], [0], linewidth=1.8, **_GOODS_STYLE[g], label=f"{g} goods") for g in _GOODS_STYLE]
-    key.legend(handles=handles, loc="upper left", frameon=False, fontsize=9, title="each leg carries",
-               title_fontsize=9)
+    key.legend(handles=handles, loc="upper left", frameon=False, fontsize=10, title="each leg carries",
+               title_fontsize=10)
     key.text(0.0, 0.45, "$W_a = \\mathrm{diag}(v_a)\\,L_{aa}$, $L_{aa} = (I - A_{aa})^{-1}$\n"
              "$d$: every third country, $d \\notin \\{a, b\\}$\n"
              "numbers: the order of the legs\n"
              "ITR adds the routes in both directions,\n"
              "China → partner and partner → China",
-             transform=key.transAxes, fontsize=8.5, va="top")
+             transform=key.transAxes, fontsize=9.5, va="top")
     return fig, pd.DataFrame(rows)
 
 

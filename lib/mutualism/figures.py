@@ -213,7 +213,7 @@ def plot_decomposition(data: pd.DataFrame, label: str, *, shares: bool = True, t
 
     groups = [g for g in WWZ_GROUPS if g in data.columns]
     values = data[[f"share_{g}" if shares else g for g in groups]].to_numpy(dtype=float)
-    fig, ax = plt.subplots(figsize=(9, 0.42 * len(data) + 1.9), layout="constrained")
+    fig, ax = plt.subplots(figsize=(7.4, 0.4 * len(data) + 1.9), layout="constrained")
     left = np.zeros(len(data))
     positions = np.arange(len(data))[::-1]
     for k, group in enumerate(groups):
@@ -269,7 +269,7 @@ def plot_comparison(long: pd.DataFrame, *, facet: str | None = None, shares: boo
     import seaborn as sns
 
     panels = list(dict.fromkeys(long[facet])) if facet else [None]
-    fig, axes = plt.subplots(1, len(panels), figsize=(4.6 * len(panels) + 1.2, 4.2), layout="constrained",
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.4 * len(panels) + 0.8, 4.0), layout="constrained",
                              sharey=True, squeeze=False)
     y = "share" if shares else "value"
     for ax, panel in zip(axes[0], panels):
@@ -280,6 +280,10 @@ def plot_comparison(long: pd.DataFrame, *, facet: str | None = None, shares: boo
             for bar in bars:
                 bar.set_hatch(hatch)
                 bar.set_edgecolor("white")
+            # the small groups are unreadable next to DVA without their values
+            ax.bar_label(bars, fmt=(lambda v: f"{v:.1%}") if shares else "%.3g", fontsize=6.5, rotation=90,
+                         padding=2)
+        ax.margins(y=0.14)  # room for the value labels above the tallest bars
         ax.set_xlabel("")
         ax.set_ylabel("share of gross exports" if shares else "value (units of the table)")
         if panel is not None:
