@@ -364,8 +364,8 @@ book.say(f"The domestic share is {ex.exports.loc[('CHN', 'C9'), 'DVA']:.3f} / {e
 # ```{exercise} Where the double counting goes
 # :label: ex-ddc
 # For China's textile exports to the rest of the world, which decomposition reports more
-# domestic value added absorbed abroad, and which more domestic double counting? Use the
-# two conventions (first crossing, last crossing) to explain the sign of the difference.
+# domestic value added absorbed abroad, and which more domestic double counting? Explain
+# the difference from how each of the two computes the domestic double counting of a flow.
 # ```
 #
 # ```{solution-start} ex-ddc
