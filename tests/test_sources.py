@@ -150,11 +150,16 @@ def test_cache_round_trip_and_invalidation(tmp_path):
     for name in ("Z", "Y", "va", "x", "Y_detail"):
         assert np.array_equal(getattr(first, name), getattr(second, name))
     assert second.countries == first.countries and second.fd_categories == first.fd_categories
-    # touching a source file changes the key: the year is parsed again into a new entry
+    # touching a source file keeps its content, hence the entry (the key hashes content)
     z = tmp_path / "data" / "2012" / "Z.parquet"
     os.utime(z, ns=(z.stat().st_atime_ns, z.stat().st_mtime_ns + 10**9))
+    assert "from_cache" in sources.load_year("pymrio", 2012, tmp_path / "data", cache_dir=cache).meta
+    # a changed table is parsed again into a new entry
+    changed = toy_iosystem(year=2012, seed=2)
+    changed.save_all(tmp_path / "data" / "2012", table_format="parquet")
     third = sources.load_year("pymrio", 2012, tmp_path / "data", cache_dir=cache)
     assert "from_cache" not in third.meta and len(list((cache / "tables").glob("*.npz"))) == 2
+    assert not np.array_equal(third.Z, first.Z)
     # another concordance is another entry as well
     k1 = sources.cache_key("pymrio", 2012, tmp_path / "data", concordance=None)
     k2 = sources.cache_key("pymrio", 2012, tmp_path / "data", concordance="wiod2013")
