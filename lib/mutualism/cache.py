@@ -140,10 +140,21 @@ def _read_source(module: str) -> bytes:
     return (PACKAGE_DIR / f"{module}.py").read_bytes()
 
 
-def _imports(module: str) -> set[str]:
+_parsed: dict[tuple[str, bytes], frozenset[str]] = {}
+
+
+def _imports(module: str) -> frozenset[str]:
     """The ``mutualism`` modules ``module`` imports anywhere in its source (top level,
-    inside functions, under ``TYPE_CHECKING`` too)."""
-    tree = ast.parse(_read_source(module))
+    inside functions, under ``TYPE_CHECKING`` too); parsed once per content."""
+    source = _read_source(module)
+    key = (module, hashlib.blake2b(source, digest_size=16).digest())
+    if key not in _parsed:
+        _parsed[key] = _parse_imports(source)
+    return _parsed[key]
+
+
+def _parse_imports(source: bytes) -> frozenset[str]:
+    tree = ast.parse(source)
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
@@ -157,7 +168,7 @@ def _imports(module: str) -> set[str]:
                 found.update(a.name for a in node.names)
         elif isinstance(node, ast.Import):
             found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("mutualism."))
-    return {m for m in found if (PACKAGE_DIR / f"{m}.py").exists()}
+    return frozenset(m for m in found if (PACKAGE_DIR / f"{m}.py").exists())
 
 
 def module_closure(*modules: str) -> list[str]:
