@@ -63,13 +63,14 @@ import numpy as np
 import pandas as pd
 from scipy.sparse.linalg import LinearOperator, gmres
 
+from .config import SYNTHETIC_SIZES
 from .errors import MutualismError, UnknownOptionError, check_option
 from .fileio import atomic_write
 from .mrio import MRIO, build_mrio
 from .countries import countries, great_circle_km, un_members, vintage_fiscal_year
 from .resources import sectors as sector_table
 
-SIZES = ("small", "full")
+SIZES = SYNTHETIC_SIZES  # the valid values live in config.py
 FORMATS = ("pymrio", "eora26")
 ROW = "ROW"
 FIRST_YEAR, LAST_YEAR = 1995, 2030  # years with GDP paths; the sample is 2001–2020
