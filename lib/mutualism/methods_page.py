@@ -7,7 +7,8 @@ of the book a link to its section.
 * A transform turns, in every page (the chapters' computed sentences included), each
   ``§N`` of a "METHODS §N", "METHODS §1–§5, §9" or "METHODS.md (§4)" mention into a
   reference to that label (a subsection without a heading falls back to its section),
-  and the file name ``docs/METHODS.md`` written as code into a link to the page.
+  and the file name ``docs/METHODS.md`` written as code into a link to the page (only
+  when the book contains the page).
 
 Listed in ``_config.yml`` under ``sphinx.extra_extensions``.
 """
@@ -105,6 +106,8 @@ def _setup_transform(app: Any):
         default_priority = 400
 
         def apply(self, **kwargs: Any) -> None:
+            if PAGE not in self.env.found_docs:  # a book without the methods page: nothing to link to
+                return
             known = set(sections(methods_file().read_text(encoding="utf-8")))
             skip = (nodes.literal_block, nodes.reference, nodes.title, addnodes.pending_xref, nodes.raw,
                     nodes.math, nodes.math_block, nodes.target)
