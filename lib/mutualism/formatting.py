@@ -15,9 +15,8 @@ from typing import Any
 import numpy as np
 
 from .config import CLUSTER_VARIABLES
-
-#: Significance levels of the stars ``***``, ``**``, ``*`` (the paper's convention).
-STAR_LEVELS = (0.01, 0.05, 0.10)
+from .verdict import SIGNIFICANCE_LEVELS as STAR_LEVELS  # the levels are decided in one place
+from .verdict import significance_class
 STAR_NOTE = "*** p<0.01, ** p<0.05, * p<0.1."
 
 
@@ -63,9 +62,7 @@ def integer(value) -> str:
 
 def stars(pvalue: float) -> str:
     """``***``, ``**``, ``*`` at the 1, 5 and 10 % levels (:data:`STAR_LEVELS`); ``""`` otherwise or NaN."""
-    if not np.isfinite(pvalue):
-        return ""
-    return next(("*" * (len(STAR_LEVELS) - k) for k, level in enumerate(STAR_LEVELS) if pvalue < level), "")
+    return significance_class(pvalue)
 
 
 def markdown_stars(text: str) -> str:
