@@ -53,7 +53,7 @@ params = book.start_chapter(globals())  # the parameters cell's values
 import matplotlib.pyplot as plt
 from IPython.display import HTML, display
 
-from mutualism import figures, sentences
+from mutualism import figures, sentences, tables
 from mutualism.countries import REGIONS
 
 results = book.run_results(params)
@@ -83,11 +83,13 @@ if params.concordance:
              f"`{params.concordance}` concordance (`data/concordance_{params.concordance}.csv`), and the whole "
              "system (intermediate flows, final demand, value added, output) was aggregated to that "
              "classification before any index was computed (METHODS §7):")
-    display(HTML(book.concordance_table(params.concordance).to_html(index=False, classes="concordance")))
+    display(HTML(tables.render_frame(book.concordance_table(params.concordance),
+                                     f"Sectors of the table in each of the paper's eight industries ({params.concordance})",
+                                     classes="concordance")))
 
 # %% tags=["remove-input"]
 countries = book.partner_table(partners)
-display(HTML(countries.to_html(index=False, classes="partners")))
+display(HTML(tables.render_frame(countries, "The run's partner countries by region (METHODS §7)", classes="partners")))
 
 # %% [markdown]
 # ## Figure 2: mutualism by region
@@ -190,7 +192,8 @@ else:
 
 # %% tags=["remove-input"]
 quality = results.panel.quality
-display(HTML(sentences.quality_table(quality).to_html(classes="quality-report")))
+display(HTML(tables.render_frame(sentences.quality_table(quality), "Data quality of the estimation panel",
+                                 classes="quality-report", index=True)))
 book.say(sentences.quality_caption(results.params.winsor))
 book.say(sentences.sample_losses(results.panel))
 
@@ -212,4 +215,6 @@ else:
 # ## Descriptive statistics of the model variables
 
 # %% tags=["remove-input"]
-display(HTML(results.panel.describe().to_html(float_format=lambda v: f"{v:.4f}", classes="describe")))
+display(HTML(tables.render_frame(results.panel.describe(), "Descriptive statistics of the model variables "
+                                 "(after winsorising, before the estimation sample is drawn)", classes="describe",
+                                 index=True)))

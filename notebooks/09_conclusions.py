@@ -65,8 +65,9 @@ data2 = figures.figure2_data(results.indices, book.regions(sorted(results.indice
 findings_text, shares = sentences.findings(results, data2, figures.ALL_PARTNERS)
 book.say(
     "The paper's three findings (its concluding section), restated in our words, each marked by what this run "
-    "shows: **supported** when every testable condition holds, **not supported** when one fails, **not testable "
-    "in this run** when none could be estimated. Each condition is a verdict of METHODS §8: a trend is a slope "
+    "shows: **supported** when every condition holds, **supported where testable** when every condition that "
+    "this run can estimate holds and others cannot be estimated, **not supported** when one fails, **not testable "
+    "in this run** when none can be estimated. Each condition is a verdict of METHODS §8: a trend is a slope "
     "whose 95 % interval excludes zero, an effect a coefficient significant at 5 %, a channel an established "
     "mediation, a difference between groups a significant term ln ITR × D.\n\n" + findings_text
 )
@@ -144,7 +145,7 @@ UNSET = {"data_path": "generated synthetic world", "concordance": "none (the tab
          "controls_path": "none (the synthetic world's controls)"}
 options = pd.DataFrame([{"option": k, "value": UNSET.get(k, "none") if values[k] is None else values[k],
                          "METHODS": s, "meaning": m} for k, (s, m) in OPTION_NOTES.items()])
-display(HTML(options.to_html(index=False, classes="options")))
+display(HTML(tables.render_frame(options, "The options of this run", classes="options")))
 book.say(
     "Fixed conventions (METHODS §1, §3.3, §8): gross output is the row sum of the table and value added the column "
     "residual, so every decomposition adds up exactly; coordination uses the closed form "

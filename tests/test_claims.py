@@ -249,7 +249,9 @@ def test_every_recorded_claim_holds_for_its_run(built, paper_csv):
 
 #: Template prose that must never reach a page (issue 10, item 10).
 BANNED = [r"\bNone\b", r"\bnan\b", r"\bNaN\b", r"<NA>", r"TODO", r"FIXME", r"\{[a-z_]+\}",
-          r"\b0 of (the )?(three|two|\d+)\b", r"agrees on 0\b", r"\(of fusion, interaction, coordination\)",
+          # a zero count written as agreement ("agrees on 0 of the three", "0 of 42 agree")
+          r"\bagree\w*\b[^.\n]{0,80}\b0 of\b", r"(?<![\d,])\b0 of \d+\b[^.\n]{0,80}\bagree", r"\bon 0 of the\b",
+          r"\(of fusion, interaction, coordination\)",
           r"significant at 5 % for: ", r"mediates the whole effect", r"relate changes in transfer",
           r"so transfer works more strongly"]
 

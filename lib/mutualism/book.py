@@ -15,18 +15,16 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from .config import Params
-from .prose import (DUMMY_GROUPS, INDEX_WORDS, MISSING_CAUSES, PAPER_VERDICTS, STOCK_YOGO_10, WORDS,  # noqa: F401
-                    compare_text, concordance_table, coordination_floor, estimate_text, heterogeneity_text,
-                    industry_names, mediation_text, paper_iv_diagnostics, paper_value, partner_table, positive_at_5,
-                    quality_text, regions, robustness_summary, trends)
+from .prose import (INDEX_WORDS, MISSING_CAUSES, STOCK_YOGO_10, concordance_table, coordination_floor,  # noqa: F401
+                    industry_names, paper_iv_diagnostics, paper_value, partner_table, quality_text, regions,
+                    robustness_summary, trends)
 from .runs import ROBUSTNESS, RunResults, run_results  # noqa: F401
 from .worked_example import EXAMPLE_COUNTRIES, EXAMPLE_SECTORS, EXAMPLE_TABLES, WorkedExample, worked_example  # noqa: F401
 
 __all__ = ["banner", "say", "show_table", "start_chapter",
            # re-exported for the chapters
-           "DUMMY_GROUPS", "INDEX_WORDS", "MISSING_CAUSES", "PAPER_VERDICTS", "STOCK_YOGO_10", "WORDS", "compare_text",
-           "concordance_table", "coordination_floor", "estimate_text", "heterogeneity_text", "industry_names",
-           "mediation_text", "paper_iv_diagnostics", "paper_value", "partner_table", "positive_at_5", "quality_text",
+           "INDEX_WORDS", "MISSING_CAUSES", "STOCK_YOGO_10", "concordance_table", "coordination_floor",
+           "industry_names", "paper_iv_diagnostics", "paper_value", "partner_table", "quality_text",
            "regions", "robustness_summary", "trends", "ROBUSTNESS", "RunResults", "run_results", "EXAMPLE_COUNTRIES",
            "EXAMPLE_SECTORS", "EXAMPLE_TABLES", "WorkedExample", "worked_example"]
 

@@ -18,10 +18,10 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from . import claims, verdict
 from .models import BOOTSTRAP_UNITS, interaction_name
+from .prose import INDEX_WORDS
 
-#: Plain names of the dependent variables.
-WORDS = {"lnRH": "fusion", "lnHD": "interaction", "lnXT": "coordination",
-         "RH": "fusion", "HD": "interaction", "XT": "coordination"}
+#: Plain names of the dependent variables (the one mapping of :mod:`mutualism.prose`).
+WORDS = INDEX_WORDS
 #: The two sides of each heterogeneity dummy (METHODS §6): (D = 1, D = 0).
 DUMMY_GROUPS = {"D1": ("high-income partners", "developing partners"),
                 "D2": ("medium/high-tech industries", "low-tech industries"),
@@ -52,6 +52,11 @@ def elasticity_percent(beta: float, change: float = 0.10) -> float:
     """Exact percentage change of the index for a ``change`` larger transfer:
     ``((1 + change)^β − 1) · 100`` (log–log model)."""
     return ((1.0 + change) ** float(beta) - 1.0) * 100.0
+
+
+def p_text(p: float) -> str:
+    """``p = 0.034``, or ``p < 0.001`` (never ``p = 0.000``)."""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
 def count_word(n: int) -> str:
@@ -296,7 +301,7 @@ def heterogeneity(results, key: str, dummy: str) -> str:
         paper_text = (f"; the paper: {num(row['coef'])}{_paper_stars(row).replace('*', chr(92) + '*')} — "
                       f"{agree.label}" if agree is not None else "")
         text = (f"- **{WORDS[col.dependent]}**: the term ln ITR × {dummy} is {estimate_md(coef, se, p)} "
-                f"(p = {p:.3f}): {het.label}"
+                f"({p_text(p)}): {het.label}"
                 + (f" (the elasticity is {num(beta1)} for {no} and {num(beta1 + coef)} for {yes})"
                    if het.label != "no detectable difference" else f" between {yes} and {no} at the 5 % level")
                 + f"{paper_text}.")
@@ -394,7 +399,7 @@ def mediation(results, mediator: str, cov_type: str) -> str:
         text = (f"- **{WORDS[outcome]}**: $\\varphi_2$ = {estimate_md(v.phi2, float(med.outcome_equations[outcome].std_errors[m_name]), v.phi2_p)}, "
                 f"$\\varphi_1$ = {num(v.phi1)} against the baseline {num(v.baseline_beta1)}; indirect effect "
                 f"$\\alpha_1\\varphi_2$ = {num(v.indirect)}, Sobel z = {float(row['sobel_z']):.2f} "
-                f"(p = {float(row['sobel_p']):.3f}), {interval}. Verdict: **{v.label}**; the paper's "
+                f"({p_text(float(row['sobel_p']))}), {interval}. Verdict: **{v.label}**; the paper's "
                 f"coefficients read as {theirs.label}.{reconcile}")
         claims.record(v, text, where={"mediator": mediator, "outcome": outcome})
         claims.record(theirs, text, where={"mediator": mediator, "outcome": outcome, "paper": True})
@@ -484,11 +489,17 @@ def industry_trend_share(data, index: str, groups: Iterable[str], *, figure: str
 
 # ----- chapter 9: the paper's findings and policy implications ----------------------------
 #: Status of a finding from the share of its testable parts that hold in this run.
-def status(share: verdict.Share) -> str:
-    """``supported`` (every part holds), ``not supported`` (some or none hold) or
-    ``not testable in this run`` (no part could be estimated)."""
-    return {"holds in all": "supported", "no specification": "not testable in this run"}.get(share.label,
-                                                                                             "not supported")
+def status(share: verdict.Share, untestable: int = 0) -> str:
+    """``supported`` (every condition holds), ``supported where testable`` (every testable
+    condition holds, ``untestable`` others could not be estimated), ``not supported`` (one
+    fails) or ``not testable in this run`` (none could be estimated)."""
+    if share.label == "holds in all":
+        return "supported where testable" if untestable else "supported"
+    return "not testable in this run" if share.label == "no specification" else "not supported"
+
+
+#: Status of each finding as :func:`findings` last printed it (read by :func:`policy`).
+_STATUS: dict[int, str] = {}
 
 
 def _finding(number: int, restated: str, parts: Sequence[tuple[str, bool | None, Mapping[str, Any]]],
@@ -498,13 +509,15 @@ def _finding(number: int, restated: str, parts: Sequence[tuple[str, bool | None,
     ``parts``: (what, holds or None when not estimable, where) per condition."""
     testable = [(w, h, loc) for w, h, loc in parts if h is not None]
     sh = verdict.share([bool(h) for _, h, _ in testable], what=f"finding {number}")
-    st = status(sh)
+    st = status(sh, len(parts) - len(testable) + len(untestable))
     held = [w for w, h, _ in testable if h]
     failed = [w for w, h, _ in testable if not h]
     missing = [w for w, h, _ in parts if h is None] + list(untestable)
     reason = []
     if testable:
         reason.append(f"its {count_word(sh.total)} testable conditions: the run's evidence {sh.label}")
+    else:
+        reason.append(f"{sh.label} of this run can test it")
     if held and failed:
         reason.append(f"holds: {listing(held)}; does not hold: {listing(failed)}")
     elif failed:
@@ -514,6 +527,7 @@ def _finding(number: int, restated: str, parts: Sequence[tuple[str, bool | None,
     text = f"{number}. {restated} — **{st}** ({'; '.join(reason)})."
     claims.record(sh, text, where={"finding": number, "parts": [{"what": w, "holds": h, "where": dict(loc)}
                                                                 for w, h, loc in parts]})
+    _STATUS[number] = st
     return text, sh
 
 
@@ -576,9 +590,10 @@ def findings(results, figure2, all_partners: str) -> tuple[str, dict[int, verdic
     return "\n".join(texts), out
 
 
-def policy(shares: Mapping[int, verdict.Share]) -> str:
+def policy(shares: Mapping[int, verdict.Share], statuses: Mapping[int, str] | None = None) -> str:
     """The paper's three groups of policy implications, in our words, with the status of
-    the findings each rests on."""
+    the findings each rests on (``statuses``: those :func:`findings` printed)."""
+    statuses = {**_STATUS, **dict(statuses or {})}
     items = [
         ("Strengthen the links along the chain, so that transferred industries fuse, interact and move together "
          "with their hosts: wider and deeper free-trade agreements, easier investment, more cultural and political "
@@ -593,8 +608,8 @@ def policy(shares: Mapping[int, verdict.Share]) -> str:
     ]
     lines = []
     for k, (text, rests_on) in enumerate(items, 1):
-        marks = "; ".join(f"finding {n}, {status(shares[n])} ({shares[n].label} of its testable conditions)"
-                          for n in rests_on if n in shares)
+        marks = "; ".join(f"finding {n}, {statuses.get(n, status(shares[n]))} ({shares[n].label} of its testable "
+                          "conditions)" for n in rests_on if n in shares)
         line = f"{k}. {text} *Rests on* {marks}."
         for n in rests_on:
             if n in shares:
