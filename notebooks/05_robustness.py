@@ -53,7 +53,7 @@ params = book.start_chapter(globals())  # the parameters cell's values
 # %% tags=["hide-input"]
 from IPython.display import HTML, display
 
-from mutualism import sentences
+from mutualism import sentences, tables
 
 results = book.run_results(params)
 
@@ -78,9 +78,10 @@ results = book.run_results(params)
 
 # %% tags=["remove-input"]
 summary = book.robustness_summary(results)
-display(HTML(summary.to_html(classes="robustness", na_rep="–")))
-book.say("Coefficient of ln ITR with controls and fixed effects (standard error in parentheses; "
-         "*** p<0.01, ** p<0.05, * p<0.1).")
+display(HTML(tables.render_frame(summary, "Robustness of Table 1: the coefficient of ln ITR with controls",
+                                 classes="robustness",
+                                 note="Controls and year, partner and industry fixed effects as in Table 1; standard "
+                                      "error in parentheses; *** p<0.01, ** p<0.05, * p<0.1.")))
 
 # %% tags=["remove-input"]
 book.say(sentences.robustness(results, {name: label for name, (label, _) in book.ROBUSTNESS.items()}))
