@@ -315,8 +315,8 @@ def _run_estimate(args) -> int:
         print(f"table {key} not estimated: {message}", file=sys.stderr)
     for line in describe_removals(panel):
         print(f"missing: {line}", file=sys.stderr)
-    print(f"{params.describe()}\n{scorecard_summary(card)}\nwrote panel.parquet, quality.csv, tables and "
-          f"scorecard.csv under {out}")
+    print(f"{params.describe()}\n{scorecard_summary(card)}\nwrote panel.parquet, quality.csv, removals.csv, "
+          f"tables and scorecard.csv under {out}")
     print(timer.line(), file=sys.stderr)
     return 0
 

@@ -426,10 +426,14 @@ def _span(values: pd.Series, universe: Sequence) -> str:
 
 
 def describe_missing(table: pd.DataFrame) -> list[str]:
-    """One line per row of :func:`missing_by_variable`: ``DIS: year 2005 missing in <file> —
-    removes partners all, years 2005 (96 cells)``."""
-    return [f"{r.variable}: {r.cause} — removes partners {r.partners}, years {r.years} ({r.cells} cells)"
-            for r in table.itertuples()]
+    """One line per cause of :func:`missing_by_variable`, the variables it removes joined:
+    ``DIS: year 2005 missing in <file> — removes partners all, years 2005 (96 cells)``."""
+    if table.empty:
+        return []
+    grouped = table.groupby(["cause", "partners", "years", "cells"], sort=False)["variable"].apply(list)
+    return [f"{', '.join(variables)}: {cause} — removes partners {partners}, years {years} ({cells} cells"
+            + (" each)" if len(variables) > 1 else ")")
+            for (cause, partners, years, cells), variables in grouped.items()]
 
 
 # ----- fresh copies when online (never called by the offline tests) ----------------------
