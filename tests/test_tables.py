@@ -239,6 +239,11 @@ def test_table1_shares_the_intersection_sample_and_names_what_it_lost():
     assert loss.omitted == {"lnCUL": "absorbed by the fixed effects"}
     note = render(t1, "markdown")
     assert "P05 (ln GVC_P missing)" in note and "P08 C6 (ln RH missing)" in note
+    from mutualism.tables import sample_loss_frame
+
+    frame = sample_loss_frame(loss)
+    assert frame.iloc[0].tolist() == ["partner P05", "ln GVC_P"] and frame.iloc[1].tolist() == ["cell P08 × C6", "ln RH"]
+    assert frame.iloc[-1].tolist() == ["nothing (omitted control)", "ln CUL: absorbed by the fixed effects"]
 
 
 def test_mediator_form_log_equals_a_hand_regression_on_log_m():

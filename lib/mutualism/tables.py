@@ -455,3 +455,17 @@ def render_mediation(med, fmt: str = "html") -> str:
     caption = f"Indirect effects of ln ITR through {variable_label(mediator, {mediator: med.scale})}"
     return render_frame(mediation_frame(med), caption, fmt, table_id=f"mediation-{mediator.lower()}",
                         classes="mediation", note=formatting.mediation_note(med))
+
+
+def sample_loss_frame(loss) -> pd.DataFrame:
+    """What an estimation sample lost (a :class:`~mutualism.results.SampleLoss`), one row per
+    partner or partner × industry cell left with no row and per variable lacking in some
+    rows, in words (METHODS.md §8; for chapter 3's sample table)."""
+    rows = [{"Lost": f"partner {p}", "Missing": ", ".join(formatting.short_label(v) for v in vs)}
+            for p, vs in loss.partners.items()]
+    rows += [{"Lost": f"cell {p} × {i}", "Missing": ", ".join(formatting.short_label(v) for v in vs)}
+             for (p, i), vs in loss.cells.items()]
+    rows += [{"Lost": f"{integer(n)} rows", "Missing": formatting.short_label(v)} for v, n in loss.by_variable.items()]
+    rows += [{"Lost": "nothing (omitted control)", "Missing": f"{formatting.short_label(c)}: {why}"}
+             for c, why in loss.omitted.items()]
+    return pd.DataFrame(rows, columns=["Lost", "Missing"])
