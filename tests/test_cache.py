@@ -182,3 +182,23 @@ def test_parallel_years_give_the_numbers_of_one_process(tmp_path):
     two = compute_indices(params.with_(cache_dir=str(tmp_path / "two")), n_jobs=2, progress=False)
     pd.testing.assert_frame_equal(one, two, check_exact=False, rtol=1e-12, atol=0)
     assert one.attrs["missing"] == two.attrs["missing"]
+
+
+def test_a_truncated_results_entry_is_recomputed_not_fatal(tmp_path):
+    """The run results go through the same cache.cached (joblib entries)."""
+    import joblib
+
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"value": np.arange(5.0)}
+
+    path = tmp_path / "results" / "results-key.joblib"
+    options = dict(save=lambda value, tmp: joblib.dump(value, tmp), load=joblib.load)
+    first = cache.cached(path, compute, **options)
+    assert cache.cached(path, compute, **options)["value"].tolist() == first["value"].tolist() and len(calls) == 1
+    path.write_bytes(path.read_bytes()[:20])
+    with pytest.warns(cache.CacheWarning, match="does not match its checksum"):
+        again = cache.cached(path, compute, **options)
+    assert again["value"].tolist() == first["value"].tolist() and len(calls) == 2

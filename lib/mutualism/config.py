@@ -73,7 +73,9 @@ def _whole_number(name: str, value: Any) -> None:
 
 def suggest(name: str, valid: Any) -> str:
     """``"; did you mean 'years'?"`` for the closest valid name, or ``""``."""
-    close = difflib.get_close_matches(str(name), sorted(valid), n=1, cutoff=0.6)
+    text = str(name)
+    prefixed = sorted(v for v in valid if v.startswith(text) or text.startswith(v))
+    close = prefixed[:1] if len(prefixed) == 1 else difflib.get_close_matches(text, sorted(valid), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
