@@ -266,6 +266,13 @@ def test_bad_options_are_refused_before_any_computing(capsys, tmp_path, argv, pa
     assert time.perf_counter() - t0 < 5 and not out.exists() and not (tmp_path / "c").exists()
 
 
+def test_a_year_the_data_folder_lacks_is_refused_before_any_table_is_read(capsys, pymrio_world, tmp_path):
+    expect_error(capsys, r"--path .*world: no table for 2006, 2007; available years: \[2003, 2004, 2005\] \(years "
+                         r"2005–2007 also need 2004 for XT\)", "indices", "--source", "pymrio", "--path", pymrio_world,
+                 "--years", "2005-2007", "--cache-dir", tmp_path / "c", "--out", tmp_path / "i.parquet")
+    assert not (tmp_path / "c").exists()
+
+
 def test_output_extension_checked_first(capsys, tmp_path):
     expect_error(capsys, r"--out '.*i\.txt': use a \.parquet, \.csv or \.csv\.gz file name", "indices", "--years",
                  "2005", "--cache-dir", tmp_path / "c", "--out", tmp_path / "i.txt")

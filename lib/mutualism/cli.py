@@ -259,6 +259,16 @@ def _check_run(params) -> None:
         from .synthetic import check_years
 
         check_years(params.load_years)
+    elif params.data_path is not None:
+        from .errors import DataNotFoundError
+        from .sources import available_years
+
+        have = available_years(params.source, params.data_path)
+        missing = [y for y in params.load_years if have is not None and y not in have]
+        if missing:
+            raise DataNotFoundError(f"--path {params.data_path}: no table for {', '.join(map(str, missing))}; "
+                                    f"available years: {have or 'none'} (years {params.years[0]}–{params.years[-1]} "
+                                    f"also need {params.load_years[0]} for XT)")
 
 
 # ----- estimate ---------------------------------------------------------------------

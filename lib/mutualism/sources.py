@@ -210,6 +210,19 @@ def _check_pymrio_files(folder: Path, year: int) -> None:
                     pq.read_metadata(target)
 
 
+def available_years(source: str, path: str | Path) -> list[int] | None:
+    """Years a data folder holds (``None`` when the path is a single year or a zip), so a run
+    can refuse a missing year before any table is read."""
+    path = Path(path)
+    if not path.is_dir():
+        return None
+    if source == "eora26":
+        return eora26_years(path)
+    if (path / "file_parameters.json").exists():
+        return None
+    return sorted(int(p.name) for p in path.iterdir() if p.name.isdigit() and (p / "file_parameters.json").exists())
+
+
 # ----- Eora26 -------------------------------------------------------------------------
 def eora26_years(path: str | Path) -> list[int]:
     """Years available in an Eora26 folder (zips, unpacked files or year sub-folders)."""
