@@ -36,7 +36,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import pandas as pd
 
-from .config import ITR_ATTRIBUTIONS, MANUFACTURING, Params
+from .config import FVA_OPTIONS, ITR_ATTRIBUTIONS, ITR_OPTIONS, ITR_SCALES, MANUFACTURING, Params
 from .decompose import LeontiefSolver, bilateral_exports, diagonal_blocks, local_solve
 from .errors import MRIOShapeError, check_option
 from .mrio import MRIO
@@ -122,8 +122,8 @@ def pair_indices(A: np.ndarray, v: np.ndarray, Z: np.ndarray, Y: np.ndarray, x: 
     ``partner``, ``industry``, ``g_c``, ``g_r``, ``XT``; ``ITR`` is the sum of the routes or
     ``ITR_vax`` according to ``itr``, unscaled).
     """
-    check_option("fva", fva, ("leontief", "wwz"))
-    check_option("itr", itr, ("routes5", "vax"))
+    check_option("fva", fva, FVA_OPTIONS)
+    check_option("itr", itr, ITR_OPTIONS)
     check_option("itr_attribution", itr_attribution, ITR_ATTRIBUTIONS)
     n = Z.shape[0]
     N = n // G
@@ -362,7 +362,7 @@ def year_indices(mrio: MRIO, partners: Sequence[str], *, china: str = CHINA, ind
     MRIOShapeError
         China or a partner is not in the table, a partner is China, or an industry is missing.
     """
-    check_option("itr_scale", itr_scale, ("level", "world_output_share"))
+    check_option("itr_scale", itr_scale, ITR_SCALES)
     c = mrio.country_pos(china)
     mrio.require_output(china)  # China without output: an error naming the year (METHODS §1)
     partners = list(partners)
