@@ -30,7 +30,8 @@ regressors (Frisch–Waugh). linearmodels 7.1 computes them too
 ``ranktest``): its rk LM equals ours, and its rk Wald F equals ours times
 ``(n − L − k_exog)/(n − K)``, since ours also counts the absorbed effects in ``K``
 (``tests/test_models.py`` checks both). With one endogenous regressor ``x`` and ``L``
-excluded instruments ``Z`` the rank-0 null is ``π = 0`` in ``x̃ = Z̃π + e``, and the KP rk statistics reduce to
+excluded instruments ``Z`` the rank-0 null is ``π = 0`` in ``x̃ = Z̃π + e``, and the KP
+rk statistics reduce to
 
 * rk Wald F = ``π̂' V̂(π̂)⁻¹ π̂ / L``, with ``V̂`` the covariance of the chosen ``cov_type``
   *including its small-sample factor* (``K`` counts the effects, as in ``ivreghdfe`` with
