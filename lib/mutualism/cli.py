@@ -296,10 +296,10 @@ def _run_estimate(args) -> int:
     params = _params_from_args(args).with_(controls_path=args.controls_path, cov_type=args.cov_type,
                                            winsor=args.winsor, bootstrap_reps=args.bootstrap_reps)
     out = Path(args.out)
-    _check_run(params)
     if params.controls_path is None and params.source != "synthetic":
         raise UnknownOptionError(f"--source {params.source} needs --controls-path (the folder of the real control "
                                  "files, e.g. ../shared/data/external)")
+    _check_run(params)
     if params.controls_path is not None:
         if not Path(params.controls_path).is_dir():
             raise UnknownOptionError(f"--controls-path {params.controls_path!r} is not a folder")
