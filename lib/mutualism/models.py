@@ -48,7 +48,6 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 import scipy.linalg
-import scipy.sparse
 from scipy import stats
 
 from .config import CLUSTER_VARIABLES
@@ -266,6 +265,78 @@ def bootstrap_counts(rng: np.random.Generator, n_units: int) -> np.ndarray:
     return np.bincount(rng.integers(0, n_units, n_units), minlength=n_units)
 
 
+def _unit_draws(block: np.ndarray, units: np.ndarray, unit_partner: np.ndarray, correct: bool,
+                rng: np.random.Generator, reps: int):
+    """Moment matrices ``B'WB`` (less the within-partner correction when ``correct``) of
+    ``reps`` draws of groups of rows, from each unit's precomputed ``B_u'B_u``."""
+    n_units = len(unit_partner)
+    order = np.argsort(units, kind="stable")
+    bounds = np.searchsorted(units[order], np.arange(n_units + 1))
+    moments = np.stack([block[order[a:b]].T @ block[order[a:b]] for a, b in zip(bounds[:-1], bounds[1:])])
+    unit_sums = np.zeros((n_units, block.shape[1]))
+    np.add.at(unit_sums, units, block)
+    unit_rows = np.bincount(units, minlength=n_units).astype(float)
+    n_part = int(unit_partner.max()) + 1
+    for _ in range(reps):
+        counts = bootstrap_counts(rng, n_units).astype(float)
+        total = np.tensordot(counts, moments, axes=1)
+        if correct:
+            part_sums = np.zeros((n_part, block.shape[1]))
+            np.add.at(part_sums, unit_partner, counts[:, None] * unit_sums)
+            part_weight = np.bincount(unit_partner, weights=counts * unit_rows, minlength=n_part)
+            drawn = part_weight > 0
+            total = total - (part_sums[drawn] / part_weight[drawn][:, None]).T @ part_sums[drawn]
+        yield total
+
+
+def _row_draws(dense: np.ndarray, codes: Sequence[np.ndarray], partner: np.ndarray | None,
+               rng: np.random.Generator, reps: int):
+    """Moment matrices of ``reps`` draws of rows, with the dummies kept sparse.
+
+    The regressors are ``[dense, D]``: ``dense`` (targets, controls, and the constant without
+    partner effects) and the dummies ``D`` of the other effects, one block per ``codes``
+    array with its first level dropped (as :func:`~mutualism.fe.effect_dummies`). With the
+    draw counts ``w``, ``B'WB`` is built from ``dense' W dense`` (the only dense product),
+    weighted sums of ``dense`` by level (``D'W dense``) and weighted level counts
+    (``D'WD``); with ``partner`` the within-partner correction ``Σ_p S_p S_p'/W_p`` is
+    subtracted, ``S_p`` and ``W_p`` the weighted sums and weight of partner ``p``. Same
+    draws as :func:`bootstrap_counts`, in order; exact (a dummy never needs centring: the
+    correction is invariant to per-partner shifts of a column).
+    """
+    import scipy.sparse
+
+    n, q = dense.shape
+    levels = [int(c.max()) + 1 for c in codes]
+    onehot = [scipy.sparse.csr_matrix((np.ones(n), (c, np.arange(n))), shape=(L, n)) for c, L in zip(codes, levels)]
+    widths = [L - 1 for L in levels]
+    offsets = np.cumsum([q, *widths])
+    m = int(offsets[-1])
+    if partner is not None:
+        n_part = int(partner.max()) + 1
+        by_partner = scipy.sparse.csr_matrix((np.ones(n), (partner, np.arange(n))), shape=(n_part, n))
+    for _ in range(reps):
+        w = bootstrap_counts(rng, n).astype(float)
+        wx = dense * w[:, None]
+        total = np.empty((m, m))
+        total[:q, :q] = wx.T @ dense
+        for e, (c, L) in enumerate(zip(codes, levels)):
+            a, b = offsets[e], offsets[e + 1]
+            total[a:b, :q] = (onehot[e] @ wx)[1:]
+            total[:q, a:b] = total[a:b, :q].T
+            for f in range(e, len(codes)):
+                fa, fb, lf = offsets[f], offsets[f + 1], levels[f]
+                cross = np.bincount(c * lf + codes[f], weights=w, minlength=L * lf).reshape(L, lf)[1:, 1:]
+                total[a:b, fa:fb] = cross
+                total[fa:fb, a:b] = cross.T
+        if partner is not None:
+            mass = np.bincount(partner, weights=w, minlength=n_part)
+            sums = np.hstack([by_partner @ wx, *(np.bincount(partner * L + c, weights=w, minlength=n_part * L)
+                                                 .reshape(n_part, L)[:, 1:] for c, L in zip(codes, levels))])
+            drawn = mass > 0
+            total -= (sums[drawn] / mass[drawn][:, None]).T @ sums[drawn]
+        yield total
+
+
 def _bootstrap_indirect(frame: pd.DataFrame, treatment: str, mediator: str, outcomes: Sequence[str],
                         controls: Sequence[str], effects: Sequence[str], reps: int, seed: int,
                         units: np.ndarray | None = None) -> np.ndarray:
@@ -286,7 +357,8 @@ def _bootstrap_indirect(frame: pd.DataFrame, treatment: str, mediator: str, outc
     effects and controls are projected out on the moments (least squares on the small Gram
     matrix) and ``α1`` and ``(φ1, φ2)`` read off the residual moments. Exact (the tests
     compare a draw with :func:`fe_ols` on the resampled data); per-unit moments are
-    precomputed when units are groups of rows.
+    precomputed when units are groups of rows (:func:`_unit_draws`), and row draws are
+    use sparse dummies (:func:`_row_draws`).
     """
     rng = np.random.default_rng(seed)
     within = "partner" in effects
@@ -308,36 +380,21 @@ def _bootstrap_indirect(frame: pd.DataFrame, treatment: str, mediator: str, outc
     unit_partner[units] = partner
     if within and np.any(unit_partner[units] != partner):
         raise EstimationError("bootstrap units must lie within partners when partner effects are absorbed")
-    by_row = n_units == len(frame)
-    partner_units = within and not by_row and np.array_equal(units, partner)
-    if not by_row:
-        order = np.argsort(units, kind="stable")
-        bounds = np.searchsorted(units[order], np.arange(n_units + 1))
-        moments = np.stack([block[order[a:b]].T @ block[order[a:b]] for a, b in zip(bounds[:-1], bounds[1:])])
-        unit_sums = np.zeros((n_units, block.shape[1]))
-        np.add.at(unit_sums, units, block)
-        unit_rows = np.bincount(units, minlength=n_units).astype(float)
-    elif within:
-        partner_matrix = scipy.sparse.csr_matrix((np.ones(len(frame)), (partner, np.arange(len(frame)))))
     k = targets.shape[1]
     out = np.full((reps, len(outcomes)), np.nan)
-    for b in range(reps):
-        counts = bootstrap_counts(rng, n_units).astype(float)
-        if by_row:
-            weighted = block * counts[units][:, None]
-            total = weighted.T @ block
-            if within:
-                part_sums = partner_matrix @ weighted
-                part_weight = np.bincount(partner, weights=counts[units])
+    if n_units == len(frame):  # rows: the dummies stay sparse (the targets come first in both layouts)
+        dense = np.hstack([targets, frame[list(controls)].to_numpy(dtype=float)])
+        if within:
+            means = np.zeros((n_part, dense.shape[1]))
+            np.add.at(means, partner, dense)
+            dense = dense - (means / np.bincount(partner, minlength=n_part)[:, None])[partner]
         else:
-            total = np.tensordot(counts, moments, axes=1)
-            if within and not partner_units:
-                part_sums = np.zeros((unit_partner.max() + 1, block.shape[1]))
-                np.add.at(part_sums, unit_partner, counts[:, None] * unit_sums)
-                part_weight = np.bincount(unit_partner, weights=counts * unit_rows)
-        if within and not partner_units:
-            drawn = part_weight > 0
-            total = total - (part_sums[drawn] / part_weight[drawn][:, None]).T @ part_sums[drawn]
+            dense = np.hstack([dense, np.ones((len(frame), 1))])
+        codes = [pd.factorize(frame[e], sort=True)[0] for e in others]
+        draws = _row_draws(dense, codes, partner if within else None, rng, reps)
+    else:
+        draws = _unit_draws(block, units, unit_partner, within and not np.array_equal(units, partner), rng, reps)
+    for b, total in enumerate(draws):
         s_yy, s_yw, s_ww = total[:k, :k], total[:k, k:], total[k:, k:]
         resid = s_yy - s_yw @ scipy.linalg.lstsq(s_ww, s_yw.T, lapack_driver="gelsy")[0] if s_ww.size else s_yy
         if resid[0, 0] <= 1e-12 * max(s_yy[0, 0], 1e-300):
