@@ -377,22 +377,18 @@ say(f"The sixteen terms add up to gross exports for every flow; the largest gap 
 # $\mathrm{diag}(v)B$ that belongs to China's machinery sector. What do you get, and
 # which two of the six entries are Chinese (domestic) value added?
 # ```
-#
-# ```{solution-start} ex-vb
-# :class: dropdown
-# ```
 
 # %% tags=["remove-input"]
+from mutualism.exercises import solution
+
 column = ex.v * ex.B[("CHN", "C9")]
-say(f"The six entries are " + ", ".join(f"{column[k]:.4f} ({k[0]} {k[1]})" for k in column.index)
-    + f"; they add up to {column.sum():.6f}, i.e. one: a unit of final output contains one unit of value "
-    f"added. The domestic part is the CHN rows, {column[('CHN', 'C5')]:.4f} + {column[('CHN', 'C9')]:.4f} = "
-    f"{column[('CHN', 'C5')] + column[('CHN', 'C9')]:.4f}.")
+solution("ex-vb",
+         f"The six entries are " + ", ".join(f"{column[k]:.4f} ({k[0]} {k[1]})" for k in column.index)
+         + f"; they add up to {column.sum():.6f}, i.e. one: a unit of final output contains one unit of value "
+         f"added. The domestic part is the CHN rows, {column[('CHN', 'C5')]:.4f} + {column[('CHN', 'C9')]:.4f} = "
+         f"{column[('CHN', 'C5')] + column[('CHN', 'C9')]:.4f}.")
 
 # %% [markdown]
-# ```{solution-end}
-# ```
-#
 # ```{exercise} Fusion and interaction share components
 # :label: ex-identity
 # Show from the formulas of the fusion and interaction sections that the fusion rate
@@ -400,32 +396,22 @@ say(f"The six entries are " + ", ".join(f"{column[k]:.4f} ({k[0]} {k[1]})" for k
 # value added is measured by the Leontief decomposition, and check it on machinery.
 # Why does `fva: wwz` break the equality?
 # ```
-#
-# ```{solution-start} ex-identity
-# :class: dropdown
-# ```
 
 # %% tags=["remove-input"]
-say(f"$\\theta_{{ci,ri}} = v_{{ri}}B_{{ri,ci}}E_{{ci}}/E_{{ci}} = v_{{ri}}B_{{ri,ci}}$ and "
-    f"$\\mathit{{IIR}}_{{ri,ci}} = v_{{ri}}B_{{ri,ci}}x_{{ci}}/x_{{ci}}$: the exports and the output cancel. In "
-    f"machinery both are {ind.loc['C9', 'theta_cr']:.6f} (difference "
-    f"{abs(ind.loc['C9', 'theta_cr'] - ind.loc['C9', 'IIR_rc']):.1e}). With `fva: wwz` the numerator is "
-    f"computed on the value-added-relevant exports $E^*$ instead of $E$, so the cancellation fails: "
-    f"$\\theta_{{ci,ri}}$ becomes {ex.indices_wwz.loc['C9', 'theta_cr']:.6f}.")
+solution("ex-identity",
+         f"$\\theta_{{ci,ri}} = v_{{ri}}B_{{ri,ci}}E_{{ci}}/E_{{ci}} = v_{{ri}}B_{{ri,ci}}$ and "
+         f"$\\mathit{{IIR}}_{{ri,ci}} = v_{{ri}}B_{{ri,ci}}x_{{ci}}/x_{{ci}}$: the exports and the output cancel. In "
+         f"machinery both are {ind.loc['C9', 'theta_cr']:.6f} (difference "
+         f"{abs(ind.loc['C9', 'theta_cr'] - ind.loc['C9', 'IIR_rc']):.1e}). With `fva: wwz` the numerator is "
+         f"computed on the value-added-relevant exports $E^*$ instead of $E$, so the cancellation fails: "
+         f"$\\theta_{{ci,ri}}$ becomes {ex.indices_wwz.loc['C9', 'theta_cr']:.6f}.")
 
 # %% [markdown]
-# ```{solution-end}
-# ```
-#
 # ```{exercise} Equal growth rates
 # :label: ex-equal
 # Suppose the domestic value added in Pakistan's machinery exports had grown at exactly
 # China's rate. What would the coordination index be, and why does the library record
 # it as missing rather than as a very large number?
-# ```
-#
-# ```{solution-start} ex-equal
-# :class: dropdown
 # ```
 
 # %% tags=["remove-input"]
@@ -434,15 +420,13 @@ from mutualism.indices import coordination
 g = float(ind.loc["C9", "g_c"])
 same = coordination(np.array([g]), np.array([g]))[0]
 near = coordination(np.array([g]), np.array([g * 1.001]))[0]
-say(f"With $g_c = g_r = {g:.4f}$ the denominator $2|g_c - g_r|$ is zero and $\\mathit{{XT}}$ is undefined: the "
-    f"library returns {same} (missing). It grows without bound as the rates converge: a Pakistani rate only "
-    f"0.1 % above China's already gives $\\mathit{{XT}}$ = {near:,.1f}. A finite stand-in would be an arbitrary "
-    "number that the regressions would treat as data.")
+solution("ex-equal",
+         f"With $g_c = g_r = {g:.4f}$ the denominator $2|g_c - g_r|$ is zero and $\\mathit{{XT}}$ is undefined: the "
+         f"library returns {same} (missing). It grows without bound as the rates converge: a Pakistani rate only "
+         f"0.1 % above China's already gives $\\mathit{{XT}}$ = {near:,.1f}. A finite stand-in would be an arbitrary "
+         "number that the regressions would treat as data.")
 
 # %% [markdown]
-# ```{solution-end}
-# ```
-#
 # ```{exercise} A table of your own
 # :label: ex-table
 # China's machinery sector doubles its intermediate sales to Pakistan's machinery
@@ -453,10 +437,6 @@ say(f"With $g_c = g_r = {g:.4f}$ the denominator $2|g_c - g_r|$ is zero and $\\m
 # the entry (row 2, column 4 of the second year's `Z`) and rebuild with the parameter
 # `example_table: my_table.yml` (in a copy of `params/default.yml`, or
 # `papermill … -p example_table my_table.yml`).
-# ```
-#
-# ```{solution-start} ex-table
-# :class: dropdown
 # ```
 
 # %% tags=["remove-input"]
@@ -474,43 +454,35 @@ grew = [r for r in route_names if growth[r] > 1e-12]
 fell = [r for r in route_names if growth[r] < -1e-12]
 largest = max(route_names, key=lambda r: growth[r])
 va_change = changed.va[j] - m.va[j]
-say(f"With $Z_{{\\mathrm{{CHN.C9,PAK.C9}}}}$ = {Z2[i, j]:.0f} the routes of machinery transfer change by "
-    + ", ".join(f"`{r[4:]}` {growth[r]:+.4f}" for r in route_names)
-    + f". The largest increase is `{largest[4:]}`, "
-    + ("intermediates from China used in Pakistan's production for its own final demand. "
-       if largest == "ITR_dva_int" else ". ")
-    + (f"{', '.join(f'`{r[4:]}`' for r in fell)} fall"
-       + (" a little" if max(-growth[r] for r in fell) < growth[largest] else "")
-       + ": the table stays closed (METHODS §1), so Pakistan's machinery sector, whose output is unchanged, now "
-       f"has {-va_change:.0f} units less value added ({va_change:+.0f}), and China's machinery output is larger, "
-       "which changes every coefficient of both columns. " if fell else "")
-    + "Final demand of the rest of the world for Pakistani goods would not enter any route: transfer between "
-    "China and Pakistan counts only value added that ends in China's or Pakistan's final demand.")
+solution("ex-table",
+         f"With $Z_{{\\mathrm{{CHN.C9,PAK.C9}}}}$ = {Z2[i, j]:.0f} the routes of machinery transfer change by "
+         + ", ".join(f"`{r[4:]}` {growth[r]:+.4f}" for r in route_names)
+         + f". The largest increase is `{largest[4:]}`, "
+         + ("intermediates from China used in Pakistan's production for its own final demand. "
+            if largest == "ITR_dva_int" else ". ")
+         + (f"{', '.join(f'`{r[4:]}`' for r in fell)} fall"
+            + (" a little" if max(-growth[r] for r in fell) < growth[largest] else "")
+            + ": the table stays closed (METHODS §1), so Pakistan's machinery sector, whose output is unchanged, now "
+            f"has {-va_change:.0f} units less value added ({va_change:+.0f}), and China's machinery output is larger, "
+            "which changes every coefficient of both columns. " if fell else "")
+         + "Final demand of the rest of the world for Pakistani goods would not enter any route: transfer between "
+         "China and Pakistan counts only value added that ends in China's or Pakistan's final demand.")
 
 # %% [markdown]
-# ```{solution-end}
-# ```
-#
 # ```{exercise} One WWZ term by hand
 # :label: ex-wwz
 # Compute $\mathit{DVA\_FIN}$ of China's machinery exports to Pakistan from the printed
 # $v$, $B$ and $Y$: $dv_s \# Y_{sr}$, with $dv_s = u'\mathrm{diag}(v_s)B_{ss}$. Why is
 # it the Leontief domestic value added of the final part of the flow?
 # ```
-#
-# ```{solution-start} ex-wwz
-# :class: dropdown
-# ```
 
 # %% tags=["remove-input"]
 china = [("CHN", "C5"), ("CHN", "C9")]
 dv_c9 = float((ex.v[china] * ex.B.loc[china, ("CHN", "C9")]).sum())
 y = float(m.frames()["Y"].loc[("CHN", "C9"), "PAK"])
-say(f"$dv_s$ for machinery is $v_{{C5}}B_{{C5,C9}} + v_{{C9}}B_{{C9,C9}}$ = {dv_c9:.4f}, and $Y_{{sr}}$ = {y:.0f}, "
-    f"so $\\mathit{{DVA\\_FIN}}$ = {dv_c9 * y:.4f}; the library's value is {flow['DVA_FIN']:.4f}. Final goods are "
-    "absorbed by the importer and never cross another border, so the Leontief domestic share of China's "
-    "machinery exports applies to them unchanged.")
+solution("ex-wwz",
+         f"$dv_s$ for machinery is $v_{{C5}}B_{{C5,C9}} + v_{{C9}}B_{{C9,C9}}$ = {dv_c9:.4f}, and $Y_{{sr}}$ = {y:.0f}, "
+         f"so $\\mathit{{DVA\\_FIN}}$ = {dv_c9 * y:.4f}; the library's value is {flow['DVA_FIN']:.4f}. Final goods are "
+         "absorbed by the importer and never cross another border, so the Leontief domestic share of China's "
+         "machinery exports applies to them unchanged.")
 
-# %% [markdown]
-# ```{solution-end}
-# ```

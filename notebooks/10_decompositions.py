@@ -342,15 +342,14 @@ book.say(f"On this run's {year} table, for all of China's exports to every impor
 # times the flow), WWZ's $\mathit{DVA} + \mathit{RDV} + \mathit{DDC}$ and Borin–Mancini's
 # $\mathit{VAX} + \mathit{REF} + \mathit{DDC}$.
 # ```
-#
-# ```{solution-start} ex-dc-three
-# :class: dropdown
-# ```
 
 # %% tags=["remove-input"]
+from mutualism.exercises import solution
+
 f = ("CHN", "C9", "PAK")
 share = ex.exports.loc[("CHN", "C9"), "DVA"] / ex.exports.loc[("CHN", "C9"), "E"]
-book.say(f"The domestic share is {ex.exports.loc[('CHN', 'C9'), 'DVA']:.3f} / {ex.exports.loc[('CHN', 'C9'), 'E']:.0f} "
+solution("ex-dc-three",
+         f"The domestic share is {ex.exports.loc[('CHN', 'C9'), 'DVA']:.3f} / {ex.exports.loc[('CHN', 'C9'), 'E']:.0f} "
          f"= {share:.4f}; times the flow of {w_groups.loc[f, 'texp']:.0f} it gives {share * w_groups.loc[f, 'texp']:.4f}. "
          f"WWZ: {w_groups.loc[f, 'DVA']:.4f} + {w_groups.loc[f, 'RDV']:.4f} + {w_groups.loc[f, 'DDC']:.4f} = "
          f"{w_groups.loc[f, ['DVA', 'RDV', 'DDC']].sum():.4f}. Borin–Mancini: {b_groups.loc[f, 'DVA']:.4f} + "
@@ -358,18 +357,11 @@ book.say(f"The domestic share is {ex.exports.loc[('CHN', 'C9'), 'DVA']:.3f} / {e
          "The three agree: the decompositions split the same domestic content differently.")
 
 # %% [markdown]
-# ```{solution-end}
-# ```
-#
 # ```{exercise} Where the double counting goes
 # :label: ex-ddc
 # For China's textile exports to the rest of the world, which decomposition reports more
 # domestic value added absorbed abroad, and which more domestic double counting? Explain
 # the difference from how each of the two computes the domestic double counting of a flow.
-# ```
-#
-# ```{solution-start} ex-ddc
-# :class: dropdown
 # ```
 
 # %% tags=["remove-input"]
@@ -379,7 +371,8 @@ d_ddc = b_groups.loc[f, "DDC"] - w_groups.loc[f, "DDC"]
 china_c5 = [("CHN", "C5"), ("CHN", "C9")]
 dv_c5 = float((ex.v[china_c5] * ex.B.loc[china_c5, ("CHN", "C5")]).sum())
 bm_rate = b_groups.loc[f, "DDC"] / b_groups.loc[f, "EXGR"]
-book.say(f"Borin–Mancini report {b_groups.loc[f, 'DVA']:.4f} of value added absorbed abroad and "
+solution("ex-ddc",
+         f"Borin–Mancini report {b_groups.loc[f, 'DVA']:.4f} of value added absorbed abroad and "
          f"{b_groups.loc[f, 'DDC']:.4f} of domestic double counting; WWZ {w_groups.loc[f, 'DVA']:.4f} and "
          f"{w_groups.loc[f, 'DDC']:.4f}. The differences, {d_dva:+.4f} and {d_ddc:+.4f}, "
          + ("cancel" if abs(d_dva + d_ddc) < 1e-9 else f"add up to {d_dva + d_ddc:+.4f}")
@@ -392,18 +385,11 @@ book.say(f"Borin–Mancini report {b_groups.loc[f, 'DVA']:.4f} of value added ab
          "lower, the difference is counted as value added absorbed abroad, and the reverse.")
 
 # %% [markdown]
-# ```{solution-end}
-# ```
-#
 # ```{exercise} Participation in value chains
 # :label: ex-gvc
 # From the twelve Borin–Mancini terms of China's machinery exports to Pakistan, compute
 # backward participation $\mathit{GVCB}$, forward participation $\mathit{GVCF}$ and their
 # sum, and check that the sum equals $E - \mathit{DAVAX}$.
-# ```
-#
-# ```{solution-start} ex-gvc
-# :class: dropdown
 # ```
 
 # %% tags=["remove-input"]
@@ -411,7 +397,8 @@ t_ = bm.set_index(key).loc[("CHN", "C9", "PAK")]
 gvcb = t_[["FVA1", "FVA2", "FVA3", "FVA4", "FDC", "DDC"]].sum()
 gvcf = t_[["VAX3", "VAX4", "REF1", "REF2"]].sum()
 davax = t_["VAX1"] + t_["VAX2"]
-book.say(f"$\\mathit{{GVCB}} = \\mathit{{FVA}}_1 + … + \\mathit{{FVA}}_4 + \\mathit{{FDC}} + \\mathit{{DDC}}$ = {gvcb:.4f}; "
+solution("ex-gvc",
+         f"$\\mathit{{GVCB}} = \\mathit{{FVA}}_1 + … + \\mathit{{FVA}}_4 + \\mathit{{FDC}} + \\mathit{{DDC}}$ = {gvcb:.4f}; "
          f"$\\mathit{{GVCF}} = \\mathit{{VAX}}_3 + \\mathit{{VAX}}_4 + \\mathit{{REF}}_1 + \\mathit{{REF}}_2$ = {gvcf:.4f}; "
          f"their sum {gvcb + gvcf:.4f}. $E - \\mathit{{DAVAX}}$ = {t_['EXGR']:.0f} − ({t_['VAX1']:.4f} + {t_['VAX2']:.4f}) = "
          f"{t_['EXGR'] - davax:.4f}; the library's standard output gives "
@@ -419,18 +406,11 @@ book.say(f"$\\mathit{{GVCB}} = \\mathit{{FVA}}_1 + … + \\mathit{{FVA}}_4 + \\m
          f"{bm_std.set_index(key).loc[('CHN', 'C9', 'PAK'), 'GVC_share']:.1%} of the flow.")
 
 # %% [markdown]
-# ```{solution-end}
-# ```
-#
 # ```{exercise} The run's industries
 # :label: ex-run
 # In this run's tables, which of China's manufacturing industries has the largest share
 # of foreign value added in its exports to the partners under WWZ? Does Borin–Mancini
 # rank the industries the same way?
-# ```
-#
-# ```{solution-start} ex-run
-# :class: dropdown
 # ```
 
 # %% tags=["remove-input"]
@@ -438,7 +418,8 @@ china_bm = figures.decomposition_groups(direction(run_bm, True), ["industry"], g
 rank_w = china_wwz.set_index("industry")["share_FVA"].sort_values(ascending=False)
 rank_b = china_bm.set_index("industry")["share_FVA"].reindex(rank_w.index)
 same_order = list(rank_b.sort_values(ascending=False).index) == list(rank_w.index)
-book.say(f"Under WWZ the largest foreign share is in {rank_w.index[0]}, {rank_w.iloc[0]:.1%} of its exports to the "
+solution("ex-run",
+         f"Under WWZ the largest foreign share is in {rank_w.index[0]}, {rank_w.iloc[0]:.1%} of its exports to the "
          f"partners in {year} (the smallest: {rank_w.index[-1]}, {rank_w.iloc[-1]:.1%}). Borin–Mancini give "
          f"{rank_b.iloc[0]:.1%} for the same industry and "
          + ("rank the eight industries in the same order." if same_order else
@@ -447,6 +428,3 @@ book.say(f"Under WWZ the largest foreign share is in {rank_w.index[0]}, {rank_w.
          + " Since the foreign content $\\mathit{FVA} + \\mathit{FDC}$ of a flow is the same under both, the "
          "two foreign shares of an industry differ exactly by the difference of its two foreign double countings.")
 
-# %% [markdown]
-# ```{solution-end}
-# ```

@@ -18,25 +18,33 @@ COURSE_CHAPTERS = ("02_indices", "10_decompositions")
 
 
 def exercises(chapter: str) -> dict[str, dict]:
-    """Label → {title, has_solution, computed} for the exercises of a chapter source."""
+    """Label → {solution, computed} for the exercises of a chapter source: an exercise is a
+    ``{exercise}`` directive with a label, its solution a code cell calling
+    ``mutualism.exercises.solution(label, …)`` with a value computed in the chapter."""
     import jupytext
 
     notebook = jupytext.read(ROOT / "notebooks" / f"{chapter}.py")
     found: dict[str, dict] = {}
-    open_solution = None
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
             for label in re.findall(r"```\{exercise\}[^\n]*\n:label: (\S+)", cell.source):
                 found[label] = {"solution": False, "computed": False}
-            starts = re.findall(r"```\{solution-start\} (\S+)", cell.source)
-            if starts:
-                open_solution = starts[-1]
-                found[open_solution]["solution"] = True
-            if "{solution-end}" in cell.source and not starts:
-                open_solution = None
-        elif open_solution is not None and "say(" in cell.source:
-            found[open_solution]["computed"] = True
+        else:
+            for label in re.findall(r'solution\("([\w-]+)"', cell.source):
+                found[label]["solution"] = True
+                found[label]["computed"] = "{" in cell.source.split(f'solution("{label}"', 1)[1]  # f-string fields
     return found
+
+
+def test_solution_markdown_is_a_dropdown_solution_directive():
+    from mutualism.exercises import solution_markdown
+
+    text = solution_markdown("ex-a", "It is `x` = 1.\n")
+    assert text == ":::{solution} ex-a\n:class: dropdown\n\nIt is `x` = 1.\n:::\n"
+    with pytest.raises(ValueError, match="label"):
+        solution_markdown("bad label", "x")
+    with pytest.raises(ValueError, match="':::'"):
+        solution_markdown("ex-a", "a\n::: b")
 
 
 def test_at_least_eight_exercises_each_with_a_computed_solution():
