@@ -202,3 +202,27 @@ def test_a_truncated_results_entry_is_recomputed_not_fatal(tmp_path):
     with pytest.warns(cache.CacheWarning, match="does not match its checksum"):
         again = cache.cached(path, compute, **options)
     assert again["value"].tolist() == first["value"].tolist() and len(calls) == 2
+
+
+def test_run_results_follow_a_replaced_year(pymrio_world, tmp_path):
+    """The chapters' cached results (runs.run_results) after 2012's tables are replaced by
+    2011's in the same folder and cache: the new numbers, not the old ones."""
+    world = tmp_path / "world"
+    shutil.copytree(pymrio_world, world)
+    params = Params(source="pymrio", data_path=str(world), controls_path=str(world / "controls"), years=[2012],
+                    cache_dir=str(tmp_path / "cache"), bootstrap_reps=0)
+    before = runs.run_results(params)
+    assert runs.run_results(params).paper.column(1, 1).params.equals(before.paper.column(1, 1).params)
+    for name in ("Z.parquet", "Y.parquet", "x.parquet", "factor_inputs/F.parquet"):
+        target = world / "2012" / name
+        stat = target.stat()
+        shutil.copyfile(world / "2011" / name, target)
+        os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    after = runs.run_results(params)
+    fresh = compute_indices(params.with_(cache_dir=str(tmp_path / "fresh")), progress=False)
+    pd.testing.assert_frame_equal(after.indices, fresh)
+    assert not np.allclose(after.indices["RH"], before.indices["RH"])
+    assert not np.allclose(after.panel.data["lnRH"], before.panel.data["lnRH"], equal_nan=True)
+    # 2012 is now 2011 again: no growth, so XT (and every table that needs it) is gone
+    assert after.indices["XT"].isna().all() and not before.indices["XT"].isna().all()
+    assert "1" in before.paper.tables and "1" in after.paper.failures
