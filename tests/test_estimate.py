@@ -268,5 +268,10 @@ def test_mediation_resamples_partners_under_partner_clustering():
     f = simulate(3, partners=30, phi2=-0.4)
     res = mediation(f, "RVC", ["lnXT"], ["lnPOL"], cov_type="cluster_partner", bootstrap_reps=49, seed=2)
     assert res.bootstrap_unit == "partners" and res.n_units == 30
+    clustered_a = fe_ols(f, "RVC", ["lnITR", "lnPOL"], cov_type="cluster_partner")
+    clustered_y = fe_ols(f, "lnXT", ["lnITR", "RVC", "lnPOL"], cov_type="cluster_partner")
+    a, p2 = clustered_a.params["lnITR"], clustered_y.params["RVC"]
+    sobel = np.sqrt(a**2 * clustered_y.std_errors["RVC"] ** 2 + p2**2 * clustered_a.std_errors["lnITR"] ** 2)
+    assert res.effects.loc["lnXT", "sobel_se"] == pytest.approx(sobel)  # Sobel with the clustered SEs
     cells = mediation(f, "RVC", ["lnXT"], ["lnPOL"], cov_type="cluster_partner_industry", bootstrap_reps=9, seed=2)
     assert cells.bootstrap_unit == "partner × industry cells" and cells.n_units == 30 * 4

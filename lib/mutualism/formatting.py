@@ -215,8 +215,8 @@ def interval(low: float, high: float) -> str:
 def header(result: Any) -> list[str]:
     """The lines above an equation's coefficient table (estimator, N, R², effects, KP)."""
     lines = [f"{result.label}: {result.estimator}, dependent {result.dependent}",
-             f"N = {result.nobs} (incomplete rows left out: {result.n_dropped}; singletons dropped: "
-             f"{result.n_singletons}); R² (with FE) = {result.rsquared:.4f}; within R² = {result.rsquared_within:.4f}",
+             f"N = {integer(result.nobs)} (incomplete rows left out: {integer(result.n_dropped)}; singletons dropped: "
+             f"{integer(result.n_singletons)}); R² (with FE) = {result.rsquared:.4f}; within R² = {result.rsquared_within:.4f}",
              f"fixed effects: {', '.join(result.effects) or 'none'} ({result.absorbed} absorbed parameters)"]
     if result.first_stage is not None:
         lines.append(f"instruments: {', '.join(result.instruments)} for {', '.join(result.endogenous)}; "
