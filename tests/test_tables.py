@@ -263,6 +263,10 @@ def test_mediator_form_log_equals_a_hand_regression_on_log_m():
     assert col.std_errors["lnINC"] == pytest.approx(hand.bse["lnINC"], rel=1e-6)
     assert res.tables["7"].aliases == {"INC": "lnINC"} and res.mediation["INC"].form == "log"
     assert "ln INC (industrial agglomeration)" in render(res.tables["7"], "markdown")
+    card = scorecard(res)  # the paper's "INC" rows are matched to this run's lnINC
+    t7 = card[card.table == 7]
+    assert t7["coef_run"].notna().all() and card[card.table != 7]["coef_run"].isna().all()
+    assert t7.loc[t7.regressor == "INC", "coef_run"].tolist() == [res.column(7, k).params["lnINC"] for k in (2, 3, 4)]
     with pytest.raises(MutualismError, match="mediator_form"):
         run_paper(panel, only=["7"], mediator_form="sqrt")
 
