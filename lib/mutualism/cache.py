@@ -242,9 +242,10 @@ def read_entry(path: str | Path, load: Callable[[str], T]) -> tuple[bool, T | No
 
 
 def write_entry(path: str | Path, save: Callable[[str], Any]) -> Path:
-    """Write an entry atomically, then its checksum (an entry without one is never served)."""
+    """Write an entry atomically, then its checksum. Each file is replaced whole, so a reader
+    sees a complete entry and a complete checksum; an interruption between the two leaves a
+    checksum that does not match, and the entry is recomputed, never served."""
     path = Path(path)
-    _checksum_path(path).unlink(missing_ok=True)
     atomic_write(path, save)
     atomic_write_text(_checksum_path(path), content_digest(path) + "\n")
     return path
