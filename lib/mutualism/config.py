@@ -14,12 +14,10 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from .countries import PARTNER_SETS, check_partners_option, parse_partner_list  # country facts
 from .errors import UnknownOptionError, check_option
 
 SOURCES = ("synthetic", "eora26", "pymrio")
-from .countries import PARTNER_SETS, check_partners_option, parse_partner_list  # noqa: E402 (country facts)
 FVA_OPTIONS = ("leontief", "wwz")
 ITR_OPTIONS = ("routes5", "vax")
 ITR_SCALES = ("level", "world_output_share")
