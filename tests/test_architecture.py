@@ -21,8 +21,8 @@ LAYERS = {
     "panel": {"panel"},
     "estimation": {"fe", "models", "results", "paper"},
     "presentation": {"formatting", "tables", "figures", "diagrams"},
-    "book": {"runs", "prose", "sentences", "worked_example", "appendix", "methods_page", "offline_math", "build",
-             "book", "multiverse"},
+    "book": {"runs", "prose", "sentences", "worked_example", "appendix", "methods_page", "offline_math", "exercises",
+             "build", "book", "multiverse"},
     "cli": {"cli"},
     "package": {"__init__"},  # the front door re-exports a few names from below
 }
