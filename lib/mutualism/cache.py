@@ -213,7 +213,9 @@ def _checksum_path(path: Path) -> Path:
 def discard(path: str | Path, reason: str) -> None:
     """Report a bad entry in one line and delete it with its checksum."""
     path = Path(path)
-    warnings.warn(f"cache entry {path} {reason}; deleted and recomputed", CacheWarning, stacklevel=3)
+    # warn_explicit with no source line: Python prints the warning on one line of stderr
+    warnings.warn_explicit(f"cache entry {path} {reason}; deleted and recomputed", CacheWarning,
+                           filename="mutualism.cache", lineno=0, module="mutualism.cache")
     path.unlink(missing_ok=True)
     _checksum_path(path).unlink(missing_ok=True)
 
