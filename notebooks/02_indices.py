@@ -325,7 +325,9 @@ display(ind[["RVC", "INC", "IV_r", "FV_r", "GVC_P", "POS_c", "POS_r", "GVC_D", "
 # of third countries (`OVA_FIN`, `OVA_INT`), and pure double counting (`DDC_FIN`,
 # `DDC_INT`, `MDC`, `ODC`). The names are those of the R package `decompr`
 # {cite:p}`quast2015`, whose output the library reproduces. Each row below is one
-# exporting country-sector and importer; `texp` is the gross flow.
+# exporting country-sector and importer; `texp` is the gross flow. Chapter 10 draws these
+# terms, compares them with the Leontief split of section 2.3 and with the Borin–Mancini
+# decomposition, and explains where they differ.
 
 # %% tags=["hide-input"]
 display(ex.wwz.set_index(["exporter", "exporter_sector", "importer"]).T.style.format("{:.3f}")

@@ -302,7 +302,7 @@ for label in ("China → partners", "partners → China"):
                 f"{s[(label, 'Borin–Mancini', 'FDC')]:.2%}.")
 book.say(" ".join(text) + " The indices of this book use the Leontief split (METHODS §2–§3), which both "
          "decompositions refine; option `fva: wwz` replaces the interaction index's gross exports by the "
-         "value-added-relevant part of WWZ (chapter 2, section 5).")
+         "value-added-relevant part of WWZ (chapter 2, section 2.5).")
 
 # %% [markdown]
 # ## Why they differ
