@@ -136,7 +136,7 @@ def mechanism():
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyArrowPatch
 
-    fig, ax = plt.subplots(figsize=(9, 4.6), layout="constrained")
+    fig, ax = plt.subplots(figsize=(7.6, 4.3), layout="constrained")
     pos = {"ln ITR": (0.0, 1.0), "RVC": (2.0, 2.0), "INC": (2.0, 0.0), "ln RH, ln HD, ln XT": (4.0, 1.0)}
     text = {"ln ITR": "industrial transfer\n$\\ln \\mathit{ITR}$",
             "RVC": "regional value chain\ncooperation $\\mathit{RVC}$",
@@ -161,9 +161,9 @@ def mechanism():
         mx, my = (start[0] + end[0]) / 2, (start[1] + end[1]) / 2
         ax.text(mx, my + (0.06 if direct else 0.0), labels[coef], ha="center", va="bottom" if direct else "center",
                 fontsize=11, bbox=dict(facecolor="white", edgecolor="none", pad=1.5), zorder=5)
-    ax.text(2.0, -0.62, "H1: the direct arrow.  H2: the indirect effect $\\alpha_1\\varphi_2$ through a mediator "
-            "(mediation if it has the sign of $\\varphi_1$, masking if the opposite)",
-            ha="center", va="center", fontsize=9, color="0.25")
+    ax.text(2.0, -0.66, "H1: the direct arrow.  H2: the indirect effect $\\alpha_1\\varphi_2$ through a mediator:\n"
+            "mediation if it has the sign of $\\varphi_1$, masking if the opposite",
+            ha="center", va="center", fontsize=10, color="0.25")
     ax.set_xlim(-0.8, 4.8)
     ax.set_ylim(-0.8, 2.45)
     ax.axis("off")
