@@ -7,7 +7,8 @@ Each table runs in a fresh subprocess (its peak RSS is its own):
   (190 regions × 26 sectors, n = 4940).
 
 In each process: one LU factorisation (``scipy.linalg.lu_factor`` of ``I − A``) and
-``bm_src_terms`` for all exporters, interleaved, best of ``REPEATS``; the labelled
+``bm_src_terms`` for all exporters, interleaved, best of ``REPEATS`` (``bm_all_lu``: best
+over best; ``bm_all_lu_median_pair``: median of each run over the LU just before it); the labelled
 ``borin_mancini`` once (``labelled_s``: the computation plus building the rows); and the
 *before*: a per-exporter-inverse implementation (``(I − A^(s))⁻¹`` for each exporter, as
 exvatools does) timed on a few exporters, each against an LU timed just before it, and
@@ -31,7 +32,7 @@ import scipy.linalg
 
 PHASES = ("wiod", "full")
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-REPEATS = 3            # best of three, LU and BM interleaved (the machine is shared)
+REPEATS = 3            # best of three (six on WIOD), LU and BM interleaved (the machine is shared)
 BEFORE_EXPORTERS = 3   # exporters timed with the per-exporter inverse, then extrapolated
 EXVATOOLS_LU = "~500 LU for 41 WIOD exporters (issue 11: ~0.45 s ≈ 12 LU per exporter, OpenBLAS)"
 
@@ -41,7 +42,11 @@ def peak_rss_mb() -> float:
 
 
 def time_lu(A: np.ndarray) -> float:
-    M = np.eye(A.shape[0]) - A
+    """Seconds of ``scipy.linalg.lu_factor(I − A)``, factorised in place (one n×n buffer)."""
+    n = A.shape[0]
+    M = np.empty((n, n), order="F")
+    np.negative(A, out=M)
+    M[np.diag_indices(n)] += 1.0
     t0 = time.perf_counter()
     scipy.linalg.lu_factor(M, overwrite_a=True, check_finite=False)
     return time.perf_counter() - t0
@@ -111,19 +116,21 @@ def run_phase(phase: str) -> dict:
     A, v, Y, x, Z, G = mrio.A, mrio.v, mrio.Y, mrio.x, mrio.Z, mrio.G
     out.update(n=mrio.n, exporters=G, rss_after_load_mb=round(peak_rss_mb()))
 
+    terms = decompose.bm_src_terms(A, Y, v, x, Z, G)   # first: the peak RSS of BM alone
+    out["peak_rss_bm_mb"] = round(peak_rss_mb())
     lu_times, bm_times = [], []
-    for _ in range(REPEATS):
+    for _ in range(REPEATS if phase == "full" else 2 * REPEATS):
         lu_times.append(time_lu(A))
         t0 = time.perf_counter()
         terms = decompose.bm_src_terms(A, Y, v, x, Z, G)
         bm_times.append(time.perf_counter() - t0)
     lu = min(lu_times)
-    out.update(lu_s=lu, bm_all_s=min(bm_times), bm_all_lu=min(bm_times) / lu)
+    pairs = np.array(bm_times) / np.array(lu_times)      # each BM run against the LU just before it
+    out.update(lu_s=lu, bm_all_s=min(bm_times), bm_all_lu=min(bm_times) / lu, bm_all_lu_median_pair=float(np.median(pairs)))
     total = sum(terms[name] for name in decompose.BM_TERMS)
     positive = ~mrio.zero_output.reshape(G, mrio.N)
     out["max_adding_up_gap_rel"] = float(np.abs(total - terms["EXGR"])[positive].max() / np.abs(terms["EXGR"]).max())
     del terms, total
-    out["peak_rss_bm_mb"] = round(peak_rss_mb())        # the process's peak after BM for all exporters
     t0 = time.perf_counter()
     frame = decompose.borin_mancini(mrio)
     out.update(labelled_s=time.perf_counter() - t0, rows=len(frame))
