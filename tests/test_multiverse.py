@@ -33,7 +33,7 @@ def _params(cache: Path, **changes) -> Params:
 
 def _write_params(path: Path, params: Params) -> Path:
     data = params.as_dict()
-    data.pop("extra")
+    data.pop("extra", None)
     path.write_text(yaml.safe_dump(data))
     return path
 

@@ -103,20 +103,6 @@ def _index_task(task: _IndexTask) -> tuple[pd.DataFrame, float, float]:
                                                task.variant.cross_industry))
 
 
-def _check_engine(variants: Sequence[IndexVariant]) -> None:
-    """Refuse a variant the indices engine cannot compute (never a silent substitute)."""
-    import inspect
-
-    from .errors import UnknownOptionError
-    from .indices import pair_indices
-
-    if "itr_attribution" not in inspect.signature(pair_indices).parameters:
-        wanted = sorted({v.itr_attribution for v in variants} - {"source"})
-        if wanted:
-            raise UnknownOptionError(f"itr_attribution={wanted[0]!r} is not implemented by this version of "
-                                     "mutualism.indices; run the multiverse with itr_attribution='source' variants")
-
-
 @dataclass(frozen=True)
 class _EstimationTask:
     params: Params
@@ -128,17 +114,9 @@ class _EstimationTask:
 
 
 def _paper_options(params: Params) -> dict[str, Any]:
-    """Keyword arguments of :func:`mutualism.paper.run_paper` for a run (as ``mutualism
-    estimate`` passes them), bootstrap-free."""
-    import inspect
-
-    from .paper import run_paper
-
-    options: dict[str, Any] = {"bootstrap_reps": 0, "seed": params.seed}
-    accepted = inspect.signature(run_paper).parameters
-    if "mediator_form" in accepted:
-        options["mediator_form"] = params.mediator_form
-    return options
+    """Keyword arguments of :func:`mutualism.paper.run_paper` for a run, as ``mutualism
+    estimate`` passes them, but bootstrap-free."""
+    return {"bootstrap_reps": 0, "seed": params.seed, "mediator_form": params.mediator_form}
 
 
 def _estimate_task(task: _EstimationTask) -> list[dict[str, Any]]:
@@ -230,7 +208,6 @@ def variant_indices(params: Params, variants: Sequence[IndexVariant] | None = No
     from .parallel import run_tasks, shared_paths
 
     variants = list(index_variants() if variants is None else variants)
-    _check_engine(variants)
     scheduler = scheduler or params.scheduler
     base = shared_paths(params) if scheduler else params
     tasks = [_IndexTask(base, year, v) for v in variants for year in base.load_years]

@@ -94,10 +94,12 @@ def _run_dask(func, tasks: list, scheduler: str, progress: str | None, timeout: 
         if not client.scheduler_info().get("workers"):
             client.wait_for_workers(1, timeout=timeout)
         futures = client.map(func, tasks, pure=False)
-        if progress is not None:
-            from distributed import progress as show_progress
+        if progress is not None and len(futures) > 1:
+            from distributed import as_completed
+            from tqdm.auto import tqdm
 
-            show_progress(futures)
+            for _ in tqdm(as_completed(futures, loop=client.loop), total=len(futures), desc=progress):
+                pass
         return client.gather(futures)
     except TimeoutError:
         raise SchedulerError(f"scheduler={scheduler!r} has no worker (waited {timeout:g} s); start one with "
