@@ -61,3 +61,23 @@ def ci_book(tmp_path_factory) -> Path:
     params_file.write_text(yaml.safe_dump(params))
     build_book(params_file, out_dir=out / "_build", strict=True, quiet=True)
     return out / "_build"
+
+
+# ----- the WIOD 2013 book, built once per session (tests/test_book.py, tests/test_claims.py) -----
+@pytest.fixture(scope="session")
+def wiod_book(tmp_path_factory) -> Path:
+    """Build the whole book strictly on params/wiod2013.yml with the shared tables and controls
+    and a fresh cache (skipped when ../shared/data/wiod2013 is absent); returns the build folder."""
+    import yaml
+
+    from mutualism.build import build_book
+
+    if not WIOD.is_dir():
+        pytest.skip("../shared/data/wiod2013 is absent")
+    out = tmp_path_factory.mktemp("wiod-book")
+    params = yaml.safe_load((REPO / "params" / "wiod2013.yml").read_text())
+    params.update(data_path=str(WIOD), controls_path=str(EXTERNAL), cache_dir=str(out / "cache"))
+    params_file = out / "wiod2013.yml"
+    params_file.write_text(yaml.safe_dump(params))
+    build_book(params_file, out_dir=out / "_build", strict=True, quiet=True)
+    return out / "_build"

@@ -341,23 +341,17 @@ def test_ci_book_embeds_both_figures_and_saves_their_data(ci_book):
 # ----- the real-data book ---------------------------------------------------------------
 @pytest.mark.slow
 @pytest.mark.skipif(not (SHARED / "data" / "wiod2013").is_dir(), reason="shared WIOD 2013 data absent")
-def test_wiod2013_book_builds_strictly(tmp_path):
-    params = yaml.safe_load((ROOT / "params" / "wiod2013.yml").read_text())
-    params["data_path"] = str(SHARED / "data" / "wiod2013")
-    params["controls_path"] = str(SHARED / "data" / "external")
-    params["cache_dir"] = str(tmp_path / "cache")
-    params_file = tmp_path / "wiod.yml"
-    params_file.write_text(yaml.safe_dump(params))
-    book.build_book(params_file, out_dir=tmp_path / "_build", strict=True, quiet=True)
+def test_wiod2013_book_builds_strictly(wiod_book):
+    build = wiod_book  # conftest: the strict build of params/wiod2013.yml, shared with tests/test_claims.py
     for name in CHAPTER_NAMES[1:]:
-        text = page(tmp_path / "_build", name)
+        text = page(build, name)
         if name in NO_RUN_NUMBERS:
             continue
         assert "Numbers computed from real tables" in text and "pymrio tables" in text
         assert not re.search(r"Traceback|Illustrative numbers", text)
     for table_id in TABLES:
         if table_id == "table-5":  # WIOD 2013 ends in 2011: no year after 2013
-            assert "could not be estimated on this run" in page(tmp_path / "_build", "07_heterogeneity")
+            assert "could not be estimated on this run" in page(build, "07_heterogeneity")
             continue
-        header, deps, _ = regression_table(tmp_path / "_build", table_id)
+        header, deps, _ = regression_table(build, table_id)
         assert deps == TABLES[table_id][1], table_id
