@@ -123,8 +123,8 @@ def quality_text(quality, variable: str) -> str:
     low, high = int(row["winsorised_low"]), int(row["winsorised_high"])
     name = model_name(variable).replace("ln", "ln ", 1) if model_name(variable).startswith("ln") else model_name(variable)
     return (f"Of the {int(row['rows']):,} panel rows, {int(row['usable']):,} have a usable "
-            f"{name}; " + (f"the {lost:,} others are missing" + (f": {'; '.join(causes)}." if causes else ".")
-                           if lost else "none is missing.")
+            f"{name}; " + ((f"the {lost:,} others are missing" if lost > 1 else "the other is missing")
+                           + (f": {'; '.join(causes)}." if causes else ".") if lost else "none is missing.")
             + (f" Winsorising cut {low:,} low and {high:,} high values." if low or high else
                " Winsorising cut no value."))
 

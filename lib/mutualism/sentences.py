@@ -280,7 +280,7 @@ def second_stage(results) -> str:
 def first_stage(results) -> str:
     if "2" not in results.paper.tables:
         return ""
-    text, _ = coefficient_sentence(results, "2", 1, "LAB", lead="First stage: the labour force enters with")
+    text, _ = coefficient_sentence(results, "2", 1, "LAB", lead="First stage, the coefficient of the labour force")
     return text + "."
 
 
@@ -371,7 +371,7 @@ def mediation(results, mediator: str, cov_type: str) -> str:
         return f"Table {key} could not be estimated on this run: {paper.failures.get(key, 'not run')}"
     med = paper.mediation[mediator]
     m_name = med.mediator_equation.dependent
-    alpha_text, _ = coefficient_sentence(results, key, 1, "lnITR", lead=f"Transfer → {m_name}: $\\alpha_1$",
+    alpha_text, _ = coefficient_sentence(results, key, 1, "lnITR", lead=f"Transfer → {m_name}, $\\alpha_1$",
                                          paper_regressor="lnITR")
     lines = [alpha_text + "."]
     verdicts = mediation_verdicts(results, mediator)
