@@ -265,7 +265,10 @@ BANNED = [r"\bNone\b", r"\bnan\b", r"\bNaN\b", r"<NA>", r"TODO", r"FIXME", r"\{[
           r"\bagree\w*\b[^.\n]{0,80}\b0 of\b", r"(?<![\d,])\b0 of \d+\b[^.\n]{0,80}\bagree", r"\bon 0 of the\b",
           r"\(of fusion, interaction, coordination\)",
           r"significant at 5 % for: ", r"mediates the whole effect", r"relate changes in transfer",
-          r"so transfer works more strongly"]
+          r"so transfer works more strongly",
+          # unreadable numbers and code names (issue 10, item 9)
+          r"\b(alpha1|phi1|phi2|sobel_se|sobel_p|boot_reps|boot_low|coef_run|sign_agrees)\b",
+          r"\b\d{3,}\.0000\b", r"\d\.\d+e-\d\d", r"\(s\.e\. 0\.0000\)"]
 
 
 def _page_text(build: Path, chapter: str) -> str:

@@ -251,7 +251,7 @@ def rescaling_note(results, winsor: float) -> str:
         return ""
     gap = max(abs(a.params["lnITR"] - b.params["lnITR"])
               for a, b in zip(base.tables["1"].columns[3:], scaled.tables["1"].columns[3:]))
-    text = (f"Rescaling by world output moves the elasticities by at most {gap:.1e}. The year effects absorb a "
+    text = (f"Rescaling by world output moves the elasticities by at most {num(gap)}. The year effects absorb a "
             "divisor common to all cells of a year, so in exact arithmetic the elasticity cannot change")
     if winsor > 0:
         return text + ("; a difference beyond rounding comes from the winsorising, which cuts the rescaled variable "
