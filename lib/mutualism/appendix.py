@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import claims, verdict
 from .formatting import number
-from .sentences import trend_numbers
+from .sentences import WORDS, trend_numbers
 
 #: The committed result files, relative to the repository root.
 RESULTS_DIR = Path("data") / "results_wiod2013"
@@ -29,8 +29,6 @@ REGRESSOR_LABELS = {"lnITR": "ln ITR (industrial transfer)", "lnPOL": "ln POL (i
                     "lnGVC_D": "ln GVC_D (GVC position gap)", "lnRCA_D": "ln RCA_D (comparative-advantage gap)",
                     "FTA": "FTA (free-trade agreement)"}
 DEPENDENT_LABELS = {"lnRH": "ln RH (fusion)", "lnHD": "ln HD (interaction)", "lnXT": "ln XT (coordination)"}
-WORDS = {"lnRH": "fusion", "lnHD": "interaction", "lnXT": "coordination", "RH": "fusion", "HD": "interaction",
-         "XT": "coordination"}
 
 
 def results_dir(root: str | Path | None = None) -> Path:
