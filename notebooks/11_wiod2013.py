@@ -81,7 +81,8 @@ book.say(
     f"`cov_type: {opts['cov_type']}`, concordance `{opts['concordance']}` (the other options of "
     f"`params/wiod2013.yml`; no bootstrap, which Table 1 does not use). **Produced** on {meta['produced']} by "
     f"`{meta['script']}` at commit `{meta['commit'][:12]}`"
-    + (" of a working tree with uncommitted changes to the library." if meta["uncommitted_changes"] else ".")
+    + (f" of a working tree with uncommitted changes to {', '.join(f'`{f}`' for f in meta['uncommitted_changes'])}."
+       if meta["uncommitted_changes"] else ".")
 )
 
 # %% tags=["remove-input"]

@@ -85,11 +85,12 @@ def compute(params) -> dict[str, pd.DataFrame]:
             "figure3": figures.figure3_data(indices, names).reset_index(drop=True)}
 
 
-def git_commit() -> tuple[str, bool]:
-    """The commit of the source tree and whether it has uncommitted changes to the library."""
+def git_commit() -> tuple[str, list[str]]:
+    """The commit of the source tree and the library or script files with uncommitted changes."""
     head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
-    dirty = subprocess.run(["git", "status", "--porcelain", "--", "lib", "scripts"], cwd=ROOT,
-                           capture_output=True, text=True).stdout.strip() != ""
+    status = subprocess.run(["git", "status", "--porcelain", "--", "lib", "scripts", "data"], cwd=ROOT,
+                            capture_output=True, text=True).stdout.splitlines()
+    dirty = sorted(line[3:] for line in status if line[3:] and not line[3:].startswith("data/results_wiod2013"))
     return head or "unknown", dirty
 
 
