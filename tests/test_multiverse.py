@@ -131,6 +131,18 @@ def test_default_rows_equal_table_1_of_mutualism_estimate(first_run, cache, tmp_
     pd.testing.assert_frame_equal(written, first_run[0].table, check_dtype=False, check_exact=True)
 
 
+def test_a_subset_of_estimates_gives_the_same_rows(first_run, cache):
+    variant = multiverse.index_variants()[5]
+    part = multiverse.run_multiverse(_params(cache), variants=[variant], estimates=("baseline",))
+    full = first_run[0].table
+    mask = (full[list(multiverse.INDEX_OPTIONS)] == [variant.fva, variant.itr, variant.itr_attribution,
+                                                     variant.cross_industry]).all(axis=1)
+    expected = full[mask & (full["estimate"] == "baseline")].reset_index(drop=True)
+    pd.testing.assert_frame_equal(part.table, expected, check_exact=True)
+    with pytest.raises(Exception, match="estimate"):
+        multiverse.run_multiverse(_params(cache), variants=[variant], estimates=("table9",))
+
+
 def test_conclusions_count_positive_significant_baselines(first_run):
     table = first_run[0].table
     shares = multiverse.conclusions(table)

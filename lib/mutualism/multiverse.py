@@ -48,8 +48,9 @@ WINSOR_GRID = (0.0, 0.01, 0.05)
 COV_TYPE_GRID = ("robust", "cluster_partner")
 #: Option columns of :func:`run_multiverse`'s table, named as the options.
 OPTIONS = (*INDEX_OPTIONS, "winsor", "cov_type")
-#: The estimates reported for every specification.
-ESTIMATES = ("baseline", "iv", "indirect_RVC", "indirect_INC")
+#: The estimates reported for every specification, and the table of the paper each comes from.
+ESTIMATE_TABLES = {"baseline": "1", "iv": "2", "indirect_RVC": "6", "indirect_INC": "7"}
+ESTIMATES = tuple(ESTIMATE_TABLES)
 COLUMNS = (*OPTIONS, "estimate", "dependent", "coef", "se", "p", "ci_low", "ci_high", "n", "note")
 TREATMENT = "lnITR"
 
@@ -111,6 +112,7 @@ class _EstimationTask:
     cov_types: tuple[str, ...]
     indices: pd.DataFrame
     pairs: pd.DataFrame
+    estimates: tuple[str, ...] = ESTIMATES
 
 
 def _paper_options(params: Params) -> dict[str, Any]:
@@ -129,8 +131,9 @@ def _estimate_task(task: _EstimationTask) -> list[dict[str, Any]]:
     rows = []
     for cov_type in task.cov_types:
         spec = {**asdict(task.variant), "winsor": task.winsor, "cov_type": cov_type}
-        results = run_paper(panel, cov_type=cov_type, only=["1", "2", "6", "7"], **_paper_options(task.params))
-        rows += [{**spec, **row} for row in _rows(results)]
+        only = [ESTIMATE_TABLES[e] for e in task.estimates]
+        results = run_paper(panel, cov_type=cov_type, only=only, **_paper_options(task.params))
+        rows += [{**spec, **row} for row in _rows(results) if row["estimate"] in task.estimates]
     return rows
 
 
@@ -145,6 +148,8 @@ def _rows(results) -> list[dict[str, Any]]:
                      "ci_low": np.nan, "ci_high": np.nan, "n": pd.NA, "note": note} for y in DEPENDENTS)
 
     for estimate, key, first in (("baseline", "1", 3), ("iv", "2", 1)):
+        if key not in results.options.get("tables", ESTIMATE_TABLES.values()):
+            continue
         if key not in results.tables:
             missing(estimate, f"table {key} not estimated: {results.failures.get(key, 'not run')}")
             continue
@@ -156,6 +161,8 @@ def _rows(results) -> list[dict[str, Any]]:
                          "note": ""})
     for mediator, key in (("RVC", "6"), ("INC", "7")):
         estimate = f"indirect_{mediator}"
+        if key not in results.options.get("tables", ESTIMATE_TABLES.values()):
+            continue
         if mediator not in results.mediation:
             missing(estimate, f"table {key} not estimated: {results.failures.get(key, 'not run')}")
             continue
@@ -226,7 +233,8 @@ def variant_indices(params: Params, variants: Sequence[IndexVariant] | None = No
 
 
 def run_multiverse(params: Params, *, n_jobs: int = 1, scheduler: str | None = None,
-                   variants: Sequence[IndexVariant] | None = None, progress: bool = False) -> Multiverse:
+                   variants: Sequence[IndexVariant] | None = None, estimates: Sequence[str] = ESTIMATES,
+                   progress: bool = False) -> Multiverse:
     """Estimate :data:`ESTIMATES` for every specification (see the module docstring).
 
     Parameters
@@ -236,8 +244,14 @@ def run_multiverse(params: Params, *, n_jobs: int = 1, scheduler: str | None = N
     scheduler : dask.distributed scheduler address (default ``params.scheduler``); index
         and estimation tasks then run on its workers.
     variants : index variants (default: all 16 of :func:`index_variants`).
+    estimates : which of :data:`ESTIMATES` to report (fewer: cheaper; the book's chapter
+        shows the baseline and the IV only).
     progress : show progress bars.
     """
+    from .errors import check_option
+
+    for e in estimates:
+        check_option("estimate", e, ESTIMATES)
     from .panel import run_pair_controls
     from .parallel import run_tasks
 
@@ -249,7 +263,7 @@ def run_multiverse(params: Params, *, n_jobs: int = 1, scheduler: str | None = N
     partners = sorted(set().union(*(set(f["partner"]) for f in by_variant.values())))
     pairs = run_pair_controls(params, partners)
     winsors, covs = estimation_grid(params)
-    tasks = [_EstimationTask(params, v, w, covs, frame, pairs)
+    tasks = [_EstimationTask(params, v, w, covs, frame, pairs, tuple(estimates))
              for v, frame in by_variant.items() for w in winsors]
     rows = [row for part in run_tasks(_estimate_task, tasks, n_jobs=n_jobs, scheduler=scheduler,
                                       progress="estimation variants" if progress else None) for row in part]
@@ -260,7 +274,8 @@ def run_multiverse(params: Params, *, n_jobs: int = 1, scheduler: str | None = N
     return Multiverse(params, table, n_tasks, n_computed, seconds)
 
 
-def cached_multiverse(params: Params, *, n_jobs: int = 1, scheduler: str | None = None) -> Multiverse:
+def cached_multiverse(params: Params, *, n_jobs: int = 1, scheduler: str | None = None,
+                      estimates: Sequence[str] = ESTIMATES) -> Multiverse:
     """:func:`run_multiverse` through :mod:`mutualism.cache` (the book's robustness chapter):
     the key covers the parameters (not ``scheduler``, which changes no number), the content
     of the run's input files, the reference data and the library source involved."""
@@ -270,10 +285,10 @@ def cached_multiverse(params: Params, *, n_jobs: int = 1, scheduler: str | None 
     from .runs import input_digests
 
     options = {k: v for k, v in params.as_dict().items() if k != "scheduler"}
-    key = make_key(params=options, inputs=input_digests(params), data=data_digest(),
+    key = make_key(params=options, estimates=list(estimates), inputs=input_digests(params), data=data_digest(),
                    library=source_digest("multiverse"))
     path = Path(params.cache_dir) / "multiverse" / f"multiverse-{key}.joblib"
-    return cached(path, lambda: run_multiverse(params, n_jobs=n_jobs, scheduler=scheduler),
+    return cached(path, lambda: run_multiverse(params, n_jobs=n_jobs, scheduler=scheduler, estimates=estimates),
                   save=lambda value, tmp: joblib.dump(value, tmp), load=joblib.load)
 
 
@@ -357,6 +372,15 @@ def conclusions_text(table: pd.DataFrame, words: dict[str, str] | None = None) -
                          f"{reasons[0]}" + (f" (and {len(reasons) - 1} other reasons)" if len(reasons) > 1 else "")
                          + ".")
     return "\n".join(lines)
+
+
+def grid_text(table: pd.DataFrame) -> str:
+    """Markdown: the option values of the specifications in ``table`` and their number."""
+    values = {opt: _values(table, opt) for opt in OPTIONS}
+    sizes = " × ".join(str(len(v)) for v in values.values())
+    listed = "; ".join(f"`{opt}` ∈ {{{', '.join(str(x) for x in v)}}}" for opt, v in values.items())
+    n = len(table[list(OPTIONS)].drop_duplicates())
+    return f"The specifications: {listed}; {sizes} = {n} specifications."
 
 
 def curve_data(table: pd.DataFrame, estimate: str = "baseline") -> pd.DataFrame:
@@ -448,5 +472,5 @@ def curve_alt_text(table: pd.DataFrame, words: dict[str, str] | None = None) -> 
 def _values(data: pd.DataFrame, option: str) -> list:
     """Values of ``option`` present in ``data``, in grid order (config's order, or sorted)."""
     present = list(dict.fromkeys(data[option].tolist()))
-    order = list(INDEX_OPTIONS.get(option, ()))
+    order = list({**INDEX_OPTIONS, "winsor": WINSOR_GRID, "cov_type": COV_TYPE_GRID}.get(option, ()))
     return [v for v in order if v in present] + sorted((v for v in present if v not in order), key=str)

@@ -1,0 +1,188 @@
+"""The multiverse (issue 13): 96 specifications, 16 index variants per year.
+
+Phases (each in a fresh subprocess, a fresh temporary cache: the index variants are
+computed, not read back):
+
+- ``small`` — the small synthetic world (n = 1040), the book's default years 2002–2020
+  (2001 loaded for XT): 20 × 16 = 320 index tasks and 96 × 4 estimates, three ways: one
+  process, ``--jobs 2`` (joblib), a 2-worker ``LocalCluster`` (dask.distributed). The three
+  tables are compared (1e-10 relative).
+- ``wiod`` — WIOD 2013, 2002–2011 (params/wiod2013.yml, 11 × 16 = 176 index tasks), the
+  same three ways (skipped when ``../shared/data/wiod2013`` is absent).
+- ``full`` — the cost of one (year × variant) task at Eora26 size: one index variant
+  (``routes5``, the most expensive) and ``vax`` on the full synthetic world (n = 4940),
+  as multiples of one LU factorisation timed in the same process, and from them the wall
+  time of the full Eora26 multiverse (20 × 16 tasks at n ≈ 4915) on W workers.
+
+Every time is also printed as a multiple of one LU factorisation of the same size measured
+in the same process. Run: ``nice .venv/bin/python bench/bench_multiverse.py [--phase P]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+PHASES = ("small", "wiod", "full")
+#: Eora26 per-year costs measured by bench_years.py (bench/README.md): parsing the text files
+#: of one year (Arrow reader, one process) and the cost of one index computation on a table of
+#: that size is measured here on the synthetic full world.
+EORA_PARSE_S = 5.5
+EORA_YEARS = 20          # 2002–2020 estimated, 2001 loaded for XT
+TARGET_S = 600.0
+
+
+def _lu_seconds(A) -> float:
+    from mutualism.leontief import LeontiefSolver
+
+    best = math.inf
+    for _ in range(3):
+        t0 = time.perf_counter()
+        LeontiefSolver(A, "lu")
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def _three_ways(params) -> dict:
+    """The multiverse one process / joblib 2 / LocalCluster 2, each with a fresh cache."""
+    import numpy as np
+    from distributed import LocalCluster
+
+    from mutualism.multiverse import run_multiverse
+    from mutualism.sources import load_year
+
+    mrio = load_year(params.source, params.years[-1], params.data_path, size=params.synthetic_size,
+                     seed=params.seed, concordance=params.concordance)
+    lu = _lu_seconds(mrio.A)
+    out: dict = {"n": int(mrio.A.shape[0]), "lu_s": lu}
+    tables = {}
+    for mode in ("1 process", "--jobs 2", "LocalCluster 2 workers"):
+        with tempfile.TemporaryDirectory(prefix="bench-mv-") as cache:
+            run = params.with_(cache_dir=cache)
+            t0 = time.perf_counter()
+            if mode == "LocalCluster 2 workers":
+                with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as c:
+                    t_up = time.perf_counter() - t0
+                    result = run_multiverse(run, scheduler=c.scheduler_address)
+            else:
+                t_up = 0.0
+                result = run_multiverse(run, n_jobs=2 if mode == "--jobs 2" else 1)
+            wall = time.perf_counter() - t0
+        tables[mode] = result.table
+        out[mode] = {"wall_s": wall, "cluster_start_s": t_up, "indices_s": result.seconds["indices"],
+                     "estimation_s": result.seconds["estimation"], "tasks": result.index_tasks,
+                     "specifications": result.specifications, "wall_lu": wall / lu}
+    ref = tables["1 process"]
+    for mode, table in tables.items():
+        num = [c for c in ("coef", "se", "p") if c in table]
+        a, b = ref[num].to_numpy(float), table[num].to_numpy(float)
+        same = np.allclose(a, b, rtol=1e-10, atol=0, equal_nan=True)
+        out[mode]["equal_to_1_process"] = bool(same)
+    return out
+
+
+def phase_small() -> dict:
+    from mutualism.config import Params
+
+    return _three_ways(Params(bootstrap_reps=0))
+
+
+def phase_wiod() -> dict:
+    from mutualism.config import Params
+
+    if not (SHARED / "data" / "wiod2013").exists():
+        return {"skipped": "../shared/data/wiod2013 not found"}
+    import os
+
+    os.chdir(ROOT)  # params/wiod2013.yml's paths are relative to the repository root
+    return _three_ways(Params.from_yaml(ROOT / "params" / "wiod2013.yml"))
+
+
+def phase_full() -> dict:
+    from mutualism.indices import _partners, year_indices
+    from mutualism.config import Params
+    from mutualism.synthetic import make_mrio
+
+    from mutualism.sources import load_year
+
+    mrio = make_mrio(2011, size="full", seed=2023)
+    partners = _partners(Params(synthetic_size="full"), mrio.countries)
+    out: dict = {"n": int(mrio.A.shape[0]), "partners": len(partners)}
+    with tempfile.TemporaryDirectory(prefix="bench-mv-npz-") as cache:   # a task reads its year from the cache
+        load_year("synthetic", 2011, size="full", cache_dir=cache)
+        t0 = time.perf_counter()
+        load_year("synthetic", 2011, size="full", cache_dir=cache)
+        out["npz_load_s"] = time.perf_counter() - t0
+    lu = []
+    for itr in ("routes5", "vax"):
+        lu.append(_lu_seconds(mrio.A))
+        t0 = time.perf_counter()
+        year_indices(mrio, partners, itr=itr)
+        out[f"index_{itr}_s"] = time.perf_counter() - t0
+    lu.append(_lu_seconds(mrio.A))
+    out["lu_s"] = min(lu)
+    for itr in ("routes5", "vax"):
+        out[f"index_{itr}_lu"] = out[f"index_{itr}_s"] / out["lu_s"]
+    out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return out
+
+
+def eora_estimate(full: dict, small: dict | None) -> list[dict]:
+    """Wall time of the Eora26 multiverse on W workers, from measured per-task costs.
+
+    Work: each of the 20 tables parsed once (EORA_PARSE_S, bench_years.py) and written to
+    the ``.npz`` cache on the shared file system; 20 × 16 index tasks, each reading its
+    year from that cache (``npz_load_s``) and computing one variant (half ``routes5``,
+    half ``vax``: the ``itr`` option; ``fva``, ``itr_attribution`` and ``cross_industry``
+    change little of the cost); 96 specifications estimated, at the small world's measured
+    seconds per specification scaled by the panel's rows (121 partners instead of 32:
+    ×3.8; the estimators are linear in rows). Perfect scaling over W workers, plus one
+    year's parse and one routes5 task for the last wave.
+    """
+    per_task = full["npz_load_s"] + (full["index_routes5_s"] + full["index_vax_s"]) / 2
+    est_per_spec = 1.0
+    if small and "1 process" in small:
+        est_per_spec = small["1 process"]["estimation_s"] / small["1 process"]["specifications"] * 3.8
+    work = EORA_YEARS * EORA_PARSE_S + EORA_YEARS * 16 * per_task + 96 * est_per_spec
+    rows = []
+    for workers in (1, 2, 3, 4, 6, 8, 16):
+        wall = work / workers + EORA_PARSE_S + full["npz_load_s"] + full["index_routes5_s"]
+        rows.append({"workers": workers, "wall_s": wall, "under_10_min": wall < TARGET_S, "work_s": work,
+                     "per_task_s": per_task, "estimation_per_spec_s": est_per_spec})
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--phase", choices=PHASES)
+    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)  # internal: one phase, JSON out
+    args = parser.parse_args()
+    if args.json:
+        print(json.dumps(globals()[f"phase_{args.phase}"]()))
+        return
+    results = {}
+    for phase in ([args.phase] if args.phase else PHASES):
+        done = subprocess.run([sys.executable, __file__, "--phase", phase, "--json"], capture_output=True, text=True)
+        if done.returncode:
+            print(f"{phase}: failed\n{done.stderr[-2000:]}")
+            continue
+        results[phase] = json.loads(done.stdout.strip().splitlines()[-1])
+        print(f"\n--- {phase} ---")
+        print(json.dumps(results[phase], indent=1))
+    if "full" in results:
+        print("\n--- Eora26 multiverse on W workers (estimated from the measured per-task costs) ---")
+        for row in eora_estimate(results["full"], results.get("small")):
+            print(f"{row['workers']:>3} workers: {row['wall_s']:7.0f} s  {'< 10 min' if row['under_10_min'] else ''}")
+
+
+if __name__ == "__main__":
+    main()
