@@ -98,21 +98,22 @@ book.say(sentences.rescaling_note(results, params.winsor))
 # the interaction index (`fva`: Leontief or WWZ, §3.2), the transfer measure (`itr`: the
 # paper's five routes or all value-added exports, §4) and whose industry the transferred
 # value added is booked to (`itr_attribution`: the industry that generates it or the one
-# that exports it, §4), same-industry or cross-industry indices (§8), winsorising at 0, 1
-# or 5 % and robust or partner-clustered standard errors (§8). The multiverse estimates
-# the columns of Table 1 with controls under every combination of these six options,
-# 2 × 2 × 2 × 2 × 3 × 2 = 96 specifications, on this run's data; the other options
-# (partners, years, `itr_scale`, `mediator_form`) keep this run's values.
-# `mutualism multiverse --params FILE --out DIR` writes the same estimates, with the IV
-# second stages and the indirect effects of Tables 6–7, to `DIR/multiverse.csv`. Each
-# index variant of each year is computed once and cached, and the multiverse's indirect
-# effects use the Sobel test without bootstrap, so this section costs a few minutes at
-# most on the first build and nothing afterwards.
+# that exports it, §4), same-industry or cross-industry indices (§8), the winsorising
+# fraction and robust or partner-clustered standard errors (§8). The multiverse estimates
+# the columns of Table 1 with controls and the IV second stages of Table 2 under every
+# combination of these six options on this run's data; the other options (partners,
+# years, `itr_scale`, `mediator_form`) keep this run's values.
+# `mutualism multiverse --params FILE --out DIR` writes the same estimates and the
+# indirect effects of Tables 6–7 to `DIR/multiverse.csv`. Each
+# index variant of each year is computed once and cached, the indirect effects there use
+# the Sobel test without bootstrap, and this chapter reads the whole multiverse from the
+# cache once it has been computed for this run.
 
 # %% tags=["remove-input"]
 from mutualism import figures, multiverse
 
-universe = multiverse.cached_multiverse(params, n_jobs=2, scheduler=params.scheduler)
+universe = multiverse.cached_multiverse(params, n_jobs=2, scheduler=params.scheduler, estimates=("baseline", "iv"))
+book.say(multiverse.grid_text(universe.table))
 curve, curve_data = multiverse.specification_curve(universe.table, words=book.INDEX_WORDS)
 display(figures.show_figure(
     curve, curve_data, "specification_curve", figures_dir,
