@@ -242,3 +242,13 @@ def test_an_unreachable_scheduler_is_named():
     with pytest.raises(SchedulerError, match=address.replace(".", r"\.")):
         run_tasks(abs, [1, -2], scheduler=address, timeout=2)
     assert time.perf_counter() - t0 < 30
+
+
+def test_run_tasks_keeps_task_order_on_every_local_backend():
+    from mutualism.errors import MutualismError
+    from mutualism.parallel import run_tasks
+
+    tasks = [-5, 3, -1, 4, -2]
+    assert run_tasks(abs, tasks) == run_tasks(abs, tasks, n_jobs=2) == [5, 3, 1, 4, 2]
+    with pytest.raises(MutualismError, match="n_jobs=0"):
+        run_tasks(abs, tasks, n_jobs=0)
