@@ -114,7 +114,7 @@ display(fig2)
 # partners.
 
 # %% tags=["remove-input"]
-trend2 = book.trends(data2)
+trend2 = book.levels(data2)
 trend_text, _ = sentences.overall_trends(data2, figures.ALL_PARTNERS)
 regional = trend2.drop(index=figures.ALL_PARTNERS, level="group")
 top = {i: regional.xs(i, level="index")["level"].idxmax() for i in figures.INDICES}
@@ -143,7 +143,7 @@ display(fig3)
 # manufacturing industry: median over the partners in each year.
 
 # %% tags=["remove-input"]
-trend3 = book.trends(data3)
+trend3 = book.levels(data3)
 words = book.INDEX_WORDS
 top3 = {i: trend3.xs(i, level="index")["level"].nlargest(2).index.tolist() for i in figures.INDICES}
 paper_top = {f"C5 {names['C5']}", f"C9 {names['C9']}"}

@@ -195,15 +195,15 @@ def test_worked_example_satisfies_the_accounting_identities():
     assert {np.sign(r["g_c"] * r["g_r"]) for _, r in ind.iterrows()} == {-1.0, 1.0}  # both cases shown
 
 
-def test_trends_report_first_last_and_direction():
+def test_levels_rank_lines_without_judging_a_trend():
     import pandas as pd
 
     data = pd.DataFrame({"index": ["RH"] * 3 + ["HD"] * 3, "group": ["A"] * 6, "year": [2003, 2001, 2002] * 2,
                          "median": [3.0, 1.0, float("nan"), 2.0, 5.0, 4.0]})
-    out = book.trends(data)
-    assert out.loc[("RH", "A")].to_dict() == {"first_year": 2001, "first": 1.0, "last_year": 2003, "last": 3.0,
-                                             "level": 2.0, "change": 2.0, "direction": "rose"}
-    assert out.loc[("HD", "A"), "direction"] == "fell" and out.loc[("HD", "A"), "first"] == 5.0
+    out = book.levels(data)
+    assert out.loc[("RH", "A")].to_dict() == {"first_year": 2001, "last_year": 2003, "level": 2.0}
+    assert out.loc[("HD", "A"), "level"] == pytest.approx(11 / 3)
+    assert "direction" not in out.columns  # trends are verdict.trend, never first vs last year
 
 
 def test_paper_value_reads_one_published_row():

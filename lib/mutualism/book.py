@@ -17,7 +17,7 @@ from typing import Any, Mapping
 from .config import Params
 from .prose import (INDEX_WORDS, MISSING_CAUSES, STOCK_YOGO_10, concordance_table, coordination_floor,  # noqa: F401
                     industry_names, paper_iv_diagnostics, paper_value, partner_table, quality_text, regions,
-                    robustness_summary, trends)
+                    robustness_summary, levels)
 from .runs import ROBUSTNESS, RunResults, run_results  # noqa: F401
 from .worked_example import EXAMPLE_COUNTRIES, EXAMPLE_SECTORS, EXAMPLE_TABLES, WorkedExample, worked_example  # noqa: F401
 
@@ -25,7 +25,7 @@ __all__ = ["banner", "say", "show_table", "start_chapter",
            # re-exported for the chapters
            "INDEX_WORDS", "MISSING_CAUSES", "STOCK_YOGO_10", "concordance_table", "coordination_floor",
            "industry_names", "paper_iv_diagnostics", "paper_value", "partner_table", "quality_text",
-           "regions", "robustness_summary", "trends", "ROBUSTNESS", "RunResults", "run_results", "EXAMPLE_COUNTRIES",
+           "regions", "robustness_summary", "levels", "ROBUSTNESS", "RunResults", "run_results", "EXAMPLE_COUNTRIES",
            "EXAMPLE_SECTORS", "EXAMPLE_TABLES", "WorkedExample", "worked_example"]
 
 

@@ -40,16 +40,14 @@ def paper_iv_diagnostics() -> dict[str, float]:
 
 
 
-def trends(data, stat: str = "median"):
-    """First- and last-year value, change and mean level of each line of a figure
-    (:func:`mutualism.figures.figure2_data` / ``figure3_data``), one row per (index, group)."""
+def levels(data, stat: str = "median"):
+    """Mean level over the years of each line of a figure (:func:`mutualism.figures.figure2_data`
+    / ``figure3_data``), with its first and last year, one row per (index, group): for
+    rankings only. Whether a line rose or fell is :func:`mutualism.verdict.trend` (the OLS
+    slope with its interval), never a comparison of the end points (METHODS §8)."""
     ordered = data.dropna(subset=[stat]).sort_values("year")
     grouped = ordered.groupby(["index", "group"], sort=False)
-    out = grouped.agg(first_year=("year", "first"), first=(stat, "first"), last_year=("year", "last"),
-                      last=(stat, "last"), level=(stat, "mean"))
-    out["change"] = out["last"] - out["first"]
-    out["direction"] = ["rose" if c > 0 else "fell" if c < 0 else "did not change" for c in out["change"]]
-    return out
+    return grouped.agg(first_year=("year", "first"), last_year=("year", "last"), level=(stat, "mean"))
 
 
 def regions(partners) -> dict[str, str]:
