@@ -62,7 +62,7 @@ params = book.start_chapter(globals(), numbers=False)  # this page reads committ
 import matplotlib.pyplot as plt
 from IPython.display import HTML, display
 
-from mutualism import appendix, figures
+from mutualism import appendix, figures, sentences
 from mutualism.tables import paper_tables
 
 res = appendix.load()
@@ -101,8 +101,8 @@ book.say(
     f"**Table 1 on WIOD 2013.** Baseline regressions of eq. (12), {n:,} partner × industry × year cells; columns "
     "(1)–(3) without controls, (4)–(6) with them; year, partner and industry fixed effects; standard errors in "
     "parentheses (heteroskedasticity-robust, HC1); \\*\\*\\* p<0.01, \\*\\* p<0.05, \\* p<0.1. The italic row is "
-    "the paper's coefficient on Eora (N = 17,630). A control missing from a column could not be estimated "
-    "on this sample (constant, or absorbed by the fixed effects)."
+    f"the paper's coefficient on Eora (N = {sentences.paper_n():,}). A control missing from a column could not be "
+    "estimated on this sample (constant, or absorbed by the fixed effects)."
 )
 book.say("The coefficient of ln ITR with controls:\n\n"
          + appendix.table1_sentences(t1, paper, (appendix.RESULTS_DIR / "table1.csv").as_posix()))

@@ -81,6 +81,22 @@ def paper_row(table: int | str, column: int, regressor: str) -> Mapping[str, Any
     return None if len(row) != 1 else row.iloc[0].to_dict()
 
 
+def paper_n() -> int:
+    """The paper's number of observations (Table 1, ``data/paper_tables.csv``)."""
+    return int(paper_row("1", 4, "lnITR")["n"])
+
+
+def paper_signs(table: str, cols: Sequence[int], regressor: str) -> str:
+    """The paper's coefficients of ``regressor`` in some columns, each with its index and stars."""
+    parts = []
+    for col in cols:
+        row = paper_row(table, col, regressor)
+        if row is not None:
+            parts.append(f"{WORDS.get(row['dependent'], row['dependent'])} {num(row['coef'])}"
+                         f"{_paper_stars(row).replace('*', chr(92) + '*')}")
+    return "; ".join(parts)
+
+
 def _paper_stars(row: Mapping[str, Any]) -> str:
     return verdict.normalise_stars(row.get("stars"))
 
@@ -170,7 +186,7 @@ def baseline(results) -> str:
                                  subject="With controls, a positive elasticity significant at 5 %")
     paper_side = ("as in the paper, where it holds for all three" if share.label == "holds in all"
                   else "whereas in the paper it holds for all three")
-    return (f"The coefficient of ln ITR (N = {cols[3].nobs:,}; the paper has 17,630):\n\n" + "\n".join(lines)
+    return (f"The coefficient of ln ITR (N = {cols[3].nobs:,}; the paper has {paper_n():,}):\n\n" + "\n".join(lines)
             + f"\n\n{h1}: {paper_side}. Hypothesis 1 predicts it for every index.")
 
 
@@ -274,7 +290,7 @@ def second_stage(results) -> str:
     h, _ = hypothesis_share(effects, wheres, what="positive instrumented effect at 5 %",
                             subject="Instrumented, a positive effect significant at 5 %")
     return ("Second stage, coefficient of ln ITR:\n\n" + "\n".join(lines)
-            + f"\n\n{h}; the paper finds all three positive (coordination at 5 %, the others at 1 %).")
+            + f"\n\n{h}; the paper's second stages: " + paper_signs("2", (2, 3, 4), "lnITR") + ".")
 
 
 def first_stage(results) -> str:
