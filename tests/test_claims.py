@@ -1,8 +1,9 @@
 """Every claim the book records holds for the run that produced it (METHODS §8, issue 10).
 
-The book is built under five parameter files (``params/default.yml`` itself — the whole
-default run takes about three minutes —, ``params/ci.yml``, ``fva: wwz`` + ``itr: vax``, ``winsor: 0`` + ``cov_type:
-cluster_partner``, and WIOD 2013 with real controls when ``../shared`` exists). For each
+The book is built under five parameter files: ``params/default.yml`` itself (the whole
+default run takes about three minutes), ``params/ci.yml``, ``fva: wwz`` + ``itr: vax``,
+``winsor: 0`` + ``cov_type: cluster_partner`` (``params/claims_*.yml``), and WIOD 2013 with
+real controls (``params/wiod2013.yml``, when ``../shared`` exists). For each
 build, every claim in ``<chapter>.claims.json`` is checked against that run's results:
 the numbers it rests on are looked up again (by table, column and regressor; mediator and
 outcome; figure, index and group), the verdict is recomputed with :mod:`mutualism.verdict`
@@ -51,7 +52,8 @@ def _params_of(build: Path) -> Params:
 @pytest.fixture(scope="session", params=RUNS)
 def built(request, tmp_path_factory):
     """(build folder, Params) of one run. The three runs built here share the cache of the CI
-    book (same years and seed: the index variants they have in common are computed once)."""
+    book (fresh for the session), so index variants they have in common with it or with each
+    other (the multiverse of chapter 5 on the same years) are computed once."""
     name = request.param
     if name == "ci":
         build = request.getfixturevalue("ci_book")
