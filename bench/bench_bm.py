@@ -19,15 +19,14 @@ Figures are recorded in bench/README.md.
 
 from __future__ import annotations
 
-import argparse
-import json
-import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _harness import peak_rss_mb, run_phases  # noqa: E402
 import scipy.linalg
 
 PHASES = ("wiod", "full")
@@ -35,10 +34,6 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 REPEATS = 3            # best of three (six on WIOD), LU and BM interleaved (the machine is shared)
 BEFORE_EXPORTERS = 3   # exporters timed with the per-exporter inverse, then extrapolated
 EXVATOOLS_LU = "~500 LU for 41 WIOD exporters (issue 11: ~0.45 s ≈ 12 LU per exporter, OpenBLAS)"
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def time_lu(A: np.ndarray) -> float:
@@ -164,20 +159,7 @@ def run_phase(phase: str) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--phase", choices=PHASES, default=None, help="run one table in this process")
-    args = parser.parse_args()
-    if args.phase:
-        print(json.dumps(run_phase(args.phase)), flush=True)
-        return
-    for phase in PHASES:
-        done = subprocess.run([sys.executable, __file__, "--phase", phase], capture_output=True, text=True)
-        if done.returncode:
-            print(f"{phase}: failed\n{done.stderr[-2000:]}", flush=True)
-            continue
-        result = json.loads(done.stdout.strip().splitlines()[-1])
-        print(" | ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in result.items()),
-              flush=True)
+    run_phases(__file__, __doc__.splitlines()[0], PHASES, run_phase)
 
 
 if __name__ == "__main__":

@@ -16,10 +16,6 @@ sectors, n = 4940); the output says which. Run: ``.venv/bin/python bench/bench_e
 
 from __future__ import annotations
 
-import argparse
-import json
-import resource
-import subprocess
 import sys
 import time
 import tracemalloc
@@ -27,14 +23,13 @@ from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _harness import peak_rss_mb, run_phases  # noqa: E402
+
 PHASES = ("lu", "indices-vax", "indices-routes5", "wwz-wiod", "wwz-full")
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 G_FULL, N_FULL, SEED = 190, 26, 2023
 REPEATS = 3  # the machine is shared: every time is the best of three runs in one process
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def full_world():
@@ -129,20 +124,7 @@ def run_phase(phase: str) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--phase", choices=PHASES, default=None, help="run one phase in this process")
-    args, _ = parser.parse_known_args()
-    if args.phase:
-        print(json.dumps(run_phase(args.phase)), flush=True)
-        return
-    for phase in PHASES:
-        done = subprocess.run([sys.executable, __file__, "--phase", phase], capture_output=True, text=True)
-        if done.returncode:
-            print(f"{phase}: failed\n{done.stderr[-2000:]}", flush=True)
-            continue
-        result = json.loads(done.stdout.strip().splitlines()[-1])
-        print(" | ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in result.items()),
-              flush=True)
+    run_phases(__file__, __doc__.splitlines()[0], PHASES, run_phase)
 
 
 if __name__ == "__main__":
