@@ -393,7 +393,13 @@ def make_controls(*, size: str = "small", seed: int = 2023, years: Iterable[int]
 
     gdp = world.gdp[:-1][:, cols]
     population = world.population[:-1][:, cols]
-    labour = population * rng.uniform(0.38, 0.55, (G, 1)) * (1 + 0.002 * np.arange(len(years)))[None, :]
+    # The participation rate drifts by country and year (a random walk over the whole
+    # synthetic range, its own RNG stream), so the labour force — Table 2's instrument —
+    # varies within partners beyond GDP: without it ln LAB is ln GDP plus partner and year
+    # effects, collinear with the fixed effects unless winsorising perturbs it.
+    participation = np.exp(np.cumsum(_rng(seed, 4).normal(0.0, 0.02, (G, world.population.shape[1])), axis=1))
+    labour = (population * rng.uniform(0.38, 0.55, (G, 1)) * (1 + 0.002 * np.arange(len(years)))[None, :]
+              * participation[:, cols])
     wdi = pd.DataFrame({"iso3": np.repeat(codes, len(years)), "year": np.tile(years, G),
                         "gdp_const2010usd": gdp.ravel(), "gdp_pc_const2015usd": (1.1 * gdp / population).ravel(),
                         "labor_force_total": labour.ravel(), "population_total": population.ravel()})
