@@ -123,7 +123,16 @@ display(figures.show_figure(
              "95 % interval (filled dots: significant at 5 %); below, the option values of each specification.")))
 
 # %% tags=["remove-input"]
-book.say(multiverse.conclusions_text(universe.table, book.INDEX_WORDS))
+from mutualism import claims
+
+lines = []
+for what, parts, note in multiverse.conclusion_sentences(universe.table, book.INDEX_WORDS):
+    for share, phrase, where in parts:
+        claims.record(share, phrase, where=where)
+    lines.append(f"- {what}, β1 > 0 and significant at 5 %: " + "; ".join(p for _, p, _ in parts) + ".")
+    if note:
+        lines.append("  " + note)
+book.say("\n".join(lines))
 
 # %% tags=["remove-input"]
 display(HTML(multiverse.share_table(universe.table, words=book.INDEX_WORDS).to_html(classes="robustness")))

@@ -181,6 +181,15 @@ class Run:
             parts = [(p["holds"], self.part_holds(p["where"])) for p in where["parts"]]
             assert [a for a, _ in parts] == [b for _, b in parts], where
             flags = [b for _, b in parts if b is not None]
+        elif "multiverse" in where:
+            # recounted from the chapter's multiverse (cached for this run) without the
+            # library's conclusion code: positive and p < 5 % in every specification's row
+            from mutualism import multiverse
+
+            table = multiverse.cached_multiverse(self.params, n_jobs=1, estimates=("baseline", "iv")).table
+            rows = table[(table["estimate"] == where["multiverse"]) & (table["dependent"] == where["dependent"])]
+            assert len(rows), where
+            flags = [bool(c > 0 and p < 0.05) for c, p in zip(rows["coef"], rows["p"])]
         elif "policy" in where:
             return findings[where["finding"]]
         else:

@@ -350,27 +350,46 @@ def _k_of_n(s) -> str:
     return f"{s.holds} of {s.total}"
 
 
+#: The estimates whose conclusion the robustness chapter states, with their words.
+CONCLUSION_ESTIMATES = (("baseline", "Table 1 with controls"), ("iv", "The IV second stage (Table 2)"))
+
+
+def conclusion_sentences(table: pd.DataFrame, words: dict[str, str] | None = None
+                         ) -> list[tuple[str, list[tuple[Any, str, dict[str, Any]]], str]]:
+    """For each estimate of :data:`CONCLUSION_ESTIMATES`: its words, one
+    ``(Share, phrase, where)`` per index (``β1 > 0`` and significant at 5 %,
+    :func:`conclusions`; ``where`` names the rows a claims check recounts), and a note on
+    the specifications that could not be estimated ("" if none)."""
+    words = words or {}
+    out = []
+    for estimate, what in CONCLUSION_ESTIMATES:
+        rows = table[table["estimate"] == estimate]
+        shares = conclusions(rows.assign(estimate="baseline"))
+        parts = [(s, f"{s.label} of the specifications for {words.get(y, y)} ({s.holds} of {s.total}, "
+                     f"{100 * s.share:.0f} %)" if s.total else f"{s.label} for {words.get(y, y)}",
+                  {"multiverse": estimate, "dependent": y})
+                 for y, s in shares.items()]
+        failed = rows[rows["coef"].isna()]
+        note = ""
+        if len(failed):
+            reasons = sorted(set(failed["note"]))
+            n_specs = len(failed[list(OPTIONS)].drop_duplicates())
+            note = (f"In {n_specs} specifications it could not be estimated and counts as not holding: "
+                    f"{reasons[0]}" + (f" (and {len(reasons) - 1} other reasons)" if len(reasons) > 1 else "") + ".")
+        out.append((what, parts, note))
+    return out
+
+
 def conclusions_text(table: pd.DataFrame, words: dict[str, str] | None = None) -> str:
     """Markdown: for each index, in how many specifications the paper's conclusion holds
     (``β1 > 0`` and significant at 5 %, :func:`conclusions`, worded with the
     :class:`~mutualism.verdict.Share` label), for Table 1 with controls and for the IV
     second stage, and which specifications could not be estimated."""
-    words = words or {}
     lines = []
-    for estimate, what in (("baseline", "Table 1 with controls"), ("iv", "The IV second stage (Table 2)")):
-        rows = table[table["estimate"] == estimate]
-        shares = conclusions(rows.assign(estimate="baseline"))
-        parts = [f"{s.label} of the specifications for {words.get(y, y)} ({s.holds} of {s.total}, "
-                 f"{100 * s.share:.0f} %)" if s.total else f"{s.label} for {words.get(y, y)}"
-                 for y, s in shares.items()]
-        lines.append(f"- {what}, β1 > 0 and significant at 5 %: " + "; ".join(parts) + ".")
-        failed = rows[rows["coef"].isna()]
-        if len(failed):
-            reasons = sorted(set(failed["note"]))
-            n_specs = len(failed[list(OPTIONS)].drop_duplicates())
-            lines.append(f"  In {n_specs} specifications it could not be estimated and counts as not holding: "
-                         f"{reasons[0]}" + (f" (and {len(reasons) - 1} other reasons)" if len(reasons) > 1 else "")
-                         + ".")
+    for what, parts, note in conclusion_sentences(table, words):
+        lines.append(f"- {what}, β1 > 0 and significant at 5 %: " + "; ".join(p for _, p, _ in parts) + ".")
+        if note:
+            lines.append("  " + note)
     return "\n".join(lines)
 
 
