@@ -281,7 +281,9 @@ BANNED = [r"\bNone\b", r"\bnan\b", r"\bNaN\b", r"<NA>", r"TODO", r"FIXME", r"\{[
           r"so transfer works more strongly",
           # unreadable numbers and code names (issue 10, item 9)
           r"\b(alpha1|phi1|phi2|sobel_se|sobel_p|boot_reps|boot_low|coef_run|sign_agrees)\b",
-          r"\b\d{3,}\.0000\b", r"\d\.\d+e-\d\d", r"\(s\.e\. 0\.0000\)"]
+          r"\b\d{3,}\.0000\b", r"\d\.\d+e-\d\d", r"\(s\.e\. 0\.0000\)",
+          # library warnings or progress bars printed into a page
+          r"\b[A-Z]\w*Warning: ", r"site-packages"]
 
 
 def _page_text(build: Path, chapter: str) -> str:

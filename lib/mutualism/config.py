@@ -195,8 +195,9 @@ class Params:
         data = (f"synthetic world ({self.synthetic_size}, seed {self.seed})" if self.source == "synthetic"
                 else f"{self.source} tables at {self.data_path}")
         return (f"data: {data}; years {self.years[0]}–{self.years[-1]}; partners {self.partners}; "
-                f"fva={self.fva}; itr={self.itr}; itr_scale={self.itr_scale}; winsor={self.winsor}; "
-                f"cov_type={self.cov_type}")
+                f"fva={self.fva}; itr={self.itr}; itr_scale={self.itr_scale}; "
+                f"itr_attribution={self.itr_attribution}; winsor={self.winsor}; cov_type={self.cov_type}; "
+                f"mediator_form={self.mediator_form}")
 
     @classmethod
     def from_mapping(cls, mapping: dict[str, Any]) -> "Params":

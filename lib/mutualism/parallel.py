@@ -71,14 +71,16 @@ def run_tasks(func: Callable[[T], R], tasks: Sequence[T], *, n_jobs: int = 1, sc
         raise MutualismError(f"n_jobs={n_jobs!r} is not valid; give a whole number ≥ 1 (or -1: all cores)")
     if scheduler:
         return _run_dask(func, tasks, scheduler, progress, timeout)
-    from tqdm.auto import tqdm
+    from tqdm.std import tqdm
 
+    # A progress bar only on a terminal (disable=None): never in a notebook's output.
+    disable = True if progress is None or len(tasks) < 2 else None
     if n_jobs == 1:
-        return [func(t) for t in tqdm(tasks, desc=progress, disable=progress is None or len(tasks) < 2)]
+        return [func(t) for t in tqdm(tasks, desc=progress, disable=disable)]
     from joblib import Parallel, delayed
 
     results = Parallel(n_jobs=n_jobs, return_as="generator")(delayed(func)(t) for t in tasks)
-    return list(tqdm(results, total=len(tasks), desc=progress, disable=progress is None or len(tasks) < 2))
+    return list(tqdm(results, total=len(tasks), desc=progress, disable=disable))
 
 
 def _run_dask(func, tasks: list, scheduler: str, progress: str | None, timeout: float) -> list:
@@ -96,9 +98,9 @@ def _run_dask(func, tasks: list, scheduler: str, progress: str | None, timeout: 
         futures = client.map(func, tasks, pure=False)
         if progress is not None and len(futures) > 1:
             from distributed import as_completed
-            from tqdm.auto import tqdm
+            from tqdm.std import tqdm
 
-            for _ in tqdm(as_completed(futures, loop=client.loop), total=len(futures), desc=progress):
+            for _ in tqdm(as_completed(futures, loop=client.loop), total=len(futures), desc=progress, disable=None):
                 pass
         return client.gather(futures)
     except TimeoutError:
