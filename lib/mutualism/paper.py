@@ -52,7 +52,10 @@ SCALES = {"RVC": 100.0}
 MEDIATORS = {"6": "RVC", "7": "INC"}
 #: The heterogeneity tables and the group each dummy marks with 1 (METHODS.md §6).
 DUMMIES = {"3": "D1", "4": "D2", "5": "D3"}
-DUMMY_GROUPS = {"D1": "high-income partners", "D2": "medium/high-tech industries", "D3": "the years after 2013"}
+#: The two sides of each heterogeneity dummy (METHODS §6): (D = 1, D = 0).
+DUMMY_GROUPS = {"D1": ("high-income partners", "developing partners"),
+                "D2": ("medium/high-tech industries", "low-tech industries"),
+                "D3": ("the years after 2013", "2013 and before")}
 
 
 def mediator_column(mediator: str, form: str) -> str:
@@ -186,7 +189,7 @@ def heterogeneity_verdicts(columns: Sequence, dummy: str) -> dict[str, Heterogen
     of the same column giving the direction of "stronger"."""
     name = interaction_name(dummy)
     return {c.dependent: verdict.heterogeneity(c.params[name], c.std_errors[name], c.pvalues[name],
-                                               group=DUMMY_GROUPS[dummy], base_coef=c.params[TREATMENT])
+                                               group=DUMMY_GROUPS[dummy][0], base_coef=c.params[TREATMENT])
             for c in columns}
 
 
@@ -197,7 +200,7 @@ def paper_heterogeneity_verdicts(key: str, outcomes: Sequence[str] = DEPENDENTS)
     for k, y in enumerate(outcomes):
         term, main = published(key, k + 1, interaction_name(dummy)), published(key, k + 1, TREATMENT)
         if term is not None and main is not None:
-            out[y] = verdict.paper_heterogeneity(term["coef"], term["stars"], group=DUMMY_GROUPS[dummy],
+            out[y] = verdict.paper_heterogeneity(term["coef"], term["stars"], group=DUMMY_GROUPS[dummy][0],
                                                  base_coef=main["coef"])
     return out
 

@@ -18,14 +18,11 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from . import claims, verdict
 from .models import BOOTSTRAP_UNITS, interaction_name
+from .paper import DUMMY_GROUPS
 from .prose import INDEX_WORDS
 
 #: Plain names of the dependent variables (the one mapping of :mod:`mutualism.prose`).
 WORDS = INDEX_WORDS
-#: The two sides of each heterogeneity dummy (METHODS §6): (D = 1, D = 0).
-DUMMY_GROUPS = {"D1": ("high-income partners", "developing partners"),
-                "D2": ("medium/high-tech industries", "low-tech industries"),
-                "D3": ("the years after 2013", "2013 and before")}
 #: The with-controls columns of Table 1, by dependent variable (1-based, as printed).
 TABLE1_WITH_CONTROLS = {"lnRH": 4, "lnHD": 5, "lnXT": 6}
 
