@@ -230,3 +230,36 @@ def test_decompose_command_writes_both_methods(world, tmp_path, capsys):
     except SystemExit as exc:
         code = exc.code
     assert code == 2 and "kww" in capsys.readouterr().err
+
+
+def test_decompose_exporters_take_aliases_and_refuse_bad_lists(world, tmp_path, capsys):
+    """``--exporters`` reads codes as ``--partners`` does: an alias the table was renamed
+    from (ROM → ROU on WIOD) names the same exporter; a malformed list is refused in one
+    line naming the option, before any output is written."""
+    from mutualism.cli import main
+    from mutualism.sources import load_path
+
+    write_pymrio(world, tmp_path / "data")
+    data = str(tmp_path / "data")
+    loaded = load_path(data, 2010)
+    out = tmp_path / "bm.parquet"
+    assert main(["decompose", "--method", "bm_src", "--mrio", data, "--year", "2010", "--exporters", "ken, chn",
+                 "--out", str(out)]) == 0
+    assert sorted(pd.read_parquet(out)["exporter"].unique()) == ["CHN", "KEN"]
+    capsys.readouterr()
+    bad = tmp_path / "bad.parquet"
+    assert main(["decompose", "--method", "bm_src", "--mrio", data, "--year", "2010", "--exporters", "CHN,X1",
+                 "--out", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "--exporters" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert not bad.exists() and "KEN" in loaded.countries
+
+
+@needs_shared
+def test_decompose_exporters_alias_on_wiod(tmp_path):
+    from mutualism.cli import main
+
+    out = tmp_path / "rom.csv.gz"
+    assert main(["decompose", "--method", "bm_src", "--mrio", str(WIOD), "--year", "2011",
+                 "--exporters", "ROM", "--output", "standard", "--out", str(out)]) == 0
+    assert set(pd.read_csv(out)["exporter"]) == {"ROU"}

@@ -175,10 +175,18 @@ def _add_decompose(sub) -> None:
 
 
 def _run_decompose(args) -> int:
+    from .countries import parse_partner_list
     from .decompose import decomposition
     from .sources import load_path
 
-    exporters = None if args.exporters is None else [c.strip() for c in args.exporters.split(",") if c.strip()]
+    # the same syntax and aliases as --partners (ROM → ROU), checked before the table is read
+    exporters = None
+    if args.exporters is not None:
+        try:
+            exporters = parse_partner_list(args.exporters.replace(" ", ""))
+        except UnknownOptionError:
+            raise UnknownOptionError(f"--exporters {args.exporters!r} is not valid; give a comma-separated list of "
+                                     "ISO3 codes (e.g. 'CHN,DEU')") from None
     timer = Timer()
     with timer("load"):
         mrio = load_path(args.mrio, args.year, concordance=args.concordance)
