@@ -380,19 +380,6 @@ def conclusion_sentences(table: pd.DataFrame, words: dict[str, str] | None = Non
     return out
 
 
-def conclusions_text(table: pd.DataFrame, words: dict[str, str] | None = None) -> str:
-    """Markdown: for each index, in how many specifications the paper's conclusion holds
-    (``β1 > 0`` and significant at 5 %, :func:`conclusions`, worded with the
-    :class:`~mutualism.verdict.Share` label), for Table 1 with controls and for the IV
-    second stage, and which specifications could not be estimated."""
-    lines = []
-    for what, parts, note in conclusion_sentences(table, words):
-        lines.append(f"- {what}, β1 > 0 and significant at 5 %: " + "; ".join(p for _, p, _ in parts) + ".")
-        if note:
-            lines.append("  " + note)
-    return "\n".join(lines)
-
-
 def grid_text(table: pd.DataFrame) -> str:
     """Markdown: the option values of the specifications in ``table`` and their number."""
     values = {opt: _values(table, opt) for opt in OPTIONS}
