@@ -83,7 +83,6 @@ def _compute_results(params: Params) -> RunResults:
 
     with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stderr(io.StringIO()):
         warnings.simplefilter("always")
-        warnings.filterwarnings("ignore", message="IProgress not found")  # tqdm's display, not the numbers
         indices = compute_indices(params, progress=False)
         panel = assemble(params, indices=indices, progress=False)
         paper = run_paper(panel, cov_type=params.cov_type, bootstrap_reps=params.bootstrap_reps, seed=params.seed,
