@@ -51,8 +51,8 @@ def levels(data, stat: str = "median"):
 
 
 def regions(partners) -> dict[str, str]:
-    """Figure region of each partner (METHODS §7), from :mod:`mutualism.reference`."""
-    from .reference import region_of
+    """Figure region of each partner (METHODS §7), from :mod:`mutualism.countries`."""
+    from .countries import region_of
 
     return region_of(partners).dropna().to_dict()
 
@@ -132,7 +132,7 @@ def partner_table(partners):
     are high-income (the ``D1`` dummy)."""
     import pandas as pd
 
-    from .reference import countries
+    from .countries import countries
 
     facts = countries().set_index("iso3").reindex(list(partners))
     rows = []
