@@ -76,7 +76,7 @@ ind = ex.indices
 # %% tags=["hide-input"]
 display(m.frames()["Z"].style.format("{:.0f}").set_caption(f"Z: intermediate sales, {ex.year}"))
 display(m.frames()["Y"].style.format("{:.0f}").set_caption(f"Y: final sales by destination, {ex.year}"))
-display(pd.DataFrame({"va": m.va, "x": m.x}, index=m.index).T.style.set_caption("value added and gross output"))
+display(pd.DataFrame({"va": m.va, "x": m.x}, index=m.index).T.style.format("{:.0f}").set_caption("value added and gross output"))
 
 # %% [markdown]
 # ## Coefficients and the Leontief inverse
