@@ -173,6 +173,11 @@ def indices(Z, Y, x, va, G, china, partners, industries, *, fva="leontief", cros
             row["RCA_r"] = t.rca(r, r_sectors)
             row["RCA_D"] = abs(row["RCA_c"] - row["RCA_r"])
             row["E_c"], row["E_r"], row["x_c"], row["x_r"] = t.E[ci], E_r, x[ci], x_r
+            if x[ci] == 0 or x_r == 0:  # a cell without output carries no ratio (METHODS §1)
+                flows = {"VAX_c", "VAX_r", *names, "ITR_vax", "omitted", "IV_r", "FV_r", "x_c", "x_r"}
+                row.update({k: NAN for k in row if k not in flows | {"E_c", "E_r"}})
+                row["E_c"] = NAN if x[ci] == 0 else row["E_c"]
+                row["E_r"] = NAN if x_r == 0 else row["E_r"]
             out[(r, i)] = row
     return out
 

@@ -482,3 +482,54 @@ def test_help_documents_the_exit_codes(capsys):
             cli.main(argv)
         assert stop.value.code == 0
         assert "130 interrupted (SIGINT); 143 terminated (SIGTERM)" in " ".join(capsys.readouterr().out.split())
+
+
+# ===== round 3 (issue 17) ========================================================================
+def _negative_row_sums(folder: Path, *cells: str) -> None:
+    """Give each ``country/sector`` a small negative row sum (a negative inventory change a
+    little larger than its sales, as rounded tables have), published ``x`` 0 and published
+    value added matching the column residual."""
+    import pymrio
+
+    io = pymrio.load_all(folder)
+    for cell in cells:
+        country, sector = cell.split("/")
+        row = (io.Z.index.get_level_values(0) == country) & (io.Z.index.get_level_values(1) == sector)
+        sales = io.Z.loc[row].sum(axis=1).iloc[0] + io.Y.loc[row].sum(axis=1).iloc[0]
+        inventories = [k for k in io.Y.columns if k[0] == country][-1]
+        io.Y.loc[row, inventories] -= sales * 1.000001
+        io.x.loc[row, :] = 0.0
+    x = (io.Z.sum(axis=1) + io.Y.sum(axis=1)).clip(lower=0).to_numpy()
+    F = io.factor_inputs.F
+    F.iloc[0, :] = x - io.Z.sum(axis=0).to_numpy() - F.iloc[1:, :].sum(axis=0).to_numpy()
+    io.save_all(folder, table_format="parquet")
+
+
+def test_a_small_negative_row_sum_gives_missing_ratios_and_leaves_the_panel(capsys, pymrio_copy, tmp_path):
+    from mutualism.panel import build_panel
+
+    _negative_row_sums(pymrio_copy / "2005", "PAK/C5", "CHN/C6")
+    code, text, _ = run(capsys, "validate", pymrio_copy, "--year", 2005)
+    assert code == errors.EXIT_OK and "x set to 0 for 2 sectors with negative row sums: CHN/C6, PAK/C5" in text
+    out = tmp_path / "indices.parquet"
+    code, _, err = run(capsys, "indices", "--source", "pymrio", "--path", pymrio_copy, "--years", "2005",
+                       "--partners", "PAK,KAZ", "--cache-dir", tmp_path / "cache", "--out", out)
+    assert code == errors.EXIT_OK, err
+    table = pd.read_parquet(out).set_index(["partner", "industry"])
+    zero = [("PAK", "C5"), ("PAK", "C6"), ("KAZ", "C6")]  # PAK's C5 and China's C6 have no output
+    ratios = ["HD", "theta_cr", "theta_rc", "GVC_P", "RCA_c", "RCA_r", "RCA_D", "XT", "g_c", "g_r", "RH", "RVC",
+              "INC", "POS_r", "GVC_D"]
+    assert table.loc[zero, ratios].isna().all().all()  # NaN, never 0
+    assert table.loc[("PAK", "C5"), "E_r"] != table.loc[("PAK", "C5"), "E_r"]  # no exports without output
+    assert table.loc[[("PAK", "C6"), ("KAZ", "C6")], "E_c"].isna().all()
+    others = table.drop(index=zero)
+    assert others[ratios].notna().all().all() and (others["E_r"] > 0).all()
+    assert "note: zero output of China industries: KAZ 2005, PAK 2005 — 2 cells missing (NaN, not 0)" in err
+    assert "note: zero output of partner industries: PAK 2005 — 1 cells missing (NaN, not 0)" in err
+    controls = pd.DataFrame({"partner": ["PAK", "KAZ"], "year": 2005, **{k: 1.0 for k in
+                            ("POL", "ECO", "CUL", "DIS", "FTA", "LAB", "D1")}})
+    panel = build_panel(table.reset_index(), controls, winsor=0.0)
+    cells = panel.data.set_index(["partner", "industry"])
+    assert cells.loc[zero, ["lnHD", "lnXT", "lnRH", "lnGVC_P", "lnRCA_D"]].isna().all().all()  # out of the panel
+    quality = panel.quality
+    assert quality.loc["HD", "missing_zero_output"] == 3 and quality.loc["XT", "missing_zero_output"] == 3

@@ -97,7 +97,9 @@ def test_zero_output_sectors_give_nan_and_are_counted(world):
     assert np.isfinite(frame.loc[frame["industry"] == "C4", ["RH", "HD", "RVC", "GVC_P"]]).all().all()
     report = indices.missing_report(frame).set_index("variable")
     assert report.loc["RH", "missing"] == 3 and report.loc["RH", "missing"] == frame["RH"].isna().sum()
-    assert report.loc["IDR_rc", "missing"] == 0 and (report["missing"] == frame.drop(
+    # every ratio of a cell without output is missing, even one whose denominator is the other side's x
+    assert report.loc["IDR_rc", "missing"] == 3 and report.loc["ITR", "missing"] == 0
+    assert (report["missing"] == frame.drop(
         columns=["year", "partner", "industry"]).isna().sum().to_numpy()).all()
 
 

@@ -392,12 +392,33 @@ def year_indices(mrio: MRIO, partners: Sequence[str], *, china: str = CHINA, ind
         "industry": np.tile(np.asarray(industries, dtype=object), P),
     }
     frame.update({name: arrays[name].reshape(-1) for name in COLUMNS if name in arrays})
-    out = pd.DataFrame(frame)
-    silent = [p for p in partners if p in mrio.zero_output_countries]
-    if silent:  # a partner without output: its cells are missing, never 0 (METHODS §1)
-        keep = {"year", "partner", "industry", "E_c", "E_r", "x_c", "x_r"}
-        out.loc[out["partner"].isin(silent), [col for col in out.columns if col not in keep]] = np.nan
-    return out
+    return mask_zero_output(pd.DataFrame(frame))
+
+
+#: Flows of §10 that stay as the table gives them in a cell with zero output; every other
+#: column (a ratio, or a quantity formed from one) is missing there (METHODS §1).
+FLOW_COLUMNS = ("VAX_c", "VAX_r", "ITR", *ROUTES, "ITR_vax", "IV_r", "FV_r", "x_c", "x_r")
+
+
+def mask_zero_output(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cells whose China industry or partner industry (whole economy when cross-industry)
+    has ``x = 0`` get NaN in every ratio, and ``E`` is NaN on the side without output (METHODS §1).
+
+    A sector with a (small) negative row sum has ``x`` set to 0 but keeps non-zero sales, so
+    its exports and every ratio over them (``theta``, ``HD``, ``GVC_P``, ``RCA``…) would be
+    numbers, 0 or of the wrong sign; a zero-output cell carries no index: it leaves the
+    panel and is counted as zero output (:func:`mutualism.panel.zero_output_cells`).
+    """
+    zero_c = (frame["x_c"] == 0).to_numpy()
+    zero_r = (frame["x_r"] == 0).to_numpy()
+    zero = zero_c | zero_r
+    if zero.any():
+        keys = {"year", "partner", "industry", "E_c", "E_r"}
+        ratios = [col for col in frame.columns if col not in keys and col not in FLOW_COLUMNS]
+        frame.loc[zero, ratios] = np.nan
+        frame.loc[zero_c, "E_c"] = np.nan
+        frame.loc[zero_r, "E_r"] = np.nan
+    return frame
 
 
 # ----- XT across years (§3.3) --------------------------------------------------------------------
@@ -433,6 +454,9 @@ def add_coordination(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     out["g_c"] = growth_rate(joined["VAX_c"].to_numpy(), joined["VAX_c_prev"].to_numpy())
     out["g_r"] = growth_rate(joined["VAX_r"].to_numpy(), joined["VAX_r_prev"].to_numpy())
+    if "x_c" in out.columns and "x_r" in out.columns:  # no growth rate for a cell without output (§1)
+        no_output = ((out["x_c"] == 0) | (out["x_r"] == 0)).to_numpy()
+        out.loc[no_output, ["g_c", "g_r"]] = np.nan
     out["XT"] = coordination(out["g_c"].to_numpy(), out["g_r"].to_numpy())
     return out[[c for c in COLUMNS if c in out.columns]]
 
