@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -533,3 +534,37 @@ def test_a_small_negative_row_sum_gives_missing_ratios_and_leaves_the_panel(caps
     assert cells.loc[zero, ["lnHD", "lnXT", "lnRH", "lnGVC_P", "lnRCA_D"]].isna().all().all()  # out of the panel
     quality = panel.quality
     assert quality.loc["HD", "missing_zero_output"] == 3 and quality.loc["XT", "missing_zero_output"] == 3
+
+
+@pytest.mark.parametrize("values", [["1e300"], ["1.7e308", "1.7e308"]])
+def test_a_huge_cell_is_refused_and_never_switches_the_balance_check_off(capsys, eora_year, tmp_path, values):
+    t = eora_year / stem("T")
+    lines = t.read_text().splitlines(keepends=True)
+    cells = lines[9].rstrip("\n").split("\t")
+    cells[4:4 + len(values)] = values  # 1.7e308 + 1.7e308 overflows the row sum to inf
+    lines[9] = "\t".join(cells) + "\n"
+    t.write_text("".join(lines))
+    pattern = (rf"Eora26 {YEAR} .*{stem('T')}: line 10, column 5: {re.escape(f'{float(values[0]):g}')} "
+               rf"is larger in magnitude than 1e\+100 .*; {len(values)} such cells$")
+    expect_invalid(capsys, pattern, eora_year.parent)
+    out = tmp_path / "wwz.parquet"
+    expect_error(capsys, pattern, "wwz", "--mrio", eora_year.parent, "--year", YEAR, "--out", out,
+                 watch=eora_year.parent)
+    assert not out.exists()
+
+
+def test_a_huge_cell_of_a_pymrio_table_is_named_by_its_labels(capsys, pymrio_copy, tmp_path):
+    import pymrio
+
+    folder = pymrio_copy / "2005"
+    io = pymrio.load_all(folder)
+    io.Z.iloc[3, 7] = io.Z.iloc[3, 8] = 1.7e308
+    io.save_all(folder, table_format="parquet")
+    r, c = io.Z.index[3], io.Z.columns[7]
+    pattern = (rf"2005: Z has 2 cells larger in magnitude than 1e\+100 .*e\.g\. \({r[0]}/{r[1]}, "
+               rf"{c[0]}/{c[1]}\)=1\.7e\+308")
+    expect_invalid(capsys, pattern, pymrio_copy, year=2005)
+    out = tmp_path / "i.parquet"
+    expect_error(capsys, pattern, "indices", "--source", "pymrio", "--path", pymrio_copy, "--years", "2005",
+                 "--partners", "PAK", "--cache-dir", tmp_path / "c", "--out", out, watch=pymrio_copy)
+    assert not out.exists()

@@ -23,6 +23,11 @@ from .errors import MRIOBalanceError, MRIOShapeError, MRIOValueError, check_opti
 
 BALANCE_MODES = ("check", "report")
 _SHOW = 5  # how many offending cells an error message lists
+#: The largest magnitude a cell of a table may have (METHODS §1). World output is below 1e20
+#: in any currency unit; a larger cell is a damaged file or a unit error, and with cells up
+#: to 1e100 no sum or product of §1–§6 can overflow (1e300 makes 1,351 indices NaN, and
+#: 1.7e308 overflows the row sums to inf, which would switch the balance check off).
+MAX_MAGNITUDE = 1e100
 
 
 @dataclass(frozen=True, eq=False)
@@ -195,6 +200,19 @@ def _check_finite(name: str, arr: np.ndarray, rows: list[str], cols: list[str] |
         raise MRIOValueError(f"{where}: {name} has {int(bad.sum())} NaN/inf cells, e.g. {cells}")
 
 
+def _check_magnitude(name: str, arr: np.ndarray, rows: list[str], cols: list[str] | None, where: str) -> None:
+    flat = np.abs(arr.reshape(arr.shape[0], -1))
+    big = flat > MAX_MAGNITUDE
+    if big.any():
+        order = np.argsort(-flat, axis=None, kind="stable")[:_SHOW]
+        cells = ", ".join(
+            f"({rows[k // flat.shape[1]]}, {cols[k % flat.shape[1]] if cols is not None else '-'})"
+            f"={arr.reshape(arr.shape[0], -1).flat[k]:.6g}" for k in order if flat.flat[k] > MAX_MAGNITUDE
+        )
+        raise MRIOValueError(f"{where}: {name} has {int(big.sum())} cells larger in magnitude than {MAX_MAGNITUDE:g} "
+                             f"(a damaged cell or a unit error?), e.g. {cells}")
+
+
 def _check_nonnegative(name: str, arr: np.ndarray, rows: list[str], cols: list[str] | None, where: str) -> None:
     neg = arr < 0
     if neg.any():
@@ -285,6 +303,8 @@ def build_mrio(
     fd_labels = [f"{c}/{k}" for c in countries for k in (fd_categories or ["final"])]
     _check_finite("Z", Z, labels, labels, where)
     _check_finite("Y", Y, labels, fd_labels, where)
+    _check_magnitude("Z", Z, labels, labels, where)
+    _check_magnitude("Y", Y, labels, fd_labels, where)
     _check_nonnegative("Z", Z, labels, labels, where)
     for name, arr in (("x (published)", x_published), ("va (published)", va_published)):
         if arr is not None:
@@ -292,6 +312,7 @@ def build_mrio(
             if arr.shape != (n,):
                 raise MRIOShapeError(f"{where}: {name} has shape {arr.shape}, expected ({n},)")
             _check_finite(name, arr[:, None], labels, None, where)
+            _check_magnitude(name, arr[:, None], labels, None, where)
     if x_published is not None:
         _check_nonnegative("x (published)", np.asarray(x_published, float)[:, None], labels, None, where)
 
@@ -299,6 +320,9 @@ def build_mrio(
     x, va, row_sums = close(Z, Y_dest)
     negative_rows = row_sums < 0
     total = float(x.sum())
+    if not (np.isfinite(total) and np.isfinite(va).all() and np.isfinite(row_sums).all()):  # pragma: no cover
+        raise MRIOValueError(f"{where}: the row or column sums overflow (Σx={total:g}); the table's values are too "
+                             "large for 64-bit floating point")
 
     derived = ["x = Z·1 + Y·1 (row sums)", "va = x − 1'Z (column residual)"]
     gaps: list[tuple[str, np.ndarray, np.ndarray]] = []

@@ -28,8 +28,9 @@ import pandas as pd
 from .fileio import atomic_write  # noqa: F401  (re-exported: older callers import it from here)
 from .config import SOURCES
 from .countries import normalise_codes
-from .errors import DataNotFoundError, InputFileError, MRIOShapeError, MutualismError, check_option, quote, reading
-from .mrio import MRIO, aggregate_sectors, build_mrio
+from .errors import (DataNotFoundError, InputFileError, MRIOShapeError, MRIOValueError, MutualismError, check_option,
+                     quote, reading)
+from .mrio import MAX_MAGNITUDE, MRIO, aggregate_sectors, build_mrio
 from .resources import concordance as read_concordance
 
 _EORA_FILE = re.compile(r"Eora26_(\d{4})_(bp|pp)(_T\.txt|\.zip)$")
@@ -337,6 +338,12 @@ def _read_eora_block(open_file: Callable[[str], Any], name: str, where: str = "E
             row = int(np.flatnonzero(column.is_null().to_numpy(zero_copy_only=False))[0])
             raise InputFileError(f"{where}: {name}: line {row + 1}, column {j + 1} is empty (a number is expected)")
         out[:, j] = column.to_numpy()
+    big = np.abs(out) > MAX_MAGNITUDE  # (NaN compares False: the NaN check of build_mrio names it)
+    if big.any():
+        row, col = (int(k) for k in np.argwhere(big)[0])
+        raise MRIOValueError(f"{where}: {name}: line {row + 1}, column {col + 1}: {out[row, col]:g} is larger in "
+                             f"magnitude than {MAX_MAGNITUDE:g} (a damaged cell or a unit error?); {int(big.sum())} "
+                             "such cells")
     return out
 
 
