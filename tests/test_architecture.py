@@ -17,7 +17,7 @@ LAYERS = {
     "base": {"errors", "fileio", "resources", "config", "countries", "reference", "cache", "parallel",
              "published", "verdict", "claims"},
     "data": {"mrio", "synthetic", "controls", "sources"},
-    "algebra": {"leontief", "decompose", "indices"},
+    "algebra": {"leontief", "exports", "extraction", "borin_mancini", "tiva", "decompose", "indices"},
     "panel": {"panel"},
     "estimation": {"fe", "models", "results", "paper"},
     "presentation": {"formatting", "tables", "figures", "diagrams"},

@@ -15,7 +15,7 @@ import pytest
 import bruteforce
 import bruteforce_bm
 from conftest import WIOD, needs_shared
-from mutualism import decompose
+from mutualism import borin_mancini, decompose
 from mutualism.decompose import BM_STANDARD, BM_TERMS, WWZ_TERMS
 from mutualism.errors import MRIOShapeError, UnknownOptionError
 
@@ -95,15 +95,15 @@ def test_terms_add_up_to_gross_exports_on_random_world(world):
 
 
 def test_fast_path_equals_explicit_extraction_inverse(world):
-    fast = decompose.bm_src_terms(world.A, world.Y, world.v, world.x, world.Z, world.G)
+    fast = borin_mancini.bm_src_terms(world.A, world.Y, world.v, world.x, world.Z, world.G)
     slow = bruteforce_bm.bm_src(world.Z, world.Y, world.x, world.va, world.G)
     scale = np.abs(slow["EXGR"]).max()
     for name in (*BM_TERMS, "EXGR"):
         np.testing.assert_allclose(fast[name], slow[name], rtol=1e-10, atol=1e-10 * scale, err_msg=name)
         assert np.abs(slow[name]).max() > 0, name  # every term is exercised
     # the row vectors themselves, zero-output sectors included (Woodbury is exact everywhere)
-    B_ss = decompose.exporter_diagonal_blocks(decompose.LeontiefSolver(world.A), world.G, range(world.G))
-    coef = decompose.bm_src_coefficients(world.A, world.v, world.G, range(world.G), B_ss,
+    B_ss = borin_mancini.exporter_diagonal_blocks(decompose.LeontiefSolver(world.A), world.G, range(world.G))
+    coef = borin_mancini.bm_src_coefficients(world.A, world.v, world.G, range(world.G), B_ss,
                                          np.linalg.solve((np.eye(world.n) - world.A).T, world.v))
     for name in ("dl", "dv", "fx", "fb"):
         np.testing.assert_allclose(coef[name], slow[name], rtol=1e-10, atol=1e-12, err_msg=name)
@@ -115,9 +115,9 @@ def test_exporter_subset_and_inverse_solver_give_the_same_rows(world):
     assert list(sub["exporter"].unique()) == ["CHN", "KEN"]  # table order
     expected = full[full["exporter"].isin(["CHN", "KEN"])].reset_index(drop=True)
     pd.testing.assert_frame_equal(sub, expected, rtol=1e-12, atol=1e-12 * full["EXGR"].abs().max())
-    inverse = decompose.bm_src_terms(world.A, world.Y, world.v, world.x, world.Z, world.G, [2],
+    inverse = borin_mancini.bm_src_terms(world.A, world.Y, world.v, world.x, world.Z, world.G, [2],
                                      solver=decompose.LeontiefSolver(world.A, "inverse"))
-    lu = decompose.bm_src_terms(world.A, world.Y, world.v, world.x, world.Z, world.G, [2])
+    lu = borin_mancini.bm_src_terms(world.A, world.Y, world.v, world.x, world.Z, world.G, [2])
     for name in BM_TERMS:
         np.testing.assert_allclose(inverse[name], lu[name], rtol=1e-11, atol=1e-12, err_msg=name)
 
@@ -167,9 +167,17 @@ def test_bad_options_and_exporters_raise_named_errors(world):
     with pytest.raises(UnknownOptionError, match="output"):
         decompose.borin_mancini(world, output="tiva")
     with pytest.raises(UnknownOptionError, match="method"):
-        decompose.decomposition(world, "kww")
-    with pytest.raises(UnknownOptionError, match="bm_src"):
+        decompose.decomposition(world, "vax")
+    with pytest.raises(UnknownOptionError, match="not defined for method 'wwz'"):
         decompose.decomposition(world, "wwz", output="standard")
+    with pytest.raises(UnknownOptionError, match="perimeter"):
+        decompose.decomposition(world, "oecd", partners=["CHN"])
+    with pytest.raises(UnknownOptionError, match="breakdown 'origin' applies to method 'bm_src' only"):
+        decompose.decomposition(world, "my", breakdown="origin")
+    with pytest.raises(UnknownOptionError, match="terms2"):
+        decompose.decomposition(world, "my", output="terms2")
+    with pytest.raises(MRIOShapeError, match="partner XXX not in the table"):
+        decompose.decomposition(world, "bm_src", partners=["XXX"])
     with pytest.raises(MRIOShapeError, match="'FRA' is not in the table"):
         decompose.borin_mancini(world, ["CHN", "FRA"])
     ww = decompose.decomposition(world, "wwz", exporters=["ROW"])
@@ -224,12 +232,12 @@ def test_decompose_command_writes_both_methods(world, tmp_path, capsys):
     capsys.readouterr()
     assert main(["decompose", "--method", "wwz", "--output", "standard", "--mrio", data, "--year", "2010",
                  "--out", str(tmp_path / "c.parquet")]) == 2
-    assert "bm_src" in capsys.readouterr().err and not (tmp_path / "c.parquet").exists()
+    assert "terms" in capsys.readouterr().err and not (tmp_path / "c.parquet").exists()
     try:  # argparse rejects a method outside DECOMPOSITIONS (exit status 2, as a usage error)
-        code = main(["decompose", "--method", "kww", "--mrio", data, "--year", "2010", "--out", str(out)])
+        code = main(["decompose", "--method", "vax", "--mrio", data, "--year", "2010", "--out", str(out)])
     except SystemExit as exc:
         code = exc.code
-    assert code == 2 and "kww" in capsys.readouterr().err
+    assert code == 2 and "vax" in capsys.readouterr().err
 
 
 def test_decompose_exporters_take_aliases_and_refuse_bad_lists(world, tmp_path, capsys):

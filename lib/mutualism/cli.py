@@ -157,41 +157,66 @@ def _run_wwz(args) -> int:
 
 # ----- decompose --------------------------------------------------------------------
 def _add_decompose(sub) -> None:
-    from .decompose import BM_OUTPUTS, DECOMPOSITIONS
+    from .decompose import BREAKDOWNS, DECOMPOSITIONS, METHOD_OUTPUTS, MY_PERIMETERS, OUTPUTS
 
-    p = sub.add_parser("decompose", help="decompose one year's bilateral gross exports (METHODS §9, §11)",
-                       description="wwz: the 16 Wang–Wei–Zhu terms (§9); bm_src: Borin–Mancini source-based, "
-                                   "exporter perspective (§11), its twelve terms or the aggregates and GVC "
-                                   "participation (--output standard). One row per exporter, exporting sector "
-                                   "and importer.")
+    outputs = "; ".join(f"{m}: {'|'.join(o)}" for m, o in METHOD_OUTPUTS.items())
+    p = sub.add_parser("decompose", help="decompose one year's bilateral gross exports (METHODS §9, §11, §12)",
+                       description="bm_src / bm_snk: Borin–Mancini source- and sink-based (§11, §12.3); wwz: the "
+                                   "16 Wang–Wei–Zhu terms (§9); kww: Koopman–Wang–Wei (§12.7); my: Miroudot–Ye "
+                                   "(§12.5); oecd: OECD TiVA (§12.4); gvc: backward/forward participation by "
+                                   "country-sector (§12.6). One row per exporter, sector and importer. "
+                                   f"Outputs by method — {outputs}.")
     p.add_argument("--method", choices=DECOMPOSITIONS, required=True)
     p.add_argument("--mrio", required=True, help="pymrio saved folder or Eora26 folder")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--exporters", default=None, help="comma-separated ISO3 codes (default: all countries)")
-    p.add_argument("--output", choices=BM_OUTPUTS, default=BM_OUTPUTS[0], help="bm_src only: terms or standard")
+    p.add_argument("--output", choices=OUTPUTS, default=None, help="default: the method's first (see above)")
+    p.add_argument("--partners", default=None,
+                   help="bm_src, my: bilateral perimeter, comma-separated importers (§12.1)")
+    p.add_argument("--sectors", default=None,
+                   help="bm_src, my: sector perimeter, comma-separated sector codes of the table (§12.1)")
+    p.add_argument("--breakdown", choices=BREAKDOWNS, default=BREAKDOWNS[0],
+                   help="bm_src: key the terms by exporting sector or by sector of origin (§12.2)")
+    p.add_argument("--perimeter", choices=MY_PERIMETERS, default=MY_PERIMETERS[0],
+                   help="my: the exporting country (default) or the world (§12.5)")
     p.add_argument("--out", required=True, help=".parquet or .csv.gz")
     p.add_argument("--concordance", default=None, help="aggregate sectors first (name under data/)")
     p.set_defaults(func=_run_decompose)
 
 
-def _run_decompose(args) -> int:
+def _code_list(option: str, value: str | None, example: str) -> list[str] | None:
+    """A comma-separated list of codes, read as ``--partners`` is (aliases: ROM → ROU)."""
     from .countries import parse_partner_list
+
+    if value is None:
+        return None
+    try:
+        return parse_partner_list(value.replace(" ", ""))
+    except UnknownOptionError:
+        raise UnknownOptionError(f"{option} {value!r} is not valid; give a comma-separated list of "
+                                 f"ISO3 codes (e.g. {example!r})") from None
+
+
+def _run_decompose(args) -> int:
     from .decompose import decomposition
     from .sources import load_path
 
-    # the same syntax and aliases as --partners (ROM → ROU), checked before the table is read
-    exporters = None
-    if args.exporters is not None:
-        try:
-            exporters = parse_partner_list(args.exporters.replace(" ", ""))
-        except UnknownOptionError:
-            raise UnknownOptionError(f"--exporters {args.exporters!r} is not valid; give a comma-separated list of "
-                                     "ISO3 codes (e.g. 'CHN,DEU')") from None
+    # checked before the table is read
+    exporters = _code_list("--exporters", args.exporters, "CHN,DEU")
+    partners = _code_list("--partners", getattr(args, "partners", None), "USA,RUS")
+    sectors = None
+    if getattr(args, "sectors", None) is not None:
+        sectors = [c for c in args.sectors.replace(" ", "").split(",") if c]
+        if not sectors:
+            raise UnknownOptionError(f"--sectors {args.sectors!r} is empty; give sector codes of the table "
+                                     "(e.g. 'c14' or 'C5,C6')")
     timer = Timer()
     with timer("load"):
         mrio = load_path(args.mrio, args.year, concordance=args.concordance)
     with timer("compute"):
-        table = decomposition(mrio, args.method, exporters=exporters, output=args.output)
+        table = decomposition(mrio, args.method, exporters=exporters, output=args.output, partners=partners,
+                              sectors=sectors, breakdown=getattr(args, "breakdown", "exporting"),
+                              perimeter=getattr(args, "perimeter", "country"))
     with timer("write"):
         _write_table(table, args.out)
     print(timer.line(), file=sys.stderr)

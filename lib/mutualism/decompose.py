@@ -1,15 +1,19 @@
-"""Value added in gross exports: Leontief/HIY (METHODS.md §2), Wang–Wei–Zhu (§9) and
-Borin–Mancini source-based, exporter perspective (§11).
+"""Value added in gross exports: every decomposition of the field, one entry point.
+
+Leontief/HIY (METHODS.md §2), Wang–Wei–Zhu (§9) and Koopman–Wang–Wei (§12.7) here;
+Borin–Mancini source- and sink-based with perimeters and origin breakdown
+(:mod:`mutualism.borin_mancini`, §11–§12.3); OECD TiVA, Miroudot–Ye and GVC participation
+(:mod:`mutualism.tiva`, §12.4–§12.6). :func:`decomposition` is the one labelled entry
+point (the CLI's ``mutualism decompose --method``): :data:`METHOD_OUTPUTS` lists each
+method and its outputs.
 
 The functional core works on plain arrays named after the notation of METHODS.md §1
 (``A``, ``v``, ``Y``, ``E``…; ``G`` countries × ``N`` sectors, country-major, ``n = G·N``)
 and never forms the global Leontief inverse ``B = (I − A)⁻¹`` unless a quantity needs all
-of it (the WWZ decomposition does, §9). Everything else goes through
+of it (WWZ and KWW do, §9). Everything else goes through
 :class:`~mutualism.leontief.LeontiefSolver`: one LU factorisation of ``I − A`` per year and
-solves with thin right-hand sides, ``B·M`` and ``B'·M`` (METHODS §1, "performance path");
-Borin–Mancini needs the diagonal blocks ``B_ss`` of its exporters, obtained from the same
-factorisation in chunks of columns (:func:`bm_src_terms`).
-Labelled wrappers taking an :class:`~mutualism.mrio.MRIO` sit at the end of the module.
+solves with thin right-hand sides (METHODS §1, "performance path"). Labelled wrappers
+taking an :class:`~mutualism.mrio.MRIO` sit at the end of the module.
 """
 
 from __future__ import annotations
@@ -19,12 +23,15 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from .errors import MRIOShapeError, UnknownOptionError, check_option
-from .leontief import (SOLVERS, LeontiefSolver, diagonal_blocks, leontief_inverse, local_solve,  # noqa: F401
+from . import borin_mancini as bm
+from . import tiva
+from .borin_mancini import BM_OUTPUTS, BM_SNK_STANDARD, BM_STANDARD, BM_TERMS, BREAKDOWNS  # noqa: F401
+from .errors import UnknownOptionError, check_option
+from .exports import bilateral_exports, exporter_positions, gross_exports, pair_frame, sector_frame  # noqa: F401
+from .leontief import (LeontiefSolver, diagonal_blocks, leontief_inverse, local_solve,  # noqa: F401
                        place_in_blocks, take_own_blocks)
 from .mrio import MRIO
-
-METHODS = SOLVERS  # kept for existing imports: the solver methods of LeontiefSolver
+from .tiva import MY_COLUMNS, MY_PERIMETERS, OECD_COLUMNS, PARTICIPATION_COLUMNS  # noqa: F401
 
 WWZ_TERMS = (
     "DVA_FIN", "DVA_INT", "DVA_INTrexI1", "DVA_INTrexF", "DVA_INTrexI2",
@@ -32,39 +39,34 @@ WWZ_TERMS = (
     "OVA_FIN", "MVA_FIN", "OVA_INT", "MVA_INT",
     "DDC_FIN", "DDC_INT", "ODC", "MDC",
 )
+#: The nine Koopman–Wang–Wei (2014) terms (decompr's names) as sums of WWZ terms (§12.7,
+#: WWZ 2013 table E2).
+KWW_FROM_WWZ = {
+    "DVA_FIN": ("DVA_FIN",), "DVA_INT": ("DVA_INT", "DVA_INTrexI1"), "DVA_INTrex": ("DVA_INTrexF", "DVA_INTrexI2"),
+    "RDV_FIN": ("RDV_FIN", "RDV_FIN2"), "RDV_INT": ("RDV_INT",), "DDC": ("DDC_FIN", "DDC_INT"),
+    "FVA_FIN": ("OVA_FIN", "MVA_FIN"), "FVA_INT": ("OVA_INT", "MVA_INT"), "FDC": ("ODC", "MDC"),
+}
+KWW_TERMS = tuple(KWW_FROM_WWZ)
+#: KWW aggregates (exvatools' ``kww`` "standard" names).
+KWW_STANDARD = ("DC", "DVA", "VAX", "REF", "DDC", "FC", "FVA", "FDC")
 
-#: Decompositions of bilateral gross exports the library computes (CLI ``--method``).
-DECOMPOSITIONS = ("wwz", "bm_src")
-#: Borin–Mancini outputs (exvatools' ``output``): the twelve terms, or aggregates and GVC.
-BM_OUTPUTS = ("terms", "standard")
-#: The twelve Borin–Mancini source-based terms, exporter perspective (§11, exvatools' names).
-BM_TERMS = ("VAX1", "VAX2", "VAX3", "VAX4", "REF1", "REF2", "DDC", "FVA1", "FVA2", "FVA3", "FVA4", "FDC")
-#: The aggregates and GVC participation of ``output="standard"`` (§11); ``*_share`` = ``/ EXGR``.
-BM_STANDARD = ("DAVAX", "VAX", "REF", "DVA", "DC", "FVA", "FC", "GVCB", "GVCF", "GVC",
-               "GVCB_share", "GVCF_share", "GVC_share")
-
-
-# ----- exports (§1) ----------------------------------------------------------------------
-def bilateral_exports(Z: np.ndarray, Y: np.ndarray, G: int) -> tuple[np.ndarray, np.ndarray]:
-    """Intermediate and final exports by destination, each ``(n, G)`` (§1).
-
-    ``[s·, r]`` holds ``Σ_j Z_{si,rj}`` and ``Y_{si,r}`` for ``r ≠ s``; the own-country
-    column of each row block is zero. Gross exports ``E_{si→r}`` are their sum.
-    """
-    n = Z.shape[0]
-    N = n // G
-    intermediate = Z.reshape(n, G, N).sum(axis=2)
-    final = np.array(Y, dtype=float, copy=True)
-    g = np.arange(G)
-    intermediate.reshape(G, N, G)[g, :, g] = 0.0
-    final.reshape(G, N, G)[g, :, g] = 0.0
-    return intermediate, final
-
-
-def gross_exports(Z: np.ndarray, Y: np.ndarray, G: int) -> np.ndarray:
-    """Total gross exports ``E_si = Σ_{r≠s} E_{si→r}`` (§1), an ``n``-vector."""
-    intermediate, final = bilateral_exports(Z, Y, G)
-    return intermediate.sum(axis=1) + final.sum(axis=1)
+#: Every decomposition of bilateral gross exports and its outputs, the default first (CLI
+#: ``--method``/``--output``; §9, §11, §12). ``gvc`` is the participation table (one row
+#: per country-sector, §12.6).
+METHOD_OUTPUTS = {
+    "bm_src": BM_OUTPUTS,
+    "bm_snk": BM_OUTPUTS,
+    "wwz": ("terms",),
+    "kww": ("terms", "standard"),
+    "my": tuple(MY_COLUMNS),
+    "oecd": tuple(OECD_COLUMNS),
+    "gvc": ("standard",),
+}
+DECOMPOSITIONS = tuple(METHOD_OUTPUTS)
+#: Every output name of any method (the CLI's ``--output`` choices; checked per method).
+OUTPUTS = tuple(dict.fromkeys(o for outs in METHOD_OUTPUTS.values() for o in outs))
+#: Methods that accept a bilateral (``partners``) or sector (``sectors``) perimeter (§12.1).
+PERIMETER_METHODS = ("bm_src", "my")
 
 
 # ----- Leontief / HIY value added in exports (§2) ------------------------------------------
@@ -187,155 +189,36 @@ def wwz_terms(A: np.ndarray, B: np.ndarray, Y: np.ndarray, v: np.ndarray, x: np.
     return terms
 
 
-# ----- Borin–Mancini, source-based, exporter perspective (§11) -----------------------------------
-def exporter_diagonal_blocks(solver: LeontiefSolver, G: int, exporters: Sequence[int], *,
-                             max_bytes: int = 64 * 2**20) -> np.ndarray:
-    """``B_ss`` for the listed countries, ``(k, N, N)`` (§1, §11).
-
-    Solves ``B·[unit columns of s]`` (the column block ``B_{·s}`` that WWZ takes from the
-    explicit inverse) for a chunk of countries at a time, at most ``max_bytes`` of
-    right-hand sides, and keeps the diagonal block: all ``G`` countries cost one LU plus
-    ``n`` solves (about the price of the explicit inverse) without ever holding an ``n×n``
-    result.
-    """
-    n = solver.n
-    N = n // G
-    countries = np.asarray(exporters, dtype=int)
-    out = np.empty((countries.size, N, N))
-    per = max(1, int(max_bytes // (8 * n * N)))
-    for start in range(0, countries.size, per):
-        chunk = countries[start:start + per]
-        rhs = np.zeros((n, chunk.size * N), order="F")
-        rows = (chunk[:, None] * N + np.arange(N)).reshape(-1)
-        rhs[rows, np.arange(rows.size)] = 1.0
-        sol = solver.B_times(rhs, overwrite=True)
-        for q, s in enumerate(chunk):
-            out[start + q] = sol[s * N:(s + 1) * N, q * N:(q + 1) * N]
-    return out
+# ----- KWW (§12.7) ---------------------------------------------------------------------------
+def kww_terms(wwz_arrays: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The nine KWW terms from the 16 WWZ terms, same shape (§12.7, :data:`KWW_FROM_WWZ`)."""
+    return {name: sum(wwz_arrays[part] for part in parts) for name, parts in KWW_FROM_WWZ.items()}
 
 
-def bm_src_coefficients(A: np.ndarray, v: np.ndarray, G: int, exporters: Sequence[int], B_ss: np.ndarray,
-                        vB: np.ndarray) -> dict[str, np.ndarray]:
-    """Row vectors over each exporter's sectors, ``(k, N)``: ``dl, dv, fx, fb`` (§11).
-
-    ``B_ss`` are the exporters' diagonal blocks of ``B`` and ``vB = v'B`` (an ``n``-vector).
-    ``fx_s + dl_s`` is the ``s`` block of ``v'B^(s)``, ``B^(s)`` the inverse with ``s``'s
-    intermediate exports extracted. Only ``N`` rows of ``A`` change, and by Woodbury with
-    ``K = A_{s,−s}·B_{−s,s}``: ``(v'B^(s))_s = (v'B)_s·(I + K)⁻¹``; since ``B = I + A·B``,
-    ``I + K = I + (B_ss − I) − A_ss·B_ss = (I − A_ss)·B_ss``, so
-    ``(v'B^(s))_s = (v'B)_s · B_ss⁻¹ · L_ss`` and
-    ``fx_s = ((v'B)_s·B_ss⁻¹ − v_s')·L_ss`` — one ``N×N`` solve with ``B_ss`` and one with
-    ``I − A_ss`` per exporter (no ``n×n`` inverse). ``B_ss`` is invertible (it is the inverse
-    of a Schur complement of ``I − A``). ``fb_s = (v'B)_s − dv_s``.
-    """
-    N = A.shape[0] // G
-    S = np.asarray(exporters, dtype=int)
-    v_s = v.reshape(G, N)[S]
-    w = vB.reshape(G, N)[S]                                    # (v'B)_s; 1 where x > 0, 0 where x = 0
-    I_minus_T = np.swapaxes(np.eye(N) - diagonal_blocks(A, G)[S], 1, 2)
-    dl = np.linalg.solve(I_minus_T, v_s[..., None])[..., 0]   # v_s'·L_ss
-    dv = np.einsum("si,sij->sj", v_s, B_ss)                    # v_s'·B_ss
-    w_Binv = np.linalg.solve(np.swapaxes(B_ss, 1, 2), w[..., None])[..., 0]
-    fx = np.linalg.solve(I_minus_T, (w_Binv - v_s)[..., None])[..., 0]
-    return {"dl": dl, "dv": dv, "fx": fx, "fb": w - dv}
-
-
-def bm_src_terms(A: np.ndarray, Y: np.ndarray, v: np.ndarray, x: np.ndarray, Z: np.ndarray, G: int,
-                 exporters: Sequence[int] | None = None, *, solver: LeontiefSolver | None = None,
-                 where: str = "table") -> dict[str, np.ndarray]:
-    """The twelve Borin–Mancini source-based terms (exporter perspective) and ``EXGR`` (§11).
-
-    Returns ``(k, N, G)`` arrays ``[q, i, r]`` for exporter ``exporters[q]`` (default: all
-    ``G``), exporting sector ``i`` and importer ``r``, keyed by :data:`BM_TERMS` and
-    ``"EXGR"`` (``E_{s→r}`` from ``Z`` and ``Y`` as in :func:`wwz`); ``r = s`` entries are 0.
-    For every exporting sector with ``x > 0`` the terms add up to ``EXGR``.
-
-    Cost: one LU of ``I − A`` (``solver``, built if not given), the column blocks ``B_{·s}``
-    of the exporters in chunks (:func:`exporter_diagonal_blocks`), ``k`` solves for
-    ``B·Y_{·s}``, one transposed solve for ``v'B``, ``N×N`` solves per country and products
-    of ``A``'s exporter rows with ``N``-vectors per importer (``O(n²)`` each).
-    """
-    n = A.shape[0]
-    N = n // G
-    g = np.arange(G)
-    S = g if exporters is None else np.asarray(exporters, dtype=int)
-    k = S.size
-    solver = LeontiefSolver(A, "lu", where=where) if solver is None else solver
-    coef = bm_src_coefficients(A, v, G, S, exporter_diagonal_blocks(solver, G, S), solver.BT_times(v))
-
-    A4 = A.reshape(G, N, G, N)
-    A_S = A4 if k == G and np.array_equal(S, g) else A4[S]       # [q, i, r, j] = A_{si,rj}
-    A_diag = diagonal_blocks(A, G)
-    Y3 = Y.reshape(G, N, G)
-    intermediate, final = bilateral_exports(Z, Y, G)
-    EXGR = (intermediate + final).reshape(G, N, G)[S]
-
-    # N-vectors of importer r (per r, or per pair [q, r]) to which A_sr is applied
-    LY = local_solve(A_diag, Y3)                                  # [r, :, l] = L_rr·Y_rl
-    LY_own = LY[g, :, g]                                          # L_rr·Y_rr
-    LY_abroad = LY.sum(axis=2) - LY_own                           # L_rr·Σ_{j≠r} Y_rj
-    Ax = (A @ x).reshape(G, N) - np.einsum("rij,rj->ri", A_diag, x.reshape(G, N))
-    LAx = local_solve(A_diag, Ax)                                 # L_rr·Σ_{j≠r} A_rj·x_j
-    BY_S = solver.B_times(np.asfortranarray(Y[:, S]), overwrite=True)        # B·Y_{·s}, (n, k)
-    ABY = (A @ BY_S).reshape(G, N, k) - np.einsum("rij,rjq->riq", A_diag, BY_S.reshape(G, N, k))
-    ref2 = local_solve(A_diag, ABY).transpose(2, 0, 1)            # [q, r] = L_rr·Σ_{j≠r} A_rj·[BY_s]_j
-    ref1 = LY[:, :, S].transpose(2, 0, 1)                         # [q, r] = L_rr·Y_rs
-
-    def via_A(w: np.ndarray) -> np.ndarray:
-        """``[q, i, r] = (A_sr·w)_i`` for ``w`` per importer ``[r, j]`` or per pair ``[q, r, j]``."""
-        if w.ndim == 2:
-            return np.einsum("sirj,rj->sir", A_S, w)
-        return np.einsum("sirj,srj->sir", A_S, w)
-
-    dl, dv, fx, fb = (coef[name][:, :, None] for name in ("dl", "dv", "fx", "fb"))
-    Y_S = Y3[S]
-    A_LY_own = via_A(LY_own)
-    terms = {
-        "VAX1": dl * Y_S,
-        "VAX2": dl * A_LY_own,
-        "VAX3": dl * via_A(LY_abroad[None] - ref1),
-        "VAX4": dl * via_A(LAx[None] - ref2),
-        "REF1": dl * via_A(ref1),
-        "REF2": dl * via_A(ref2),
-        "DDC": (dv - dl) * EXGR,
-        "FVA1": fx * Y_S,
-        "FVA2": fx * A_LY_own,
-        "FVA3": fx * via_A(LY_abroad),
-        "FVA4": fx * via_A(LAx),
-        "FDC": (fb - fx) * EXGR,
-    }
-    q = np.arange(k)
-    for arr in terms.values():
-        arr[q, :, S] = 0.0
-    terms["EXGR"] = EXGR
-    return terms
-
-
-def bm_standard(terms: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Aggregates and GVC participation from the twelve terms (§11, exvatools' "standard").
-
-    Shares are of ``EXGR`` and NaN (never 0) where ``EXGR = 0``.
-    """
-    out = {"DAVAX": terms["VAX1"] + terms["VAX2"]}
-    out["VAX"] = out["DAVAX"] + terms["VAX3"] + terms["VAX4"]
-    out["REF"] = terms["REF1"] + terms["REF2"]
+def kww_standard(terms: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """KWW aggregates (exvatools' names): ``VAX`` value added exports, ``REF`` reflection."""
+    out = {"VAX": terms["DVA_FIN"] + terms["DVA_INT"] + terms["DVA_INTrex"],
+           "REF": terms["RDV_FIN"] + terms["RDV_INT"], "DDC": terms["DDC"],
+           "FVA": terms["FVA_FIN"] + terms["FVA_INT"], "FDC": terms["FDC"]}
     out["DVA"] = out["VAX"] + out["REF"]
-    out["DC"] = out["DVA"] + terms["DDC"]
-    out["FVA"] = terms["FVA1"] + terms["FVA2"] + terms["FVA3"] + terms["FVA4"]
-    out["FC"] = out["FVA"] + terms["FDC"]
-    out["GVCB"] = out["FC"] + terms["DDC"]
-    out["GVCF"] = terms["VAX3"] + terms["VAX4"] + out["REF"]
-    out["GVC"] = out["GVCB"] + out["GVCF"]
-    E = terms["EXGR"]
-    for name in ("GVCB", "GVCF", "GVC"):
-        share = np.full(E.shape, np.nan)
-        np.divide(out[name], E, out=share, where=E != 0)
-        out[f"{name}_share"] = share
-    return out
+    out["DC"] = out["DVA"] + out["DDC"]
+    out["FC"] = out["FVA"] + out["FDC"]
+    return {name: out[name] for name in KWW_STANDARD}
 
 
 # ----- labelled wrappers -----------------------------------------------------------------------
-def wwz(mrio: MRIO) -> pd.DataFrame:
+def _labelled(mrio: MRIO, S: np.ndarray, arrays: dict[str, np.ndarray], method: str, **kwargs) -> pd.DataFrame:
+    out = pair_frame(mrio, S, arrays, **kwargs)
+    out.attrs.update(source=mrio.meta.get("source"), year=mrio.year, method=method)
+    return out
+
+
+def _wwz_arrays(mrio: MRIO) -> dict[str, np.ndarray]:
+    B = leontief_inverse(mrio.A, where=mrio.describe())
+    return wwz_terms(mrio.A, B, mrio.Y, mrio.v, mrio.x, mrio.Z, mrio.G)
+
+
+def wwz(mrio: MRIO, exporters: Sequence[str] | None = None) -> pd.DataFrame:
     """The 16-term WWZ decomposition of every bilateral sector export flow (METHODS.md §9).
 
     Returns one row per ``(exporter, exporter_sector, importer)`` with ``importer ≠
@@ -343,41 +226,35 @@ def wwz(mrio: MRIO) -> pd.DataFrame:
     (gross exports ``E_{s→r}``, §1). For every exporting sector with ``x > 0`` the terms
     add up to ``texp``. The table's own sectors are used (aggregate first if needed).
     """
-    B = leontief_inverse(mrio.A, where=mrio.describe())
-    terms = wwz_terms(mrio.A, B, mrio.Y, mrio.v, mrio.x, mrio.Z, mrio.G)
-    del B
-    out = _pair_frame(mrio, np.arange(mrio.G), {name: terms[name] for name in (*WWZ_TERMS, "texp")})
-    out.attrs.update(source=mrio.meta.get("source"), year=mrio.year, method="WWZ 2013 (METHODS §9)")
-    return out
+    S = exporter_positions(mrio, exporters)
+    terms = _wwz_arrays(mrio)
+    return _labelled(mrio, S, {name: terms[name][S] for name in (*WWZ_TERMS, "texp")}, "WWZ 2013 (METHODS §9)")
 
 
-def _pair_frame(mrio: MRIO, exporters: np.ndarray, arrays: dict[str, np.ndarray]) -> pd.DataFrame:
-    """One row per ``(exporter, exporter_sector, importer ≠ exporter)`` from ``(k, N, G)`` arrays."""
-    G, N = mrio.G, mrio.N
-    s, i, r = np.meshgrid(np.asarray(exporters, dtype=int), np.arange(N), np.arange(G), indexing="ij")
-    keep = (s != r).reshape(-1)
-    countries = np.asarray(mrio.countries, dtype=object)
-    frame = {
-        "exporter": countries[s.reshape(-1)[keep]],
-        "exporter_sector": np.asarray(mrio.sectors, dtype=object)[i.reshape(-1)[keep]],
-        "importer": countries[r.reshape(-1)[keep]],
-    }
-    for name, arr in arrays.items():
-        frame[name] = arr.reshape(-1)[keep]
-    return pd.DataFrame(frame)
+def kww(mrio: MRIO, exporters: Sequence[str] | None = None, output: str = "terms") -> pd.DataFrame:
+    """Koopman–Wang–Wei (2014) by exporter, exporting sector and importer (METHODS §12.7).
+
+    ``output="terms"``: ``EXGR`` and the nine terms :data:`KWW_TERMS` (decompr's names;
+    sum over importers and sectors for KWW's country level, ``decompr::kww``);
+    ``"standard"``: ``EXGR`` and :data:`KWW_STANDARD` (exvatools' ``kww`` names).
+    """
+    check_option("output", output, METHOD_OUTPUTS["kww"])
+    S = exporter_positions(mrio, exporters)
+    ww = _wwz_arrays(mrio)
+    terms = kww_terms(ww)
+    arrays = terms if output == "terms" else kww_standard(terms)
+    arrays = {"EXGR": ww["texp"][S], **{name: arr[S] for name, arr in arrays.items()}}
+    return _labelled(mrio, S, arrays, f"KWW 2014 from WWZ, {output} (METHODS §12.7)")
 
 
-def _exporter_positions(mrio: MRIO, exporters: Sequence[str] | None) -> np.ndarray:
-    if exporters is None:
-        return np.arange(mrio.G)
-    positions = [mrio.country_pos(c) for c in exporters]   # raises naming the unknown country
-    if not positions:
-        raise MRIOShapeError(f"{mrio.describe()}: the exporter list is empty")
-    return np.asarray(sorted(set(positions)), dtype=int)
+def _perimeter(mrio: MRIO, partners: Sequence[str] | None, sectors: Sequence[str] | None) -> bm.Perimeter:
+    return bm.perimeter_for(mrio.countries, mrio.sectors, partners, sectors, where=mrio.describe())
 
 
-def borin_mancini(mrio: MRIO, exporters: Sequence[str] | None = None, output: str = "terms") -> pd.DataFrame:
-    """Borin–Mancini source-based decomposition, exporter perspective (METHODS.md §11).
+def borin_mancini(mrio: MRIO, exporters: Sequence[str] | None = None, output: str = "terms", *,
+                  partners: Sequence[str] | None = None, sectors: Sequence[str] | None = None,
+                  breakdown: str = "exporting") -> pd.DataFrame:
+    """Borin–Mancini source-based decomposition, exporter perspective (METHODS.md §11, §12).
 
     Parameters
     ----------
@@ -386,49 +263,147 @@ def borin_mancini(mrio: MRIO, exporters: Sequence[str] | None = None, output: st
     output : ``"terms"``: ``EXGR`` and the twelve terms :data:`BM_TERMS` (exvatools'
         ``bm_src`` names); ``"standard"``: ``EXGR`` and :data:`BM_STANDARD` (aggregates and
         GVC participation, shares of ``EXGR``). See :data:`BM_OUTPUTS`.
+    partners, sectors : the bilateral and sector perimeters of §12.1 (importers' ISO3
+        codes; the exporter's sector codes); flows outside the perimeter are zero.
+    breakdown : ``"exporting"`` (default) or ``"origin"``: the sector key is then
+        ``origin_sector``, the sector where the value added was created (§12.2).
 
     Returns
     -------
-    One row per ``(exporter, exporter_sector, importer)`` with ``importer ≠ exporter``, as
-    :func:`wwz` writes them. For every exporting sector with ``x > 0`` the terms add up to
-    ``EXGR``. Cost: a few LU factorisations of ``I − A`` for all exporters
-    (:func:`bm_src_terms`; ``bench/bench_bm.py``).
+    One row per ``(exporter, sector, importer)`` with ``importer ≠ exporter``. For every
+    exporting sector with ``x > 0`` the terms add up to ``EXGR`` (country perimeter,
+    exporting breakdown). Cost: one LU of ``I − A`` for all exporters (``bench/bench_gvc.py``).
     """
     check_option("output", output, BM_OUTPUTS)
-    S = _exporter_positions(mrio, exporters)
-    terms = bm_src_terms(mrio.A, mrio.Y, mrio.v, mrio.x, mrio.Z, mrio.G, S, where=mrio.describe())
+    check_option("breakdown", breakdown, BREAKDOWNS)
+    S = exporter_positions(mrio, exporters)
+    perimeter = _perimeter(mrio, partners, sectors)
+    terms = bm.bm_src_terms(mrio.A, mrio.Y, mrio.v, mrio.x, mrio.Z, mrio.G, S, where=mrio.describe(),
+                            perimeter=perimeter, breakdown=breakdown)
     arrays = {"EXGR": terms["EXGR"]}
     if output == "terms":
         arrays.update((name, terms[name]) for name in BM_TERMS)
     else:
-        standard = bm_standard(terms)
+        standard = bm.bm_standard(terms)
         arrays.update((name, standard[name]) for name in BM_STANDARD)
-    out = _pair_frame(mrio, S, arrays)
-    out.attrs.update(source=mrio.meta.get("source"), year=mrio.year,
-                     method=f"Borin-Mancini source-based, exporter perspective, {output} (METHODS §11)")
+    key = "origin_sector" if breakdown == "origin" else "exporter_sector"
+    return _labelled(mrio, S, arrays, f"Borin-Mancini source-based, exporter perspective, {output} (METHODS §11)",
+                     sector_key=key)
+
+
+def borin_mancini_sink(mrio: MRIO, exporters: Sequence[str] | None = None, output: str = "terms") -> pd.DataFrame:
+    """Borin–Mancini sink-based decomposition (METHODS §12.3; exvatools' ``bm_snk``).
+
+    ``output="terms"``: ``EXGR``, the twelve terms and ``VAXIM`` (value added absorbed by
+    the direct importer); ``"standard"``: ``EXGR`` and :data:`BM_SNK_STANDARD`.
+    """
+    check_option("output", output, BM_OUTPUTS)
+    S = exporter_positions(mrio, exporters)
+    terms = bm.bm_snk_terms(mrio.A, mrio.Y, mrio.v, mrio.x, mrio.Z, mrio.G, S, where=mrio.describe())
+    names = (*BM_TERMS, "VAXIM") if output == "terms" else BM_SNK_STANDARD
+    arrays = terms if output == "terms" else bm.bm_snk_standard(terms)
+    return _labelled(mrio, S, {"EXGR": terms["EXGR"], **{n: arrays[n] for n in names}},
+                     f"Borin-Mancini sink-based, {output} (METHODS §12.3)")
+
+
+def miroudot_ye(mrio: MRIO, exporters: Sequence[str] | None = None, output: str = "terms", *,
+                partners: Sequence[str] | None = None, sectors: Sequence[str] | None = None,
+                perimeter: str = "country") -> pd.DataFrame:
+    """Miroudot & Ye (2021) source-based decomposition (METHODS §12.5; exvatools' ``my``).
+
+    ``output``: ``"terms"`` (``DVA, DDC, FVA, FDC``), ``"standard"`` (with ``DC``, ``FC``)
+    or ``"terms2"`` (``FDC`` split into ``FDC1``/``FDC2``; ``perimeter="world"`` only).
+    ``perimeter="world"`` extracts every country's intermediate exports and admits no
+    ``partners``/``sectors``.
+    """
+    check_option("output", output, MY_COLUMNS)
+    check_option("perimeter", perimeter, MY_PERIMETERS)
+    world = perimeter == "world"
+    if world and (partners is not None or sectors is not None):
+        raise UnknownOptionError("perimeter 'world' takes no partners or sectors (they define a country perimeter)")
+    if output == "terms2" and not world:
+        raise UnknownOptionError("output 'terms2' (FDC1, FDC2) is defined for perimeter 'world' only")
+    S = exporter_positions(mrio, exporters)
+    arrays = tiva.my_arrays(mrio.A, mrio.Y, mrio.v, mrio.Z, mrio.G, S, perimeter=_perimeter(mrio, partners, sectors),
+                            world=world, where=mrio.describe())
+    if world:
+        arrays["FDC"] = arrays["FDC1"] + arrays["FDC2"]
+        arrays["DC"] = arrays["DVA"] + arrays["DDC"]
+        arrays["FC"] = arrays["FVA"] + arrays["FDC"]
+    return _labelled(mrio, S, {n: arrays[n] for n in MY_COLUMNS[output]},
+                     f"Miroudot-Ye 2021, {perimeter} perimeter, {output} (METHODS §12.5)")
+
+
+def oecd(mrio: MRIO, exporters: Sequence[str] | None = None, output: str = "terms") -> pd.DataFrame:
+    """OECD TiVA decomposition and indicators (METHODS §12.4; exvatools' ``oecd``).
+
+    One row per ``(exporter, exporter_sector, importer)`` **including** ``importer =
+    exporter`` (domestic sales and final demand are TiVA indicators); ``output`` chooses
+    the columns :data:`OECD_COLUMNS`. Where a column's sector or partner key means
+    something else (value added by sector of origin, imports by partner of origin), §12.4
+    says so. :func:`tiva_vectors` gives ``VA`` and ``PROD``.
+    """
+    check_option("output", output, OECD_COLUMNS)
+    S = exporter_positions(mrio, exporters)
+    arrays, _ = tiva.oecd_arrays(mrio.A, mrio.Y, mrio.v, mrio.x, mrio.Z, mrio.va, mrio.G, S, where=mrio.describe())
+    return _labelled(mrio, S, {n: arrays[n] for n in OECD_COLUMNS[output]}, f"OECD TiVA, {output} (METHODS §12.4)",
+                     own=True)
+
+
+def tiva_vectors(mrio: MRIO, exporters: Sequence[str] | None = None) -> pd.DataFrame:
+    """``VA`` (value added) and ``PROD`` (gross output) per country-sector (§12.4)."""
+    S = exporter_positions(mrio, exporters)
+    N = mrio.N
+    arrays = {"VA": mrio.va.reshape(mrio.G, N)[S], "PROD": mrio.x.reshape(mrio.G, N)[S]}
+    return sector_frame(mrio, S, arrays)
+
+
+def gvc_participation(mrio: MRIO, exporters: Sequence[str] | None = None) -> pd.DataFrame:
+    """Backward (``VS``) and forward (``VS1``) GVC participation by country-sector (§12.6)."""
+    S = exporter_positions(mrio, exporters)
+    arrays = tiva.participation_arrays(mrio.A, mrio.Y, mrio.v, mrio.Z, mrio.G, S, where=mrio.describe())
+    out = sector_frame(mrio, S, {n: arrays[n] for n in PARTICIPATION_COLUMNS})
+    out.attrs.update(source=mrio.meta.get("source"), year=mrio.year, method="GVC participation (METHODS §12.6)")
     return out
 
 
 def decomposition(mrio: MRIO, method: str = "bm_src", *, exporters: Sequence[str] | None = None,
-                  output: str = "terms") -> pd.DataFrame:
-    """Decompose bilateral gross exports with ``method`` in :data:`DECOMPOSITIONS` (§9, §11).
+                  output: str | None = None, partners: Sequence[str] | None = None,
+                  sectors: Sequence[str] | None = None, breakdown: str = "exporting",
+                  perimeter: str = "country") -> pd.DataFrame:
+    """Decompose gross exports with ``method`` of :data:`METHOD_OUTPUTS` (§9, §11, §12).
 
-    ``wwz``: :func:`wwz` (16 terms and ``texp``), rows of ``exporters`` only; it has no
-    ``standard`` output. ``bm_src``: :func:`borin_mancini`.
+    ``output`` defaults to the method's first; ``partners``/``sectors`` (perimeters) apply
+    to ``bm_src`` and ``my``, ``breakdown`` to ``bm_src``, ``perimeter`` to ``my``. Any
+    other combination is refused in one line naming the option.
     """
     check_option("method", method, DECOMPOSITIONS)
-    check_option("output", output, BM_OUTPUTS)
+    output = METHOD_OUTPUTS[method][0] if output is None else output
+    if output not in METHOD_OUTPUTS[method]:
+        raise UnknownOptionError(f"output {output!r} is not defined for method {method!r}; "
+                                 f"give one of {', '.join(METHOD_OUTPUTS[method])}")
+    if method not in PERIMETER_METHODS and (partners is not None or sectors is not None):
+        raise UnknownOptionError(f"partners/sectors (a perimeter) apply to methods {', '.join(PERIMETER_METHODS)} "
+                                 f"only, not {method!r}")
+    check_option("breakdown", breakdown, BREAKDOWNS)
+    if breakdown != "exporting" and method != "bm_src":
+        raise UnknownOptionError(f"breakdown {breakdown!r} applies to method 'bm_src' only")
+    check_option("perimeter", perimeter, MY_PERIMETERS)
+    if perimeter != "country" and method != "my":
+        raise UnknownOptionError(f"perimeter {perimeter!r} applies to method 'my' only")
     if method == "bm_src":
-        return borin_mancini(mrio, exporters, output)
-    if output != "terms":
-        raise UnknownOptionError(f"output {output!r} is defined for method 'bm_src' only; method 'wwz' writes its terms")
-    table = wwz(mrio)
-    if exporters is not None:
-        keep = np.asarray(mrio.countries, dtype=object)[_exporter_positions(mrio, exporters)]
-        attrs = dict(table.attrs)
-        table = table[table["exporter"].isin(keep)].reset_index(drop=True)
-        table.attrs.update(attrs)
-    return table
+        return borin_mancini(mrio, exporters, output, partners=partners, sectors=sectors, breakdown=breakdown)
+    if method == "bm_snk":
+        return borin_mancini_sink(mrio, exporters, output)
+    if method == "wwz":
+        return wwz(mrio, exporters)
+    if method == "kww":
+        return kww(mrio, exporters, output)
+    if method == "my":
+        return miroudot_ye(mrio, exporters, output, partners=partners, sectors=sectors, perimeter=perimeter)
+    if method == "oecd":
+        return oecd(mrio, exporters, output)
+    return gvc_participation(mrio, exporters)
 
 
 def leontief_decomposition(mrio: MRIO, exporters: Sequence[str] | None = None, *, method: str = "lu"

@@ -37,8 +37,9 @@ import numpy as np
 import pandas as pd
 
 from .config import FVA_OPTIONS, ITR_ATTRIBUTIONS, ITR_OPTIONS, ITR_SCALES, MANUFACTURING, Params
-from .decompose import LeontiefSolver, bilateral_exports, diagonal_blocks, local_solve
 from .errors import MRIOShapeError, check_option
+from .exports import bilateral_exports
+from .leontief import LeontiefSolver, diagonal_blocks, local_solve
 from .mrio import MRIO
 
 CHINA = "CHN"
