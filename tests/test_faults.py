@@ -208,8 +208,10 @@ def test_china_with_zero_output_is_an_error_naming_the_year(capsys, pymrio_copy,
     expect_error(capsys, r"CHN has zero total output in 2004", "indices", "--source", "pymrio", "--path", pymrio_copy,
                  "--years", "2004", "--partners", "PAK", "--cache-dir", tmp_path / "cache", "--out", out)
     assert not out.exists()
-    code, text, _ = run(capsys, "validate", pymrio_copy, "--year", 2004)
-    assert code == errors.EXIT_OK and "warning: 1 countries have zero total output in 2004: CHN" in text
+    code, text, _ = run(capsys, "validate", pymrio_copy, "--year", 2004)  # China without output is invalid
+    assert code == errors.EXIT_INVALID and text.strip().splitlines()[-1] == (
+        "INVALID: synthetic_2004 2004: CHN has zero total output in 2004 (every sector's x = Z·1 + Y·1 is 0); no "
+        "index of CHN can be computed for that year")
 
 
 def test_partner_with_zero_output_has_missing_cells_counted_in_the_summary(capsys, pymrio_copy, tmp_path):
@@ -567,4 +569,23 @@ def test_a_huge_cell_of_a_pymrio_table_is_named_by_its_labels(capsys, pymrio_cop
     out = tmp_path / "i.parquet"
     expect_error(capsys, pattern, "indices", "--source", "pymrio", "--path", pymrio_copy, "--years", "2005",
                  "--partners", "PAK", "--cache-dir", tmp_path / "c", "--out", out, watch=pymrio_copy)
+    assert not out.exists()
+
+
+def test_an_all_zero_year_is_invalid(capsys, eora_world, eora_year, tmp_path):
+    for block in ("T", "FD", "VA"):
+        path = eora_year / stem(block)
+        rows = path.read_text().splitlines()
+        path.write_text("".join("\t".join("0" for _ in row.split("\t")) + "\n" for row in rows))
+    code, out, err = run(capsys, "validate", eora_year.parent, "--year", YEAR)
+    assert code == errors.EXIT_INVALID, (out, err)
+    last = out.strip().splitlines()[-1]
+    assert last == (f"INVALID: Eora26 {YEAR}: every row of Z and Y sums to 0 or less: no output at all in {YEAR} "
+                    "(an empty or zeroed year)")
+    assert "valid: all checks pass" not in out and "warning" not in out
+    shutil.copytree(eora_world / str(YEAR + 1), eora_year.parent / str(YEAR + 1))
+    out = tmp_path / "i.parquet"
+    expect_error(capsys, rf"Eora26 {YEAR}: CHN has zero total output in {YEAR}", "indices", "--source", "eora26",
+                 "--path", eora_year.parent, "--years", YEAR + 1, "--partners", "PAK", "--cache-dir", tmp_path / "c",
+                 "--out", out, watch=eora_year.parent)
     assert not out.exists()

@@ -33,6 +33,7 @@ from .errors import (DataNotFoundError, InputFileError, MRIOShapeError, MRIOValu
 from .mrio import MAX_MAGNITUDE, MRIO, aggregate_sectors, build_mrio
 from .resources import concordance as read_concordance
 
+CHINA = "CHN"  # the country every index is about (METHODS §3): a table where it has no output is invalid
 _EORA_FILE = re.compile(r"Eora26_(\d{4})_(bp|pp)(_T\.txt|\.zip)$")
 
 
@@ -591,8 +592,22 @@ def validation_report(path: str | Path, year: int, *, source: str | None = None,
     ]
     lines += [f"  {g['what']}: {g['where']} gap {g['gap']:.6g} (relative {g['relative']:.3g})" for g in rep["worst_gaps"]]
     failures = mrio.meta.get("balance_failures", [])
-    if rep["zero_output_countries"]:
-        lines.append(f"warning: {len(rep['zero_output_countries'])} countries have zero total output in {year}: "
-                     f"{', '.join(rep['zero_output_countries'])} (their indices are missing; China's would be an error)")
-    lines.append("INVALID (balance): " + "; ".join(failures) if failures else "valid: all checks pass")
-    return not failures, "\n".join(lines)
+    invalid = []  # what no index can be computed from (METHODS §1)
+    if rep["total_output"] == 0:
+        invalid.append(f"{mrio.describe()}: every row of Z and Y sums to 0 or less: no output at all in {year} "
+                       "(an empty or zeroed year)")
+    elif CHINA in rep["zero_output_countries"]:
+        try:
+            mrio.require_output(CHINA)
+        except MutualismError as exc:
+            invalid.append(str(exc))
+    others = [c for c in rep["zero_output_countries"] if c != CHINA]
+    if others and not rep["total_output"] == 0:
+        lines.append(f"warning: {len(others)} countries have zero total output in {year}: "
+                     f"{', '.join(others)} (their indices are missing)")
+    lines += [f"INVALID: {problem}" for problem in invalid]
+    if failures:
+        lines.append("INVALID (balance): " + "; ".join(failures))
+    if not invalid and not failures:
+        lines.append("valid: all checks pass")
+    return not failures and not invalid, "\n".join(lines)
