@@ -589,3 +589,21 @@ def test_an_all_zero_year_is_invalid(capsys, eora_world, eora_year, tmp_path):
                  "--path", eora_year.parent, "--years", YEAR + 1, "--partners", "PAK", "--cache-dir", tmp_path / "c",
                  "--out", out, watch=eora_year.parent)
     assert not out.exists()
+
+
+def test_nan_in_published_value_added_is_refused_not_summed_as_zero(capsys, pymrio_copy, tmp_path):
+    import pymrio
+
+    folder = pymrio_copy / "2005"
+    io = pymrio.load_all(folder)
+    F = io.factor_inputs.F
+    F.iloc[2, 11] = float("nan")
+    io.save_all(folder, table_format="parquet")
+    row, (country, sector) = F.index[2], F.columns[11]
+    pattern = (rf"2005: the published value added \(factor_inputs\.F, .*2005/factor_inputs/F\.\*\) has 1 NaN/inf "
+               rf"cells, e\.g\. \({re.escape(repr(row))}, {country}/{sector}\)=nan; a missing published value is not 0")
+    expect_invalid(capsys, pattern, pymrio_copy, year=2005)
+    out = tmp_path / "i.parquet"
+    expect_error(capsys, pattern, "indices", "--source", "pymrio", "--path", pymrio_copy, "--years", "2005",
+                 "--partners", "PAK", "--cache-dir", tmp_path / "c", "--out", out, watch=pymrio_copy)
+    assert not out.exists()

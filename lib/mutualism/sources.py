@@ -53,12 +53,28 @@ def _meta_get(io, key: str):
     return getattr(meta, "_content", {}).get(key) if meta is not None else None
 
 
-def _published_value_added(io) -> tuple[np.ndarray | None, str | None]:
-    """Sum of a value-added extension (``factor_inputs`` or ``VA``), if the system has one."""
+def _published_value_added(io, where: str = "pymrio", folder: str | None = None) -> tuple[np.ndarray | None, str | None]:
+    """Sum of a value-added extension (``factor_inputs`` or ``VA``), if the system has one.
+
+    A NaN/inf cell of its ``F`` is refused naming the row and the column (pandas would sum
+    it as 0, as if the published value were known), as the Eora26 reader refuses one in VA.
+    """
+    from .errors import MRIOValueError
+
     for name in ("factor_inputs", "VA"):
         ext = getattr(io, name, None)
         if ext is not None and getattr(ext, "F", None) is not None:
-            return ext.F.sum(axis=0), name
+            F = ext.F
+            origin = f", {Path(folder) / name / 'F'}.*" if folder else ""
+            values = F.to_numpy(float)
+            bad = ~np.isfinite(values)
+            if bad.any():
+                cells = ", ".join(f"({F.index[i]!r}, {'/'.join(map(str, np.atleast_1d(F.columns[j])))})={values[i, j]}"
+                                  for i, j in np.argwhere(bad)[:5])
+                raise MRIOValueError(f"{where}: the published value added ({name}.F{origin}) has {int(bad.sum())} NaN/inf "
+                                     f"cells, e.g. {cells}; a missing published value is not 0: fill it or remove "
+                                     f"the {name} extension")
+            return F.sum(axis=0), name
     return None, None
 
 
@@ -131,7 +147,7 @@ def from_pymrio(
         if not io.x.index.equals(Z.index):
             raise MRIOShapeError(f"{where}: x rows and Z rows have different labels")
         x_pub = io.x.iloc[:, 0].to_numpy(float)
-    va_pub, va_name = _published_value_added(io)
+    va_pub, va_name = _published_value_added(io, where, (meta or {}).get("folder"))
     if va_pub is not None:
         if not va_pub.index.equals(Z.columns):
             raise MRIOShapeError(f"{where}: the {va_name} extension's columns differ from Z's columns")
@@ -190,7 +206,8 @@ def load_pymrio_folder(path: str | Path, year: int, *, source: str | None = None
     saved_year = _meta_get(io, "year")
     if saved_year is not None and int(saved_year) != int(year):
         raise DataNotFoundError(f"{folder}: holds year {saved_year}, not {year}")
-    return from_pymrio(io, year, source=str(name), **kwargs)
+    meta = {"folder": str(folder), **(kwargs.pop("meta", None) or {})}
+    return from_pymrio(io, year, source=str(name), meta=meta, **kwargs)
 
 
 def _check_pymrio_files(folder: Path, year: int) -> None:
