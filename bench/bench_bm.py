@@ -93,7 +93,7 @@ def per_exporter_inverse(A, Y, v, x, Z, G, s, B, BY):
 
 
 def run_phase(phase: str) -> dict:
-    from mutualism import decompose
+    from mutualism import borin_mancini, decompose
 
     out: dict = {"phase": phase}
     if phase == "wiod":
@@ -111,18 +111,18 @@ def run_phase(phase: str) -> dict:
     A, v, Y, x, Z, G = mrio.A, mrio.v, mrio.Y, mrio.x, mrio.Z, mrio.G
     out.update(n=mrio.n, exporters=G, rss_after_load_mb=round(peak_rss_mb()))
 
-    terms = decompose.bm_src_terms(A, Y, v, x, Z, G)   # first: the peak RSS of BM alone
+    terms = borin_mancini.bm_src_terms(A, Y, v, x, Z, G)   # first: the peak RSS of BM alone
     out["peak_rss_bm_mb"] = round(peak_rss_mb())
     lu_times, bm_times = [], []
     for _ in range(REPEATS if phase == "full" else 2 * REPEATS):
         lu_times.append(time_lu(A))
         t0 = time.perf_counter()
-        terms = decompose.bm_src_terms(A, Y, v, x, Z, G)
+        terms = borin_mancini.bm_src_terms(A, Y, v, x, Z, G)
         bm_times.append(time.perf_counter() - t0)
     lu = min(lu_times)
     pairs = np.array(bm_times) / np.array(lu_times)      # each BM run against the LU just before it
     out.update(lu_s=lu, bm_all_s=min(bm_times), bm_all_lu=min(bm_times) / lu, bm_all_lu_median_pair=float(np.median(pairs)))
-    total = sum(terms[name] for name in decompose.BM_TERMS)
+    total = sum(terms[name] for name in borin_mancini.BM_TERMS)
     positive = ~mrio.zero_output.reshape(G, mrio.N)
     out["max_adding_up_gap_rel"] = float(np.abs(total - terms["EXGR"])[positive].max() / np.abs(terms["EXGR"]).max())
     del terms, total
@@ -139,7 +139,7 @@ def run_phase(phase: str) -> dict:
     B = decompose.leontief_inverse(A)
     BY = B @ Y
     setup = time.perf_counter() - t0
-    fast = decompose.bm_src_terms(A, Y, v, x, Z, G, list(range(BEFORE_EXPORTERS)))
+    fast = borin_mancini.bm_src_terms(A, Y, v, x, Z, G, list(range(BEFORE_EXPORTERS)))
     per, per_lu = [], []
     for s in range(BEFORE_EXPORTERS):
         lu_s = time_lu(A)
@@ -148,7 +148,7 @@ def run_phase(phase: str) -> dict:
         per.append(time.perf_counter() - t0)
         per_lu.append(per[-1] / lu_s)
         scale = np.abs(fast["EXGR"][s]).max()
-        for name in decompose.BM_TERMS:  # the before computes the same numbers
+        for name in borin_mancini.BM_TERMS:  # the before computes the same numbers
             gap = np.abs(np.where(np.arange(G) == s, 0.0, slow[name]) - fast[name][s]).max()
             assert gap <= 1e-9 * scale, (name, s, gap / scale)
     before_lu = setup / lu_setup + G * float(np.median(per_lu))

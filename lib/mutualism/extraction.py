@@ -22,7 +22,6 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
-from .errors import MRIOShapeError
 from .leontief import LeontiefSolver
 
 
@@ -45,13 +44,6 @@ class Perimeter:
     def rows(self, N: int) -> np.ndarray:
         """Positions (within the exporter's ``N`` sectors) of the extracted rows ``R``."""
         return np.arange(N) if self.sectors is None else np.asarray(self.sectors, dtype=int)
-
-    def columns(self, s: int, G: int, N: int) -> np.ndarray:
-        """Flat column positions of the extracted entries: the partners' sectors, never ``s``'s."""
-        partners = [r for r in (range(G) if self.partners is None else self.partners) if r != s]
-        if not partners:
-            raise MRIOShapeError(f"the perimeter of exporter {s} extracts nothing (its only partner is itself)")
-        return (np.asarray(partners)[:, None] * N + np.arange(N)).reshape(-1)
 
     def importer_mask(self, s: int, G: int) -> np.ndarray:
         """``(G,)`` booleans: importers inside the perimeter (never ``s`` itself)."""
@@ -112,15 +104,23 @@ class Extraction:
 def extraction(A: np.ndarray, B_s: np.ndarray, s: int, G: int, perimeter: Perimeter = Perimeter()) -> Extraction:
     """The Woodbury factors of ``B^x`` for exporter ``s`` from its column block ``B_{·s}``.
 
-    ``W = A[rows R of s, columns of the perimeter's partners]``; ``W·B_{·s}`` costs
-    ``|R|·|cols|·N`` and the solve ``|R|³``. For the country perimeter ``I + W·B_{·R} =
-    (I − A_ss)·B_ss``, the factor of METHODS §11.
+    ``W·B_{·s} = Σ_{p} A_{s_R,p}·B_{p,s}`` over the perimeter's partners ``p``. With every
+    partner (country and sector perimeters) it needs no off-diagonal block of ``B``:
+    ``A·B = B − I`` gives ``A_{s,−s}·B_{−s,s} = B_ss − I − A_ss·B_ss``. For the country
+    perimeter ``I + W·B_{·R} = (I − A_ss)·B_ss``, the factor of METHODS §11. A perimeter
+    whose only partner is the exporter itself extracts nothing: ``B^x = B``.
     """
     n = A.shape[0]
     N = n // G
     R = perimeter.rows(N)
-    cols = perimeter.columns(s, G, N)
-    W = A[np.ix_(s * N + R, cols)]
-    WB = W @ B_s[cols]                                          # |R| × N
+    own = slice(s * N, (s + 1) * N)
+    if perimeter.partners is None:
+        B_ss = B_s[own]
+        WB = (B_ss - np.eye(N) - A[own, own] @ B_ss)[R]                        # |R| × N
+    else:
+        WB = np.zeros((R.size, N))
+        for p in perimeter.partners:
+            if p != s:
+                WB += A[s * N + R, p * N:(p + 1) * N] @ B_s[p * N:(p + 1) * N]
     M = np.eye(R.size) + WB[:, R]
     return Extraction(s, R, np.linalg.solve(M, WB))
