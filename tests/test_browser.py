@@ -155,3 +155,54 @@ def test_no_page_references_a_remote_script_style_or_image(ci_book):
     entry = ci_book / "html" / "_static" / "mathjax" / "tex-chtml.js"
     assert entry.stat().st_size > 500_000  # the MathJax 3 component, not a stub
     assert (ci_book / "html" / "_static" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").is_dir()
+
+
+#: Every table of a page: its width, how far it reaches, the box that would clip or scroll
+#: it (the nearest ancestor whose overflow is not visible) and the smallest text in it.
+TABLE_REPORT = """() => Array.from(document.querySelectorAll('main table')).map(t => {
+  const r = t.getBoundingClientRect();
+  let box = t.parentElement;
+  while (box && box !== document.body && getComputedStyle(box).overflowX === 'visible') { box = box.parentElement; }
+  const clip = box && box !== document.body ? box : null;
+  const sizes = Array.from(t.querySelectorAll('td, th')).filter(c => c.textContent.trim())
+    .map(c => parseFloat(getComputedStyle(c).fontSize));
+  return {name: t.id || t.className || '(table)', cls: t.className, right: r.right, width: r.width,
+          scroll: clip ? clip.scrollWidth : 0, client: clip ? clip.clientWidth : 0,
+          boxRight: clip ? clip.getBoundingClientRect().right : window.innerWidth,
+          viewport: document.documentElement.clientWidth, smallest: sizes.length ? Math.min(...sizes) : 99};
+})"""
+#: Widths of the issue's reading test: a laptop and a desktop screen.
+VIEWPORTS = (1280, 1920)
+#: The smallest text size (CSS pixels) a table may use.
+MIN_TEXT_PX = 9.0
+
+
+@pytest.mark.parametrize("width", VIEWPORTS)
+def test_no_table_is_clipped(ci_book, browser, width):
+    """At 1280 and 1920 px every table of every page (the regression tables 1–7, the
+    appendix's Table 1, the book's small tables and the worked example's matrices) fits the
+    column of text: nothing reaches past its clipping box or the window, no box needs a
+    sideways scroll bar to show it, and no cell's text is below 9 px."""
+    context = browser.new_context(offline=True, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    problems, regression = [], 0
+    try:
+        for path in pages(ci_book / "html"):
+            name = path.relative_to(ci_book / "html").as_posix()
+            if 'http-equiv="Refresh"' in path.read_text(encoding="utf-8")[:2000]:
+                continue  # index.html only forwards to the first page
+            page.goto(path.as_uri(), wait_until="load")
+            page.wait_for_function("() => document.readyState === 'complete'")
+            for t in page.evaluate(TABLE_REPORT):
+                regression += "regtable" in t["cls"] or "regression" in t["cls"]
+                where = f"{name} at {width} px: table {t['name']}"
+                if t["scroll"] > t["client"] + 1:
+                    problems.append(f"{where} needs {t['scroll']} px in a box of {t['client']} px")
+                if t["right"] > min(t["boxRight"], t["viewport"]) + 1:
+                    problems.append(f"{where} reaches {t['right']:.0f} px, past {min(t['boxRight'], t['viewport']):.0f}")
+                if t["smallest"] < MIN_TEXT_PX:
+                    problems.append(f"{where} has {t['smallest']:.1f} px text")
+    finally:
+        context.close()
+    assert regression >= 9, f"only {regression} regression tables found: the check did not see Tables 1–7"
+    assert not problems, "\n".join(problems)

@@ -12,7 +12,7 @@ from mutualism.errors import MutualismError
 from mutualism.formatting import stars
 from mutualism.paper import run_paper
 from mutualism.panel import build_panel
-from mutualism.tables import (SCORECARD_RUN_COLUMNS, paper_tables, render, render_all, render_scorecard, scorecard,
+from mutualism.tables import (SCORECARD_RUN_COLUMNS, grid, paper_tables, render, render_all, render_scorecard, scorecard,
                               write_tables)
 
 BETA = {"RH": 0.29, "HD": 0.06, "XT": 0.03}
@@ -76,9 +76,58 @@ def test_a_table_that_cannot_be_estimated_is_reported_not_fatal():
         run_paper(simulated_panel(), only=["8"])
 
 
+def _plain(html: str) -> str:
+    """The HTML of a table without the classes of its cells and rows."""
+    return re.sub(r'<(td|tr) class="[\w ]+">', r"<\1>", html)
+
+
+def test_html_cells_say_what_may_wrap(results):
+    """Numbers (coefficients, errors, intervals, counts) are cells of class ``num`` (never
+    broken across lines by the book's CSS); labels and verdicts may wrap; paper rows are
+    marked."""
+    html = render(results.tables["6"], "html")
+    cells = re.findall(r'<td class="(\w+)">([^<]*)</td>', html)
+    assert cells and {kind for kind, _ in cells} == {"label", "num", "words"}
+    for kind, text in cells:
+        if kind == "num":
+            assert not re.search(r"[A-Za-z]", text), text
+        if kind == "words":
+            assert re.search(r"[A-Za-z]", text), text
+    assert ("num", "0.2872***") not in cells  # Table 6 has no Table 1 cell
+    assert ("words", "partial mediation") in cells or ("words", "not established in this run") in cells
+    assert html.count('<tr class="paper">') == 2 * 2 + 2  # coefficient and s.e. of ln ITR and RVC, N, R²
+
+
+def test_paper_rows_show_se_n_r2_in_this_runs_units(results):
+    """Under each published coefficient its standard error; under N and R² the paper's; a
+    rescaled variable (RVC in per cent here, the share in the paper) converts the paper's
+    coefficient and standard error, so both rows are in one unit."""
+    paper = paper_tables()
+    _, body, note = grid(results.tables["1"])
+    rows = [row for row in body]
+    k = next(i for i, r in enumerate(rows) if r[0] == "paper")
+    first = paper[(paper["table"].astype(str) == "1") & (paper["column"] == 1)].iloc[0]
+    assert rows[k][1] == f"{first['coef']:.4f}{first['stars']}" and rows[k + 1][1] == f"({first['se']:.4f})"
+    n_at = next(i for i, r in enumerate(rows) if r[0] == "Observations (N)")
+    assert rows[n_at + 1] == ["paper", *[f"{int(first['n']):,}"] * 6]
+    r2_at = next(i for i, r in enumerate(rows) if r[0] == "R² (with fixed effects)")
+    assert rows[r2_at + 1][0] == "paper" and rows[r2_at + 1][1] == f"{first['r2']:.4f}"
+    assert "converted" not in note  # Table 1 has no rescaled variable
+    table6 = results.tables["6"]
+    assert table6.scales == {"RVC": 100.0}
+    _, body6, note6 = grid(table6)
+    alpha = paper[(paper["table"].astype(str) == "6") & (paper["column"] == 1)].iloc[0]
+    phi2 = paper[(paper["table"].astype(str) == "6") & (paper["column"] == 2) & (paper["regressor"] == "RVC")].iloc[0]
+    at = [i for i, r in enumerate(body6) if r[0] == "paper"]
+    assert float(body6[at[0]][1].rstrip("*")) == pytest.approx(alpha["coef"] * 100)  # RVC on ln ITR: × 100
+    assert float(body6[at[0] + 1][1].strip("()")) == pytest.approx(alpha["se"] * 100)
+    assert float(body6[at[1]][2].rstrip("*")) == pytest.approx(phi2["coef"] / 100)  # ln RH on RVC: ÷ 100
+    assert body6[at[1]][2].endswith(phi2["stars"]) and "converted to this run's units" in note6
+
+
 def test_html_markdown_latex_layout(results):
     t1 = results.tables["1"]
-    html = render(t1, "html")
+    html = _plain(render(t1, "html"))
     assert re.search(r'<table class="regtable" id="table-1">\s*<caption>Table 1 ', html)
     assert all(f"<th>({k})</th>" in html for k in range(1, 7))
     coef = results.column(1, 1).params["lnITR"]
@@ -98,8 +147,8 @@ def test_html_markdown_latex_layout(results):
     t2 = render(results.tables["2"], "markdown")
     assert "| paper | 263.67 |" in t2 and "| paper | 265.38 |" in t2  # the paper's KP statistics under ours
     assert "_" not in tex.replace(r"\_", "")  # every underscore escaped
-    assert render_all(results).count('class="regtable"') == 8 and html in render_all(results)
-    med = render(results.tables["6"], "html")
+    assert render_all(results).count('class="regtable"') == 8 and html in _plain(render_all(results))
+    med = _plain(render(results.tables["6"], "html"))
     assert "<td>Verdict, this run</td>" in med and "<td>Verdict, paper</td>" in med
     assert "RVC (regional value-chain cooperation, per cent)" in med and "RVC enters in per cent" in med
     for text in (render_all(results, "markdown"), render_all(results)):

@@ -13,6 +13,7 @@ The scorecard sets every row of ``data/paper_tables.csv`` beside this run's esti
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,8 +32,12 @@ FORMATS = ("html", "markdown", "latex")
 SCORECARD_RUN_COLUMNS = ("coef_run", "se_run", "stars_run", "n_run", "r2_run", "sign_agrees", "stars_agree",
                          "agrees", "agreement")
 PAPER_ROW = "paper"
-PAPER_NOTE = ("Rows 'paper': the published coefficient and stars (or statistic) of Liu, Zhou & Zeng (2023) for "
-              "the same cell (data/paper_tables.csv), printed as published.")
+PAPER_NOTE = ("Rows 'paper': the published coefficient with stars and, below it, its standard error (or the "
+              "statistic, N and R²) of Liu, Zhou & Zeng (2023) for the same cell (data/paper_tables.csv).")
+PAPER_UNITS_NOTE = ("The paper's coefficients and standard errors are converted to this run's units: {units}, "
+                    "where the paper uses the share itself; stars and R² do not depend on the unit.")
+#: Label of the row under a "paper" row that holds the published standard errors.
+PAPER_SE_ROW = ""
 
 
 def table_id(key: str) -> str:
@@ -49,12 +54,45 @@ def _paper_name(table: RegressionTable, name: str) -> str:
     return next((paper for paper, run in table.aliases.items() if run == name), name)
 
 
-def _published_cell(table: RegressionTable, column: int, dependent: str, name: str, paper: pd.DataFrame) -> str:
+def _published_row(table: RegressionTable, column: int, dependent: str, name: str,
+                   paper: pd.DataFrame) -> pd.Series | None:
     row = paper[(paper["table"].astype(str) == table.key) & (paper["column"] == column)
                 & (paper["regressor"] == _paper_name(table, name))]
     if row.empty or row.iloc[0]["dependent"] != _paper_name(table, dependent):
-        return ""
-    return f"{float(row.iloc[0]['coef']):.4f}{row.iloc[0]['stars']}"
+        return None
+    return row.iloc[0]
+
+
+def paper_factor(table: RegressionTable, dependent: str, name: str) -> float:
+    """The factor that puts the paper's coefficient (and standard error) of ``name`` on
+    ``dependent`` into this run's units: the paper's variables are unscaled, this run's
+    are multiplied by ``table.scales`` (RVC in per cent, :data:`mutualism.paper.SCALES`),
+    so a scaled dependent multiplies the coefficient and a scaled regressor divides it."""
+    scales = table.scales or {}
+    return float(scales.get(dependent, 1.0)) / float(scales.get(name, 1.0))
+
+
+def _published_cells(table: RegressionTable, column: int, dependent: str, name: str,
+                     paper: pd.DataFrame) -> tuple[str, str]:
+    """The paper's coefficient with stars and its standard error in parentheses, in this
+    run's units (:func:`paper_factor`); empty when the paper does not report the cell."""
+    row = _published_row(table, column, dependent, name, paper)
+    if row is None:
+        return "", ""
+    factor = paper_factor(table, dependent, name)
+    coef, se = float(row["coef"]) * factor, float(row["se"]) * factor
+    d = max(0, 4 - round(np.log10(factor)))  # the published four decimals, shifted with the unit
+    se_text = f"({number(se, d)})" if np.isfinite(se) else ""
+    return f"{number(coef, d)}{row['stars']}", se_text
+
+
+def _published_sample(table: RegressionTable, column: int, paper: pd.DataFrame) -> tuple[str, str]:
+    """The paper's N and R² of ``column`` (from any of its reported rows), or empty."""
+    rows = paper[(paper["table"].astype(str) == table.key) & (paper["column"] == column)]
+    if rows.empty:
+        return "", ""
+    n, r2 = rows.iloc[0]["n"], rows.iloc[0]["r2"]
+    return (integer(int(n)) if pd.notna(n) else ""), (f"{float(r2):.4f}" if pd.notna(r2) else "")
 
 
 def table_decimals(table: RegressionTable) -> int:
@@ -79,30 +117,40 @@ def grid(table: RegressionTable, paper: pd.DataFrame | None = None) -> tuple[lis
     header = ["", *(f"({k + 1})" for k in range(len(cols)))]
     dependents = table.headers or tuple(c.dependent for c in cols)
     body = [["Dependent variable", *(variable_label(h, table.scales) for h in dependents)]]
+    converted = False
     for name, _ in table.rows:
         coef_row, se_row = [variable_label(name, table.scales)], [""]
-        paper_row = [PAPER_ROW]
+        paper_row, paper_se = [PAPER_ROW], [PAPER_SE_ROW]
         for k, c in enumerate(cols):
             present = name in c.params.index
             coef_row.append(formatting.coefficient(c, name, d) if present else "")
             se_row.append(f"({number(c.std_errors[name], d)})" if present else "")
-            paper_row.append(_published_cell(table, k + 1, c.dependent, name, paper) if present else "")
+            theirs = _published_cells(table, k + 1, c.dependent, name, paper) if present else ("", "")
+            converted |= bool(theirs[0]) and paper_factor(table, c.dependent, name) != 1.0
+            paper_row.append(theirs[0])
+            paper_se.append(theirs[1])
         body += [coef_row, se_row]
         if any(paper_row[1:]):
-            body.append(paper_row)
+            body += [paper_row, paper_se]
     for label, cells in extra_rows(table):
         body.append([label, *cells])
     body.append(["Controls", *("yes" if c.controls else "no" for c in cols)])
     body.append(["Year, industry and partner fixed effects", *("yes" if c.effects else "no" for c in cols)])
+    samples = [_published_sample(table, k + 1, paper) for k in range(len(cols))]
     body.append(["Observations (N)", *(integer(c.nobs) for c in cols)])
+    if any(n for n, _ in samples):
+        body.append([PAPER_ROW, *(n for n, _ in samples)])
     body.append(["R² (with fixed effects)", *(f"{c.rsquared:.4f}" for c in cols)])
+    if any(r2 for _, r2 in samples):
+        body.append([PAPER_ROW, *(r2 for _, r2 in samples)])
     conventions = dict.fromkeys(formatting.conventions(c) for c in cols)
     has_paper = any(row[0] == PAPER_ROW for row in body)
     dummy = next((n.split(" x ", 1)[1] for n, _ in table.rows if " x " in n), "D")
     notes = [formatting.scale_note(table.scales),
              formatting.heterogeneity_note(dummy) if table.heterogeneity else "",
              formatting.mediation_note(table.mediation) if table.mediation is not None else "", table.note,
-             formatting.sample_note(table.sample), PAPER_NOTE if has_paper else ""]
+             formatting.sample_note(table.sample), PAPER_NOTE if has_paper else "",
+             PAPER_UNITS_NOTE.format(units=formatting.scale_note(table.scales).rstrip(".")) if converted else ""]
     note = " ".join(filter(None, [STAR_NOTE, "Standard errors in parentheses:", *conventions, *notes]))
     return header, body, note
 
@@ -146,12 +194,28 @@ def extra_rows(table: RegressionTable) -> list[tuple[str, tuple[str, ...]]]:
     return rows
 
 
+_NUMERIC = re.compile(r"^[\s\d.,()\[\]*+\-−–]+$")
+
+
+def _td(text: str, position: int) -> str:
+    """One body cell: numbers (coefficients, errors, intervals) never break across lines
+    (class ``num``); words (labels, verdicts) wrap, so that a table fits the page."""
+    kind = "label" if position == 0 else "num" if _NUMERIC.match(text or "0") else "words"
+    return f'<td class="{kind}">{html.escape(text)}</td>'
+
+
 def to_html(table: RegressionTable) -> str:
     """``<table class="regtable" id="table-k">`` with caption, header, body and a note row."""
     header, body, note = grid(table)
     esc = html.escape
     head = "".join(f"<th>{esc(h)}</th>" for h in header)
-    rows = "\n".join("<tr>" + "".join(f"<td>{esc(c)}</td>" for c in row) + "</tr>" for row in body)
+    lines, previous = [], ""
+    for row in body:
+        paper_line = row[0] == PAPER_ROW or (row[0] == PAPER_SE_ROW and previous == PAPER_ROW)
+        lines.append(("<tr class=\"paper\">" if paper_line else "<tr>")
+                     + "".join(_td(c, k) for k, c in enumerate(row)) + "</tr>")
+        previous = row[0]
+    rows = "\n".join(lines)
     return (f'<table class="regtable" id="{table_id(table.key)}">\n<caption>{esc(table.title)}</caption>\n'
             f"<thead><tr>{head}</tr></thead>\n<tbody>\n{rows}\n</tbody>\n"
             f'<tfoot><tr><td colspan="{len(header)}">{esc(note)}</td></tr></tfoot>\n</table>')
@@ -333,8 +397,11 @@ def _scorecard_rows(card: pd.DataFrame, titles, scales) -> list[tuple[str, list[
         rows = []
         for r in part.itertuples(index=False):
             run = "" if pd.isna(r.coef_run) else f"{number(r.coef_run, d)}{r.stars_run}"
+            factor = float(units.get(r.dependent, 1.0)) / float(units.get(r.regressor, 1.0))
+            paper_d = max(0, 4 - round(np.log10(factor)))
             rows.append([f"({r.column})", variable_label(r.dependent, units), variable_label(r.regressor, units),
-                         f"{float(r.coef):.4f}{r.stars}", run or "not estimated",
+                         f"{number(float(r.coef) * factor, paper_d)}{r.stars}",
+                         run or "not estimated",
                          "–" if pd.isna(r.sign_agrees) else _MARK[bool(r.sign_agrees)],
                          "–" if pd.isna(r.stars_agree) else _MARK[bool(r.stars_agree)]])
         groups.append((head, rows))
@@ -355,6 +422,10 @@ def render_scorecard(card: pd.DataFrame, fmt: str = "html", titles=None, scales=
     check_option("fmt", fmt, ("html", "markdown"))
     groups = _scorecard_rows(card, dict(titles or {}), dict(scales or {}))
     headline = scorecard_summary(card)
+    used = {v: f for units in dict(scales or {}).values() for v, f in (units or {}).items()
+            if v in set(card["dependent"]) | set(card["regressor"])}
+    if used:
+        headline += " " + PAPER_UNITS_NOTE.format(units=formatting.scale_note(used).rstrip("."))
     caption = "Replication scorecard: this run against the paper's published coefficients"
     if fmt == "markdown":
         lines = [f"**{caption}**", "", headline, "", "| " + " | ".join(SCORECARD_HEADER) + " |",
