@@ -607,3 +607,28 @@ def test_nan_in_published_value_added_is_refused_not_summed_as_zero(capsys, pymr
     expect_error(capsys, pattern, "indices", "--source", "pymrio", "--path", pymrio_copy, "--years", "2005",
                  "--partners", "PAK", "--cache-dir", tmp_path / "c", "--out", out, watch=pymrio_copy)
     assert not out.exists()
+
+
+def test_an_unknown_country_code_in_the_labels_is_named(capsys, eora_world, tmp_path):
+    world = tmp_path / "eora"
+    shutil.copytree(eora_world, world, ignore=shutil.ignore_patterns("controls"))
+    for labels in world.glob("*/labels_*.txt"):
+        labels.write_text(labels.read_text().replace("\tPAK\t", "\tXXX\t"))
+    rows = [k + 1 for k, line in enumerate((world / str(YEAR) / "labels_T.txt").read_text().splitlines())
+            if line.split("\t")[1] == "XXX"]
+    note = (rf"labels_T\.txt: country code 'XXX' \(rows {rows[0]}–{rows[-1]}\) is not an ISO3 code of "
+            r"data/countries\.csv: it is in no partner set \(bri, bri64\)")
+    code, out, _ = run(capsys, "validate", world, "--year", YEAR)
+    assert code == errors.EXIT_OK and out.strip().endswith("valid: all checks pass")
+    warnings = [line for line in out.splitlines() if line.startswith("warning:")]
+    assert len(warnings) == 1 and re.search(rf"^warning: Eora26 {YEAR} \({world}\): {note}", warnings[0]), out
+    table = tmp_path / "i.parquet"
+    code, _, err = run(capsys, "indices", "--source", "eora26", "--path", world, "--years", YEAR + 1,
+                       "--cache-dir", tmp_path / "c", "--out", table)
+    assert code == errors.EXIT_OK, err
+    notes = [line for line in err.splitlines() if "XXX" in line]
+    assert len(notes) == 1 and re.search(rf"^note: Eora26 {YEAR}, {YEAR + 1} \({world}\): {note}", notes[0]), err
+    assert "PAK" not in set(pd.read_parquet(table)["partner"])  # gone from bri, but named above
+    code, _, err = run(capsys, "indices", "--source", "eora26", "--path", world, "--years", YEAR + 1,
+                       "--cache-dir", tmp_path / "c", "--out", table)  # from the cache: still named
+    assert code == errors.EXIT_OK and len([line for line in err.splitlines() if "XXX" in line]) == 1

@@ -275,7 +275,7 @@ def _run_indices(args) -> int:
         _write_table(table, args.out)
     from .panel import describe_zero_output
 
-    for line in describe_zero_output(table):
+    for line in [*table.attrs.get("notes", []), *describe_zero_output(table)]:
         print(f"note: {line}", file=sys.stderr)
     print(timer.line(), file=sys.stderr)
     return 0

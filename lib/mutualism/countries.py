@@ -73,6 +73,28 @@ def normalise_codes(codes: Iterable[str], *, where: str = "country codes") -> tu
     return out, renamed
 
 
+def unknown_codes(codes: Iterable[str]) -> list[str]:
+    """The codes (already normalised) that are neither an ISO3 code of ``data/countries.csv``
+    nor ``ROW``: a region of another classification, or a damaged label (``XXX``). They are
+    in no partner set, so a reader names them (``meta["notes"]``) instead of letting a
+    partner disappear in silence."""
+    known = set(countries()["iso3"]) | {"ROW"}
+    return [c for c in dict.fromkeys(str(c) for c in codes) if c not in known]
+
+
+def unknown_codes_note(codes: Sequence[str], labels: Sequence[str], where: str) -> list[str]:
+    """One note per unknown code of ``codes`` (:func:`unknown_codes`): the code, where it is
+    (``where``, e.g. ``labels_T.txt``, and its rows, 1-based, in ``labels``)."""
+    notes = []
+    labels = [str(c) for c in labels]
+    for code in unknown_codes(codes):
+        rows = [k + 1 for k, c in enumerate(labels) if c == code]
+        span = f"row {rows[0]}" if len(rows) == 1 else f"rows {rows[0]}–{rows[-1]}"
+        notes.append(f"{where}: country code {code!r} ({span}) is not an ISO3 code of data/countries.csv: it is in no "
+                     "partner set (bri, bri64) and is kept as a region of its own")
+    return notes
+
+
 def iso3_from_names(names: Sequence[str], *, where: str) -> dict[str, str]:
     """ISO3 codes of country names through ``country_converter`` (every name must resolve)."""
     import country_converter as coco

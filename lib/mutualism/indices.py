@@ -393,7 +393,9 @@ def year_indices(mrio: MRIO, partners: Sequence[str], *, china: str = CHINA, ind
         "industry": np.tile(np.asarray(industries, dtype=object), P),
     }
     frame.update({name: arrays[name].reshape(-1) for name in COLUMNS if name in arrays})
-    return mask_zero_output(pd.DataFrame(frame))
+    out = mask_zero_output(pd.DataFrame(frame))
+    out.attrs["notes"] = list(mrio.meta.get("notes", []))  # e.g. a country code no partner set knows
+    return out
 
 
 #: Flows of §10 that stay as the table gives them in a cell with zero output; every other
@@ -538,6 +540,19 @@ def _run_year(task: _YearTask) -> tuple[pd.DataFrame, float, float]:
     return frame, t1 - t0, t2 - t1
 
 
+def _merge_year_notes(frames: Sequence[pd.DataFrame]) -> list[str]:
+    """The tables' notes of every year (``attrs["notes"]``), one line for the same note in
+    several years: ``Eora26 2004, 2005 (path): labels_T.txt: country code 'XXX' …``."""
+    years: dict[str, list[int]] = {}
+    for frame in frames:
+        year = int(frame["year"].iloc[0]) if len(frame) else None
+        for note in frame.attrs.get("notes", []):
+            key = note.replace(f" {year}", " {years}", 1) if year is not None else note
+            years.setdefault(key, []).append(year)
+    return [key.replace("{years}", ", ".join(str(y) for y in sorted(set(ys)) if y is not None))
+            for key, ys in years.items()]
+
+
 def compute_indices(params: Params, n_jobs: int = 1, timer: Callable | None = None, progress: bool = True,
                     cross_industry: bool = False, scheduler: str | None = None) -> pd.DataFrame:
     """The §10 indices for ``params.years`` (one row per year, partner, industry).
@@ -568,5 +583,6 @@ def compute_indices(params: Params, n_jobs: int = 1, timer: Callable | None = No
     out = add_coordination(pd.concat(frames, ignore_index=True))
     out = out[out["year"].isin(params.years)].reset_index(drop=True)
     out.attrs["missing"] = missing_report(out).set_index("variable")["missing"].to_dict()
+    out.attrs["notes"] = _merge_year_notes(frames)
     out.attrs["params"] = params.describe() + (" (cross-industry)" if cross_industry else "")
     return out

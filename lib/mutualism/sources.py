@@ -27,7 +27,7 @@ import pandas as pd
 
 from .fileio import atomic_write  # noqa: F401  (re-exported: older callers import it from here)
 from .config import SOURCES
-from .countries import normalise_codes
+from .countries import normalise_codes, unknown_codes_note
 from .errors import (DataNotFoundError, InputFileError, MRIOShapeError, MRIOValueError, MutualismError, check_option,
                      quote, reading)
 from .mrio import MAX_MAGNITUDE, MRIO, aggregate_sectors, build_mrio
@@ -156,6 +156,11 @@ def from_pymrio(
     info = {"source": source, **(meta or {})}
     if renamed:
         info["derived"] = list(info.get("derived", [])) + [f"country codes renamed {renamed}"]
+    folder = info.get("folder")
+    notes = unknown_codes_note(iso, Z.index.get_level_values(0), f"{where}: region labels of Z"
+                               + (f" ({Path(folder) / 'Z'}.*)" if folder else ""))
+    if notes:
+        info["notes"] = list(info.get("notes", [])) + notes
     info.setdefault("price", _meta_get(io, "price") or "unknown")
     info.setdefault("description", _meta_get(io, "description"))
     if va_name:
@@ -436,6 +441,9 @@ def _read_eora26_fast(path: Path, year: int, price: str, **kwargs: Any) -> MRIO:
     if renamed:
         derived.append(f"country codes renamed {renamed}")
     meta = {"price": price, "unit": "000 USD", "eora_dropped": dropped, "derived": derived}
+    notes = unknown_codes_note(iso, lab_t[1].tolist(), f"{where}: labels_T.txt")
+    if notes:
+        meta["notes"] = notes
     Z, Y = T[np.ix_(keep, keep)], FD[np.ix_(keep, keep_fd)]
     del T  # the full block with the discrepancy row/column is no longer needed
     for block in (Z, Y):
@@ -608,6 +616,7 @@ def validation_report(path: str | Path, year: int, *, source: str | None = None,
         "largest relative gaps against published totals:" if rep["worst_gaps"] else "no published totals to compare",
     ]
     lines += [f"  {g['what']}: {g['where']} gap {g['gap']:.6g} (relative {g['relative']:.3g})" for g in rep["worst_gaps"]]
+    lines += [f"warning: {note}" for note in mrio.meta.get("notes", [])]
     failures = mrio.meta.get("balance_failures", [])
     invalid = []  # what no index can be computed from (METHODS §1)
     if rep["total_output"] == 0:
