@@ -234,6 +234,134 @@ book.say(f"In the worked example the most chain-bound exports are those of {top[
          f"{(gvc['GVC'] - (gvc['EXGR'] - gvc['DAVAX'])).abs().max():.1e}.")
 
 # %% [markdown]
+# ## The rest of the toolkit
+#
+# WWZ and Borin–Mancini are two members of a family. The library computes the others
+# from the same table, each named and keyed as the software that introduced it
+# (METHODS §12), and checks each against that software's own output on WIOD 2013:
+#
+# - **KWW** ({cite:t}`koopman2014`, METHODS §12.7) split a country's *total* exports into
+#   nine terms; WWZ's sixteen terms sum to them, so KWW is WWZ read at the country level.
+# - **Borin–Mancini sink-based** ({cite:t}`borin2023`, §12.3) counts domestic value added the *last* time it
+#   leaves the exporter, so that value added exports can be read by where they end up:
+#   its $\mathit{VAXIM}$ is the domestic value added absorbed by the direct importer.
+# - **Miroudot–Ye** ({cite:t}`miroudot2021`, §12.5) use Borin–Mancini's extraction but apply it to the gross flow
+#   without following it to absorption, and add a *world* perimeter: from the world's point
+#   of view, foreign value added has always crossed a border before, so it is all double
+#   counting.
+# - **OECD TiVA** ({cite:t}`oecd2019tiva`, §12.4) values exports with the Leontief coefficients and splits the
+#   domestic part into the exporting sector's own value added, other domestic sectors'
+#   and re-imported value added; its $\mathit{GVCB}$ and $\mathit{GVCF}$ measure backward
+#   and forward participation by country of origin.
+#
+# The table splits each exporter's gross exports of the worked example into the same four
+# parts under each method: domestic value added counted as value added, domestic double
+# counting, foreign value added and foreign double counting (where a method has no such
+# split the part is empty).
+
+# %% tags=["hide-input"]
+from mutualism import decompose
+
+PARTS = ("domestic value added", "domestic double counting", "foreign value added", "foreign double counting")
+methods = {
+    "Leontief (§2)": (ex.exports.groupby(level=0)[["DVA"]].sum(), None, ex.exports.groupby(level=0)[["FV"]].sum(),
+                      None),
+}
+
+
+def parts(frame, dva, ddc, fva, fdc):
+    """Each exporter's totals of four groups of columns (None: the method has no such part)."""
+    total = frame.groupby("exporter", sort=False).sum(numeric_only=True)
+    return tuple(None if cols is None else total[list(cols)].sum(axis=1).to_frame() for cols in (dva, ddc, fva, fdc))
+
+
+kww = decompose.kww(m)
+snk = decompose.borin_mancini_sink(m)
+my_country = decompose.miroudot_ye(m)
+my_world = decompose.miroudot_ye(m, output="terms2", perimeter="world")
+oecd = decompose.oecd(m, output="standard")
+methods["WWZ (§9)"] = parts(ex.wwz, figures.WWZ_GROUPS["DVA"] + figures.WWZ_GROUPS["RDV"],
+                            figures.WWZ_GROUPS["DDC"], figures.WWZ_GROUPS["FVA"], figures.WWZ_GROUPS["FDC"])
+methods["KWW (§12.7)"] = parts(kww, ("DVA_FIN", "DVA_INT", "DVA_INTrex", "RDV_FIN", "RDV_INT"), ("DDC",),
+                               ("FVA_FIN", "FVA_INT"), ("FDC",))
+methods["Borin–Mancini source (§11)"] = parts(bm, BM_TERMS[:6], ("DDC",), BM_TERMS[7:11], ("FDC",))
+methods["Borin–Mancini sink (§12.3)"] = parts(snk, BM_TERMS[:6], ("DDC",), BM_TERMS[7:11], ("FDC",))
+methods["Miroudot–Ye, country (§12.5)"] = parts(my_country, ("DVA",), ("DDC",), ("FVA",), ("FDC",))
+methods["Miroudot–Ye, world (§12.5)"] = parts(my_world, ("DVA",), ("DDC",), ("FVA",), ("FDC1", "FDC2"))
+methods["OECD TiVA (§12.4)"] = parts(oecd, ("DVA",), ("DDC",), ("FC",), None)
+exports = ex.exports.groupby(level=0)["E"].sum()
+toolkit = pd.concat({(country, method): pd.Series(
+    {part: (np.nan if frame is None else float(frame.iloc[:, 0].get(country, 0.0)) / exports[country])
+     for part, frame in zip(PARTS, frames)}) for country in exports.index for method, frames in methods.items()},
+    axis=1).T
+toolkit.index.names = ["exporter", "method"]
+display(toolkit.style.format("{:.2%}", na_rep="").set_caption(
+    f"Each exporter's gross exports in the worked example ({ex.year}) split by every method, as shares of its "
+    "gross exports (empty: the method has no such part)"))
+
+# %% tags=["remove-input"]
+domestic = toolkit["domestic value added"] + toolkit["domestic double counting"].fillna(0)
+spread = float(domestic.groupby(level="exporter").agg(lambda d: d.max() - d.min()).max())
+digits = int(min(15, np.floor(-np.log10(max(spread, 1e-16)))))
+china = toolkit.loc["CHN"]
+split = china.dropna(subset=["foreign double counting"])["foreign double counting"]
+
+
+def named(value: float) -> str:
+    """The methods whose share equals ``value`` to the precision shown."""
+    return " and ".join(split.index[(split - value).abs() < 5e-5])
+
+
+ddc = china["domestic double counting"].dropna()
+ddc_same = float(ddc.max() - ddc.min()) < 5e-5
+book.say(f"Every method finds the same domestic content of each exporter's exports (value added plus domestic "
+         f"double counting): the shares agree to {digits} decimal places. "
+         + (f"For China they also agree on domestic double counting ({ddc.iloc[0]:.2%} of its exports under every "
+            "method that has the term); " if ddc_same else
+            f"For China, domestic double counting ranges from {ddc.min():.2%} ({ddc.idxmin()}) to {ddc.max():.2%} "
+            f"({ddc.idxmax()}); ")
+         + f"they part on the foreign side: China's foreign double counting is {split.min():.2%} of its exports "
+           f"under {named(split.min())} and {split.max():.2%} under {named(split.max())}, and its foreign value "
+           "added moves the other way.")
+fw = toolkit.xs("Miroudot–Ye, world (§12.5)", level="method")["foreign value added"]
+book.say("Under Miroudot–Ye's world perimeter every exporter's foreign value added is "
+         + ("zero" if (fw == 0).all() else "not zero (a bug: METHODS §12.5 makes it zero)")
+         + ", as the argument above requires: it has all crossed a border before.")
+
+# %% [markdown]
+# **Perimeters and origins.** A source-based decomposition answers "counted the first time
+# it crosses *which* border?". The default perimeter is the exporting country; a
+# *bilateral* perimeter looks only at the exports to one partner, a *sector* perimeter
+# only at one exporting sector (METHODS §12.1). What is double counting for China as a
+# whole can be value added for China's exports to one partner: value that leaves China
+# towards another country first and reaches the partner later was not yet counted on the
+# way to that partner. The breakdown by *origin* (§12.2) keys the same terms by the sector
+# that created the value added instead of the sector that exports it.
+
+# %% tags=["hide-input"]
+partner = [c for c in m.countries if c != "CHN"][0]
+country_perimeter = bm[(bm["exporter"] == "CHN") & (bm["importer"] == partner)]
+bilateral = decompose.borin_mancini(m, ["CHN"], partners=[partner])
+bilateral = bilateral[bilateral["importer"] == partner]
+by_origin = decompose.borin_mancini(m, ["CHN"], output="standard", breakdown="origin")
+perimeters = pd.DataFrame({
+    "country perimeter": country_perimeter.set_index("exporter_sector")[["VAX1", "VAX4", "REF2", "DDC"]].sum(),
+    f"bilateral perimeter (CHN → {partner})": bilateral.set_index("exporter_sector")[
+        ["VAX1", "VAX4", "REF2", "DDC"]].sum()})
+display(perimeters.style.format("{:.4f}").set_caption(
+    f"Borin–Mancini terms of China's exports to {partner} ({ex.year}) under two perimeters"))
+display(by_origin.groupby("origin_sector")[["DVA", "VAX", "DDC", "FVA"]].sum().style.format("{:.3f}").set_caption(
+    "China's Borin–Mancini aggregates keyed by the sector where the value added originates"))
+
+# %% tags=["remove-input"]
+ddc_country, ddc_bilateral = perimeters.loc["DDC"]
+book.say(f"For China's exports to {partner} the domestic double counting is {ddc_country:.4f} under the country "
+         f"perimeter and {ddc_bilateral:.4f} under the bilateral one"
+         + (": narrowing the perimeter turns part of it into value added." if ddc_bilateral < ddc_country else
+            (": the same, because none of China's value added reaches the partner through another country's "
+             "exports in this table." if ddc_bilateral == ddc_country else ".")))
+
+# %% [markdown]
 # ## On this run's tables
 #
 # The same comparison on the tables of the run, for the last estimation year: China's
