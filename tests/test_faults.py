@@ -632,3 +632,140 @@ def test_an_unknown_country_code_in_the_labels_is_named(capsys, eora_world, tmp_
     code, _, err = run(capsys, "indices", "--source", "eora26", "--path", world, "--years", YEAR + 1,
                        "--cache-dir", tmp_path / "c", "--out", table)  # from the cache: still named
     assert code == errors.EXIT_OK and len([line for line in err.splitlines() if "XXX" in line]) == 1
+
+
+# ----- a signal at every step of a staged swap (synth, estimate, book) ---------------------------
+SWAP_STEPS = ("staged", "aside", "renamed", "cleaned")  # fileio.staged_dirs calls its hook after each
+
+
+def _signal_at(monkeypatch, step: str, signame: str) -> None:
+    """Send ``signame`` to this process when the swap reaches ``step`` (held during the swap)."""
+    from mutualism import fileio
+
+    def hook(name, target):
+        if name == step:
+            os.kill(os.getpid(), getattr(signal, signame))
+
+    monkeypatch.setattr(fileio, "_swap_hook", hook)
+
+
+_EXIT = {"SIGINT": (errors.EXIT_SIGINT, "interrupted (SIGINT)"), "SIGTERM": (errors.EXIT_SIGTERM, "terminated (SIGTERM)"),
+         "SIGHUP": (errors.EXIT_SIGHUP, "hung up (SIGHUP)")}
+
+
+def _check_interrupted(err: str, code: int, signame: str, step: str, folders: list[Path]) -> bool:
+    """The exit code and the one closing line; returns whether the new output was complete."""
+    expected, what = _EXIT[signame]
+    assert code == expected, err
+    last = err.strip().splitlines()[-1]
+    if step == "staged":  # before the swap: the previous output
+        assert last == f"mutualism: {what}; the previous output is unchanged", err
+        return False
+    assert last == (f"mutualism: {what} after the new output was complete: {', '.join(map(str, folders))} "
+                    "replaced whole"), err
+    return True
+
+
+def _leftovers(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if ".staging" in p.name or ".old." in p.name)
+
+
+@pytest.mark.parametrize("signame", ["SIGINT", "SIGTERM", "SIGHUP"])
+@pytest.mark.parametrize("step", SWAP_STEPS)
+def test_a_signal_at_each_step_of_the_synth_swap(capsys, monkeypatch, eora_world, tmp_path, step, signame):
+    world = tmp_path / "world"
+    shutil.copytree(eora_world, world)  # the previous output: Eora26 layout, 2004-2005
+    before = snapshot(world)
+    _signal_at(monkeypatch, step, signame)
+    code, _, err = run(capsys, "synth", "--years", "2004", "--out", world)  # the new one: pymrio, 2004
+    if _check_interrupted(err, code, signame, step, [world]):
+        assert (world / "2004" / "file_parameters.json").is_file() and not (world / "2005").exists()
+        assert cli.main(["validate", str(world), "--year", "2004"]) == errors.EXIT_OK
+    else:
+        assert snapshot(world) == before
+    assert _leftovers(tmp_path) == []
+    capsys.readouterr()
+
+
+def test_sighup_in_a_subprocess_is_handled_like_sigterm(eora_world, tmp_path):
+    world = tmp_path / "world"
+    shutil.copytree(eora_world, world)
+    before = snapshot(world)
+    for step in ("staged", "aside"):  # a real SIGHUP, before and during the swap
+        script = ("import os, signal, sys\nfrom mutualism import cli, fileio\n"
+                  f"fileio._swap_hook = lambda name, target: name == {step!r} and os.kill(os.getpid(), signal.SIGHUP)\n"
+                  f"sys.exit(cli.main(['synth', '--years', '2004', '--seed', '5', '--out', {str(world)!r}]))\n")
+        proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+        assert proc.returncode == errors.EXIT_SIGHUP and "Traceback" not in proc.stderr
+        _check_interrupted(proc.stderr, proc.returncode, "SIGHUP", step, [world])
+        assert (snapshot(world) == before) == (step == "staged") and _leftovers(tmp_path) == []
+
+
+def test_leftovers_of_a_killed_swap_are_cleaned_by_the_next_run(capsys, monkeypatch, eora_world, tmp_path):
+    dead = subprocess.Popen(["true"])
+    dead.wait()  # a process id that no longer runs
+    world = tmp_path / "world"
+    shutil.copytree(eora_world, world)
+    before = snapshot(world)
+    (tmp_path / f".world.{dead.pid}.abc123.staging" / "2004").mkdir(parents=True)  # killed while staging
+    world.rename(tmp_path / f".world.old.{dead.pid}")  # killed between the two renames: only the old copy is left
+    _signal_at(monkeypatch, "staged", "SIGTERM")
+    code, _, err = run(capsys, "synth", "--years", "2004", "--out", world)
+    _check_interrupted(err, code, "SIGTERM", "staged", [world])
+    assert snapshot(world) == before and _leftovers(tmp_path) == []  # the previous output put back whole
+    shutil.copytree(world, tmp_path / f".world.old.{dead.pid}")  # killed after the swap, before the clean-up
+    monkeypatch.undo()
+    assert run(capsys, "synth", "--years", "2004", "--out", world)[0] == errors.EXIT_OK
+    assert _leftovers(tmp_path) == [] and (world / "2004" / "file_parameters.json").is_file()
+
+
+@pytest.mark.parametrize("step", SWAP_STEPS)
+def test_a_signal_at_each_step_of_the_estimate_swap(capsys, monkeypatch, tmp_path, step):
+    out, cache = tmp_path / "est", tmp_path / "cache"
+    argv = ["estimate", "--years", "2004-2005", "--bootstrap-reps", "0", "--cache-dir", cache, "--out", out]
+    assert run(capsys, *argv)[0] == errors.EXIT_OK
+    (out / "scorecard.csv").write_text("an earlier run\n")  # tell the previous output from the new one
+    before = snapshot(out)
+    _signal_at(monkeypatch, step, "SIGTERM")
+    code, _, err = run(capsys, *argv)
+    if _check_interrupted(err, code, "SIGTERM", step, [out]):
+        assert (out / "scorecard.csv").read_text() != "an earlier run\n" and (out / "panel.parquet").is_file()
+    else:
+        assert snapshot(out) == before
+    assert _leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("step", SWAP_STEPS)
+def test_a_signal_at_each_step_of_the_book_swap(capsys, monkeypatch, tmp_path, step):
+    """The book's executed/, figures/ and html/ are swapped in together (chapters and Sphinx stubbed)."""
+    import nbformat
+
+    from mutualism import build
+
+    def execute(chapter, notebook, parameters, figures_dir=None):
+        Path(notebook).parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nbformat.v4.new_notebook(), str(notebook))
+        (Path(figures_dir) / "figure.png").write_text(f"figure of run {len(runs)}\n")
+        return 0.0
+
+    def render(source, html, strict=False, solutions="show"):
+        (Path(html) / "index.html").write_text(f"book of run {len(runs)}\n")
+
+    monkeypatch.setattr(build, "execute_chapter", execute)
+    monkeypatch.setattr(build, "render_html", render)
+    monkeypatch.setattr(build, "_stage", lambda root, staging, built: None)
+    out = tmp_path / "_build"
+    argv = ["book", "--params", REPO / "params" / "default.yml", "--chapters", "01", "--out", out]
+    runs = [1]
+    assert run(capsys, *argv)[0] == errors.EXIT_OK
+    before = snapshot(out)
+    runs.append(2)
+    _signal_at(monkeypatch, step, "SIGINT")
+    code, _, err = run(capsys, *argv)
+    folders = [out / "executed", out / "figures", out / "html"]
+    if _check_interrupted(err, code, "SIGINT", step, folders):
+        assert (out / "html" / "index.html").read_text() == "book of run 2\n"
+        assert (out / "figures" / "figure.png").read_text() == "figure of run 2\n"
+    else:
+        assert snapshot(out) == before
+    assert _leftovers(out) == [] and sorted(p.name for p in out.iterdir()) == ["executed", "figures", "html"]

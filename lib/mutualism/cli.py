@@ -5,8 +5,9 @@ is read (:func:`_preflight`). Errors caused by input (:class:`~mutualism.errors.
 are printed as one line, ``mutualism: error: …``, without a traceback; the exit codes are
 :data:`mutualism.errors.EXIT_CODES_HELP` (0 success, 1 ``validate`` found the table
 invalid, 2 bad input or usage, 3 internal error with its traceback, 130 SIGINT, 143
-SIGTERM). SIGTERM raises :class:`~mutualism.errors.Terminated`, so staged folders and
-atomic writes clean up and the previous output stays complete.
+SIGTERM, 129 SIGHUP). SIGTERM and SIGHUP raise :class:`~mutualism.errors.Terminated`, so
+staged folders and atomic writes clean up and the previous output stays complete (or the
+new one, when the interrupt came after it was swapped in: the closing line says which).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from .errors import (EXIT_BUG, EXIT_CODES_HELP, EXIT_INPUT, EXIT_SIGINT, EXIT_SIGTERM, MutualismError,
+from .errors import (EXIT_BUG, EXIT_CODES_HELP, EXIT_INPUT, EXIT_SIGHUP, EXIT_SIGINT, EXIT_SIGTERM, MutualismError,
                      OutputError, Terminated, UnknownOptionError)
 
 
@@ -484,6 +485,10 @@ def _terminate(signum, frame) -> None:  # pragma: no cover - exercised through a
     raise Terminated(signum)
 
 
+#: Signals the CLI turns into :class:`~mutualism.errors.Terminated` (SIGHUP as SIGTERM).
+_TERMINATING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
 def _say(message: str) -> None:
     """Print a closing one-line message on stderr, after ending any progress bar's line."""
     try:
@@ -493,17 +498,49 @@ def _say(message: str) -> None:
             bar.close()
     except Exception:  # pragma: no cover - progress bars are cosmetic
         pass
-    print(message, file=sys.stderr)
+    try:
+        print(message, file=sys.stderr, flush=True)
+    except OSError:  # pragma: no cover - stderr itself cannot be written: nothing left to tell
+        pass
+
+
+def _interrupted(what: str, code: int) -> int:
+    """The closing line of an interrupt: whether the new output was already swapped in whole
+    (:data:`mutualism.fileio.SWAPPED`) or the previous one is unchanged."""
+    from .fileio import SWAPPED
+
+    done = SWAPPED[_swapped_before:]
+    if done:
+        _say(f"mutualism: {what} after the new output was complete: {', '.join(map(str, done))} replaced whole")
+    else:
+        _say(f"mutualism: {what}; the previous output is unchanged")
+    return code
+
+
+_swapped_before = 0
+
+
+def _signal_name(exc: BaseException) -> tuple[str, int]:
+    signum = exc.args[0] if exc.args else signal.SIGTERM
+    if getattr(signal, "SIGHUP", None) is not None and signum == signal.SIGHUP:
+        return "hung up (SIGHUP)", EXIT_SIGHUP
+    return "terminated (SIGTERM)", EXIT_SIGTERM
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (see :data:`~mutualism.errors.EXIT_CODES_HELP`)."""
+    global _swapped_before
+    from .fileio import SWAPPED
+
+    _swapped_before = len(SWAPPED)
     parser = build_parser()
     args = parser.parse_args(argv)
-    previous = signal.getsignal(signal.SIGTERM)
+    previous = {}
     in_main_thread = True
     try:
-        signal.signal(signal.SIGTERM, _terminate)
+        for signum in _TERMINATING:
+            previous[signum] = signal.getsignal(signum)
+            signal.signal(signum, _terminate)
     except ValueError:  # not the main thread (an embedding application): keep its handler
         in_main_thread = False
     try:
@@ -517,11 +554,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _say(f"mutualism: error: {exc.strerror or exc}{where}")
         return EXIT_INPUT
     except KeyboardInterrupt:
-        _say("mutualism: interrupted (SIGINT); the previous output is unchanged")
-        return EXIT_SIGINT
-    except Terminated:
-        _say("mutualism: terminated (SIGTERM); the previous output is unchanged")
-        return EXIT_SIGTERM
+        return _interrupted("interrupted (SIGINT)", EXIT_SIGINT)
+    except Terminated as exc:
+        return _interrupted(*_signal_name(exc))
     except Exception:
         _say(traceback.format_exc().rstrip())
         print(f"mutualism: internal error in `{args.command}`: this is a bug, please report it with the "
@@ -529,7 +564,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BUG
     finally:
         if in_main_thread:
-            signal.signal(signal.SIGTERM, previous)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -26,12 +26,14 @@ EXIT_INPUT = 2        # bad input or usage (files, parameters, options; argparse
 EXIT_BUG = 3          # unexpected internal error: a bug to report (traceback kept)
 EXIT_SIGINT = 130     # interrupted (Ctrl-C)
 EXIT_SIGTERM = 143    # terminated (SIGTERM)
+EXIT_SIGHUP = 129     # hung up (SIGHUP: the terminal closed); handled like SIGTERM
 EXIT_CODES_HELP = (
     "exit status: 0 success (validate: table valid); 1 validate found the table invalid; "
     "2 bad input or usage (a file, parameter or option; the message names it); "
     "3 unexpected internal error (a bug: please report it with the traceback); "
-    "130 interrupted (SIGINT); 143 terminated (SIGTERM). An interrupted or failed run "
-    "leaves the previous output complete and no partial file."
+    "129 hung up (SIGHUP); 130 interrupted (SIGINT); 143 terminated (SIGTERM). An interrupted "
+    "or failed run leaves the previous output complete (or, interrupted after it was "
+    "swapped in, the new one: the message says which) and no partial file."
 )
 #: How many characters of file content an error message quotes.
 QUOTE_LIMIT = 80
@@ -77,9 +79,10 @@ class EstimationError(MutualismError):
 
 
 class Terminated(BaseException):
-    """Raised by the CLI's SIGTERM handler so that ``finally`` blocks, :func:`staged_dir`
-    and atomic writes clean up before the process exits 143 (not an :class:`Exception`,
-    so ``except Exception`` does not swallow it)."""
+    """Raised by the CLI's SIGTERM and SIGHUP handlers (``args[0]``: the signal number) so
+    that ``finally`` blocks, :func:`staged_dir` and atomic writes clean up before the
+    process exits 143 (129 for SIGHUP) (not an :class:`Exception`, so ``except Exception``
+    does not swallow it)."""
 
 
 def check_option(name: str, value: object, valid: tuple | list | set) -> None:

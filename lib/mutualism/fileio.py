@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 __all__ = ["atomic_write", "atomic_write_bytes", "atomic_write_text", "read_yaml_mapping", "staged_dir",
-           "umask_mode"]
+           "staged_dirs", "umask_mode"]
 
 
 def umask_mode(base: int = 0o666) -> int:
@@ -57,59 +58,159 @@ def atomic_write_text(path: str | Path, text: str) -> Path:
     return atomic_write(path, lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
 
 
+#: Signals held while a staged folder is swapped in (and while a staging folder is made or
+#: removed): SIGINT, SIGTERM and SIGHUP (POSIX) arriving meanwhile are delivered when it is done.
+HELD_SIGNALS = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+#: Every folder this process has swapped in whole (:func:`staged_dirs`), in order: the CLI
+#: tells an interrupt that came after the new output was complete from one that came before.
+SWAPPED: list[Path] = []
+#: Test seam: called with the name of each step of a swap (``staged``, ``aside``, ``renamed``,
+#: ``cleaned``) and the target; the fault tests send a signal there.
+_swap_hook: Callable[[str, Path], None] | None = None
+
+
+def _step(name: str, target: Path) -> None:
+    if _swap_hook is not None:
+        _swap_hook(name, target)
+
+
 @contextmanager
 def staged_dir(target: str | Path) -> Iterator[Path]:
     """Assemble a multi-file output in a sibling folder and swap it in whole.
 
     Yields an empty staging folder beside ``target``; when the block ends without an
     exception, the old ``target`` (if any) is moved aside, the staging folder renamed onto
-    ``target`` and the old one deleted. On an exception (including KeyboardInterrupt and
-    the SystemExit a SIGTERM handler raises) the staging folder is removed and ``target``
-    is left exactly as it was.
+    ``target`` and the old one deleted, with SIGINT, SIGTERM and SIGHUP held until all of
+    it is done: an interrupt either comes before the swap (the old ``target`` is whole) or
+    is delivered after it (the new one is complete; it is listed in :data:`SWAPPED`). On
+    an exception (including KeyboardInterrupt and the exception a SIGTERM handler raises)
+    the staging folder is removed and ``target`` is left exactly as it was. What a killed
+    process left (``.<name>.<pid>.*.staging``, ``.<name>.old.<pid>``) is cleaned up by the
+    next swap of the same target; a previous output found only aside is put back first.
     """
-    target = Path(target).absolute()  # "out/." and "." get a real name and parent
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".staging"))
-    os.chmod(staging, umask_mode(0o777))
+    with staged_dirs(target) as (stage,):
+        yield stage
+
+
+@contextmanager
+def staged_dirs(*targets: str | Path) -> Iterator[list[Path]]:
+    """:func:`staged_dir` for several folders swapped in together (the book: ``executed``,
+    ``figures``, ``html``), all under one hold of the signals."""
+    paths = [Path(t).absolute() for t in targets]  # "out/." and "." get a real name and parent
+    pid = os.getpid()
+    stagings: list[Path] = []
+    with _signals_deferred():
+        for target in paths:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _clean_stale(target)
+            staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.{pid}.", suffix=".staging"))
+            os.chmod(staging, umask_mode(0o777))
+            stagings.append(staging)
     try:
-        yield staging
+        yield stagings
+        for target in paths:
+            _step("staged", target)
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        with _signals_deferred():
+            for staging in stagings:
+                shutil.rmtree(staging, ignore_errors=True)
         raise
-    old = None
-    with _signals_deferred():  # SIGINT/SIGTERM wait until both renames are done
-        if target.exists():
-            old = target.parent / f".{target.name}.old.{os.getpid()}"
-            if old.exists():
-                shutil.rmtree(old, ignore_errors=True)
-            os.replace(target, old)
+    with _signals_deferred():  # SIGINT/SIGTERM/SIGHUP wait until every rename and the clean-up are done
+        done: list[tuple[Path, Path, Path | None]] = []
         try:
-            os.replace(staging, target)
+            for target, staging in zip(paths, stagings):
+                old = None
+                if target.exists() or target.is_symlink():
+                    old = target.parent / f".{target.name}.old.{pid}"
+                    if old.exists():
+                        shutil.rmtree(old, ignore_errors=True)
+                    os.replace(target, old)
+                    _step("aside", target)
+                os.replace(staging, target)
+                done.append((target, staging, old))
+                _step("renamed", target)
         except BaseException:
-            if old is not None:
-                os.replace(old, target)
-            shutil.rmtree(staging, ignore_errors=True)
+            for target, staging, old in reversed(done):  # undo: every target as it was
+                os.replace(target, staging)
+                if old is not None:
+                    os.replace(old, target)
+            for target in paths[len(done):]:
+                old = target.parent / f".{target.name}.old.{pid}"
+                if old.exists() and not target.exists():
+                    os.replace(old, target)
+            for staging in stagings:
+                shutil.rmtree(staging, ignore_errors=True)
             raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        SWAPPED.extend(paths)
+        for target, _, old in done:
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+            _step("cleaned", target)
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists (another user's process)
+        return True
+    return True
+
+
+def _clean_stale(target: Path) -> None:
+    """Remove what a killed earlier swap of ``target`` left beside it: its staging folders
+    and, once ``target`` is back, its old copy. A previous output that only exists aside
+    (killed between the two renames) is renamed back onto ``target`` first. Only leftovers
+    of processes that no longer run are touched."""
+    import re
+
+    pattern = re.compile(rf"^\.{re.escape(target.name)}\.(?:old\.(\d+)|(\d+)\..*\.staging)$")
+    try:
+        siblings = sorted(target.parent.iterdir())
+    except OSError:
+        return
+    for path in siblings:
+        m = pattern.match(path.name)
+        if not m or _alive(int(m.group(1) or m.group(2))):
+            continue
+        if m.group(1) and not (target.exists() or target.is_symlink()):
+            os.replace(path, target)  # the previous complete output, put back
+        else:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 @contextmanager
 def _signals_deferred() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM for the duration of the block (main thread, POSIX); a signal
-    that arrives meanwhile is delivered when the block ends."""
-    import signal
+    """Hold SIGINT, SIGTERM and SIGHUP for the duration of the block (main thread); a signal
+    that arrives meanwhile is delivered, to the handler it would have met, when the block ends.
+
+    The handlers are swapped at the Python level, not masked with ``pthread_sigmask``: a
+    mask holds a signal for the calling thread only, and the kernel hands a process signal
+    to any thread that does not block it (BLAS and Arrow start several), whose arrival
+    would still raise in the main thread in the middle of the swap.
+    """
     import threading
 
-    held = {signal.SIGINT, signal.SIGTERM}
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    pending: list[int] = []
+    previous: dict[int, Any] = {}
+    for signum in HELD_SIGNALS:
+        try:
+            previous[signum] = signal.signal(signum, lambda number, frame: pending.append(number))
+        except (ValueError, OSError):  # pragma: no cover - a signal this platform cannot catch
+            pass
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
+        for signum in dict.fromkeys(pending):
+            signal.raise_signal(signum)
 
 
 def read_yaml_mapping(path: str | Path, *, what: str = "YAML file") -> dict:
