@@ -83,6 +83,60 @@ def test_example_tables_round_trip_and_bad_files_are_named(tmp_path):
         read_example_tables(path)
 
 
+def test_written_example_tables_carry_their_labels(tmp_path):
+    """The YAML a student edits names every row and column (``rows``, ``Y_columns`` and a
+    comment per row), and a file whose labels are out of order is refused by name."""
+    from mutualism.worked_example import read_example_tables, row_labels, write_example_tables
+
+    path = write_example_tables(tmp_path / "mine.yml")
+    text = path.read_text()
+    data = yaml.safe_load(text)
+    labels = row_labels()
+    assert labels[:2] == ["CHN.C5", "CHN.C9"] and len(labels) == 6
+    for year, entry in data.items():
+        assert entry["rows"] == labels and entry["Y_columns"] == ["CHN", "PAK", "ROW"], year
+    z_lines = [line for line in text.splitlines() if line.startswith("  - [") and line.count(",") == 5]
+    assert [line.rsplit("# ", 1)[1] for line in z_lines] == labels * 2  # each row of Z says whose it is
+    data[2020]["rows"] = list(reversed(labels))
+    path.write_text(yaml.safe_dump(data))
+    with pytest.raises(InputFileError, match="year 2020, rows must be CHN.C5, CHN.C9"):
+        read_example_tables(path)
+    for entry in data.values():  # labels are optional: a file of Z and Y alone still reads
+        entry.pop("rows"), entry.pop("Y_columns")
+    path.write_text(yaml.safe_dump(data))
+    assert set(read_example_tables(path)) == {2019, 2020}
+
+
+def test_exercise_table_solution_follows_the_edited_table(tmp_path):
+    """Chapter 2 built on a student's file (``example_table``) with the entry of exercise 2.4
+    doubled: its solution names the edited entry and reports the change from the book's
+    table, not a second doubling of the student's."""
+    import json
+
+    from mutualism.build import execute_chapter
+    from mutualism.worked_example import EXAMPLE_TABLES, worked_example, write_example_tables
+
+    path = write_example_tables(tmp_path / "mine.yml")
+    data = yaml.safe_load(path.read_text())
+    k, j = data[2020]["rows"].index("CHN.C9"), data[2020]["rows"].index("PAK.C9")
+    before = data[2020]["Z"][k][j]
+    data[2020]["Z"][k][j] = 2 * before
+    path.write_text(yaml.safe_dump(data))
+    parameters = yaml.safe_load((ROOT / "params" / "ci.yml").read_text())
+    parameters.update(example_table=str(path), cache_dir=str(tmp_path / "cache"))
+    out = tmp_path / "02_indices.ipynb"
+    execute_chapter(ROOT / "notebooks" / "02_indices.py", out, parameters, cwd=ROOT, figures_dir=tmp_path / "fig")
+    cells = json.loads(out.read_text())["cells"]
+    text = next("".join(o["data"]["text/markdown"]) for c in cells for o in c.get("outputs", [])
+                if "{solution} ex-table" in "".join(o.get("data", {}).get("text/markdown", "")))
+    assert f"Z CHN.C9 → PAK.C9 from {before:,} to {2 * before:,}" in text
+    assert f"= {2 * before} (the book's table has {before})" in text
+    default, edited = worked_example(), worked_example(path)
+    grown = edited.indices.loc["C9", "ITR_dva_int"] - default.indices.loc["C9", "ITR_dva_int"]
+    assert grown > 0 and f"`dva_int` {grown:+.4f}" in text  # the change from the book's table
+    assert EXAMPLE_TABLES[2020][0][k][j] == before
+
+
 def test_example_table_is_a_validated_parameter(tmp_path):
     from mutualism.config import Params
     from mutualism.errors import UnknownOptionError
@@ -153,9 +207,45 @@ def test_student_edition_hides_every_solution(ci_book, tmp_path):
         assert not hidden.select(".solution")
         texts = [s.get_text(" ", strip=True) for s in shown.select(".solution")]
         student = hidden.get_text(" ", strip=True)
-        for text in texts:  # no sentence of any solution survives
+        download = (tmp_path / "student" / "_sources" / "notebooks" / f"{chapter}.ipynb").read_text()
+        for text in texts:  # no sentence of any solution survives, on the page or in its notebook
             body = text.split("Solution", 1)[-1].strip()[:80]
             assert body and body not in student, body
+            words = body.split()[:6]  # the notebook holds the code that spells it out: no f-string of it
+            assert " ".join(words) not in download, words
+        assert "{solution}" not in download and 'solution("' not in download
+        reader_download = (ci_book / "html" / "_sources" / "notebooks" / f"{chapter}.ipynb").read_text()
+        assert "{solution}" in reader_download  # the reader's edition keeps them
+        # nothing of a removed display is left in its place, and the page says which edition it is
+        assert "IPython.core.display" not in student
+        assert "Student edition." in student and "student edition" in hidden.title.get_text()
+        assert "student edition" not in shown.title.get_text() and "Student edition." not in shown.get_text()
+    for page in (tmp_path / "student").rglob("*.html"):  # every page of the edition says so
+        if "_static" in page.parts or 'http-equiv="Refresh"' in page.read_text()[:500]:
+            continue
+        title = BeautifulSoup(page.read_text(), "html.parser").title
+        assert title and "(student edition)" in title.get_text(), page.name
+
+
+def test_strip_solutions_keeps_exercises_and_is_idempotent():
+    import nbformat
+
+    from mutualism.exercises import STUDENT_NOTE, solution_markdown, strip_solutions
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Chapter"),
+                nbformat.v4.new_markdown_cell("## Exercises\n\n```{exercise} One\n:label: ex-one\nWhy?\n```"),
+                nbformat.v4.new_code_cell('solution("ex-one", f"{x}")'),
+                nbformat.v4.new_code_cell("y = 1")]
+    nb.cells[2].outputs = [nbformat.v4.new_output("display_data", data={
+        "text/markdown": solution_markdown("ex-one", "Because xyzzy-plugh."), "text/plain": "<IPython.core.display.Markdown object>"})]
+    nb.cells[3].outputs = [nbformat.v4.new_output("execute_result", data={"text/plain": "1"}, execution_count=1)]
+    assert strip_solutions(nb) == ["ex-one"]
+    text = nbformat.writes(nb)
+    assert "xyzzy" not in text and "solution(" not in text and "Markdown object" not in text
+    assert "remove-cell" in nb.cells[2].metadata["tags"] and nb.cells[3].outputs  # other cells untouched
+    assert nb.cells[1].source.startswith("## Exercises\n\n" + STUDENT_NOTE) and "{exercise} One" in nb.cells[1].source
+    assert strip_solutions(nb) == [] and nbformat.writes(nb) == text
 
 
 def test_failed_build_leaves_the_previous_book(tmp_path):
