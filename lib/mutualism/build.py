@@ -185,12 +185,34 @@ def _stage(root: Path, staging: Path, chapters_built: list[str]) -> None:
 SOLUTIONS = ("show", "hide")
 
 
+def student_edition(source: Path) -> str:
+    """Prepare the executed notebooks under ``source`` for the student edition (in place):
+    the solutions are left out of every notebook (:func:`mutualism.exercises.strip_solutions`),
+    so that neither a page nor its ``.ipynb`` download holds one. Returns the edition's
+    title, which every page shows (the book's title and "student edition")."""
+    import nbformat
+
+    from .exercises import STUDENT_EDITION, strip_solutions
+
+    for path in sorted(source.rglob("*.ipynb")):
+        if "_build" in path.relative_to(source).parts or ".ipynb_checkpoints" in path.parts:
+            continue
+        notebook = nbformat.read(path, as_version=4)
+        before = nbformat.writes(notebook)
+        strip_solutions(notebook)
+        if nbformat.writes(notebook) != before:
+            nbformat.write(notebook, path)
+    title = (yaml.safe_load((source / "_config.yml").read_text()) or {}).get("title") or "The book"
+    return f"{title} ({STUDENT_EDITION})"
+
+
 def render_html(source: Path, html_dir: Path, *, strict: bool = False, solutions: str = "show") -> None:
     """Render a book folder (the staged build, or the source tree itself) with Jupyter
     Book 1.x into ``html_dir``; nothing is executed.
 
     ``strict`` turns Sphinx warnings into errors (``jupyter-book build -W -n --keep-going``);
-    ``solutions="hide"`` leaves the solutions of the exercises out (:data:`SOLUTIONS`).
+    ``solutions="hide"`` leaves the solutions of the exercises out (:data:`SOLUTIONS`): of
+    the notebooks under ``source`` too, which :func:`student_edition` changes in place.
     The mathematics is typeset by the copy of MathJax the book ships
     (:mod:`mutualism.offline_math`, listed in ``_config.yml``).
     """
@@ -199,6 +221,8 @@ def render_html(source: Path, html_dir: Path, *, strict: bool = False, solutions
     check_option("solutions", solutions, SOLUTIONS)
     overrides: dict[str, Any] = {"external_toc_path": (source / "_toc.yml").as_posix(),
                                  "latex_individualpages": False, "hide_solutions": solutions == "hide"}
+    if solutions == "hide":
+        overrides["html_title"] = student_edition(source)
     if strict:
         overrides["nitpicky"] = True
     result = build_sphinx(source, html_dir, noconfig=True, path_config=str(source / "_config.yml"),
@@ -216,7 +240,7 @@ def build_book(params_file: str | Path = "params/default.yml", out_dir: str | Pa
 
     The new book is assembled beside the old one: the executed notebooks, the figures and
     the pages are written into staging folders next to ``executed/``, ``figures/`` and
-    ``html/`` (:func:`mutualism.fileio.staged_dirs`) and swapped in together only when every
+    ``html/`` (:func:`mutualism.fileio.staged_dir`) and swapped in together only when every
     chapter ran and the rendering succeeded. A failed or interrupted build (SIGINT, or the
     SIGTERM the CLI turns into an exception) leaves the previous complete book as it was.
 
@@ -238,7 +262,7 @@ def build_book(params_file: str | Path = "params/default.yml", out_dir: str | Pa
     """
     from contextlib import ExitStack
 
-    from .fileio import staged_dirs
+    from .fileio import staged_dir
 
     def log(text: str, end: str = "\n") -> None:
         if not quiet:
@@ -252,8 +276,10 @@ def build_book(params_file: str | Path = "params/default.yml", out_dir: str | Pa
     todo = select_chapters(every, chapters)
     log(f"book: {len(todo)} chapter(s) with {Params.from_mapping(parameters).describe()}")
     t_all = time.perf_counter()
-    with ExitStack() as stack:  # executed, figures and html are swapped in together, signals held
-        staging, figures, html = stack.enter_context(staged_dirs(out / "executed", out / "figures", out / "html"))
+    with ExitStack() as stack:  # exits in reverse order: html, figures, then executed are swapped in
+        staging = stack.enter_context(staged_dir(out / "executed"))
+        figures = stack.enter_context(staged_dir(out / "figures"))
+        html = stack.enter_context(staged_dir(out / "html"))
         for previous, new in ((out / "executed", staging), (out / "figures", figures)):
             if previous.is_dir():  # chapters not executed now may be kept (see _is_current)
                 shutil.copytree(previous, new, dirs_exist_ok=True)
