@@ -194,8 +194,8 @@ display(comparison.style.format("{:.5f}").set_caption("interaction: the identity
 
 # %% tags=["remove-input"]
 same = (ind["theta_cr"] - ind["IIR_rc"]).abs().max()
-say(f"The largest difference between $\\theta_{{ci,ri}}$ and $\\mathit{{IIR}}_{{ri,ci}}$ in this table is {same:.1e}, "
-    f"rounding error. With `fva: wwz`, interaction in machinery becomes {ex.indices_wwz.loc['C9', 'HD']:.5f} "
+say(f"The largest difference between $\\theta_{{ci,ri}}$ and $\\mathit{{IIR}}_{{ri,ci}}$ in this table is {book.gap(same)}: "
+    f"the two are one number, up to rounding error. With `fva: wwz`, interaction in machinery becomes {ex.indices_wwz.loc['C9', 'HD']:.5f} "
     f"instead of {ind.loc['C9', 'HD']:.5f}.")
 
 # %% [markdown]
@@ -363,7 +363,7 @@ say("\n".join(lines))
 # %% tags=["remove-input"]
 row = ex.wwz.set_index(["exporter", "exporter_sector", "importer"]).loc[("CHN", "C9", "PAK")]
 say(f"The sixteen terms add up to gross exports for every flow; the largest gap in this table is "
-    f"{ex.wwz_gap:.1e}. For China's machinery exports to Pakistan ({row['texp']:.0f} units), "
+    f"{book.gap(ex.wwz_gap)}. For China's machinery exports to Pakistan ({row['texp']:.0f} units), "
     f"{row['DVA_FIN'] + row['DVA_INT'] + row['DVA_INTrexI1'] + row['DVA_INTrexF'] + row['DVA_INTrexI2']:.3f} "
     f"is Chinese value added absorbed abroad, "
     f"{row['RDV_INT'] + row['RDV_FIN'] + row['RDV_FIN2']:.3f} returns to China, "
@@ -404,7 +404,7 @@ solution("ex-identity",
          f"$\\theta_{{ci,ri}} = v_{{ri}}B_{{ri,ci}}E_{{ci}}/E_{{ci}} = v_{{ri}}B_{{ri,ci}}$ and "
          f"$\\mathit{{IIR}}_{{ri,ci}} = v_{{ri}}B_{{ri,ci}}x_{{ci}}/x_{{ci}}$: the exports and the output cancel. In "
          f"machinery both are {ind.loc['C9', 'theta_cr']:.6f} (difference "
-         f"{abs(ind.loc['C9', 'theta_cr'] - ind.loc['C9', 'IIR_rc']):.1e}). With `fva: wwz` the numerator is "
+         f"{book.gap(ind.loc['C9', 'theta_cr'] - ind.loc['C9', 'IIR_rc'])}). With `fva: wwz` the numerator is "
          f"computed on the value-added-relevant exports $E^*$ instead of $E$, so the cancellation fails: "
          f"$\\theta_{{ci,ri}}$ becomes {ex.indices_wwz.loc['C9', 'theta_cr']:.6f}.")
 
@@ -432,32 +432,51 @@ solution("ex-equal",
 # ```{exercise} A table of your own
 # :label: ex-table
 # China's machinery sector doubles its intermediate sales to Pakistan's machinery
-# sector, $Z_{\mathrm{CHN.C9},\,\mathrm{PAK.C9}}$, in the second year (from 10 to 20).
+# sector, $Z_{\mathrm{CHN.C9},\,\mathrm{PAK.C9}}$, in the second year.
 # Which of the five routes of transfer between China and Pakistan in machinery grows,
 # and by how much? To see the whole chapter on the changed table, write the book's table
 # to a file with `mutualism.worked_example.write_example_tables("my_table.yml")`, change
-# the entry (row 2, column 4 of the second year's `Z`) and rebuild with the parameter
-# `example_table: my_table.yml` (in a copy of `params/default.yml`, or
-# `papermill … -p example_table my_table.yml`).
+# the entry (in the second year's `Z`, the row commented `CHN.C9`, the column `PAK.C9`
+# of the list `rows`) and rebuild with the parameter `example_table: my_table.yml` (in a
+# copy of `params/default.yml`, or `papermill … -p example_table my_table.yml`): the
+# solution then compares your table with the book's.
 # ```
 
 # %% tags=["remove-input"]
 from mutualism.indices import year_indices
 from mutualism.mrio import build_mrio
+from mutualism.worked_example import row_labels
 
-Z2 = ex.mrio.Z.copy()
 i, j = m.index.get_loc(("CHN", "C9")), m.index.get_loc(("PAK", "C9"))
-Z2[i, j] *= 2
-changed = build_mrio(Z2, ex.mrio.Y.copy(), list(m.countries), list(m.sectors), ex.year, source="exercise")
-after = year_indices(changed, ["PAK"], industries=["C9"]).set_index("industry").loc["C9"]
 route_names = ["ITR_dva_fin", "ITR_dva_int", "ITR_dva_intrex", "ITR_dva_int_third", "ITR_dva_intrex_third"]
-growth = {r: after[r] - ind.loc["C9", r] for r in route_names}
+book_table = worked_example() if params.example_table else ex  # the book's own table
+own_change = not np.array_equal(book_table.mrio.Z, m.Z) or not np.array_equal(book_table.mrio.Y, m.Y)
+if own_change:  # built on the reader's table: compare it with the book's, as it was edited
+    base, changed = book_table.mrio, m
+    before_routes = book_table.indices.loc["C9"]
+else:           # the book's table: double the entry here
+    Z2 = m.Z.copy()
+    Z2[i, j] *= 2
+    base = m
+    changed = build_mrio(Z2, m.Y.copy(), list(m.countries), list(m.sectors), ex.year, source="exercise")
+    before_routes = ind.loc["C9"]
+Z2 = changed.Z
+names = row_labels()  # as the YAML file names them (CHN.C9)
+edits = [(f"Z {names[r]} → {names[c]}", base.Z[r, c], Z2[r, c]) for r, c in zip(*np.nonzero(base.Z != Z2))]
+edits += [(f"Y {names[r]} → {base.countries[c]}", base.Y[r, c], changed.Y[r, c])
+          for r, c in zip(*np.nonzero(base.Y != changed.Y))]
+after = year_indices(changed, ["PAK"], industries=["C9"]).set_index("industry").loc["C9"]
+growth = {r: after[r] - before_routes[r] for r in route_names}
 grew = [r for r in route_names if growth[r] > 1e-12]
 fell = [r for r in route_names if growth[r] < -1e-12]
 largest = max(route_names, key=lambda r: growth[r])
-va_change = changed.va[j] - m.va[j]
+va_change = changed.va[j] - base.va[j]
+edit_text = "; ".join(f"{where} from {x:,.0f} to {y:,.0f}" for where, x, y in edits) or "none"
 solution("ex-table",
-         f"With $Z_{{\\mathrm{{CHN.C9,PAK.C9}}}}$ = {Z2[i, j]:.0f} the routes of machinery transfer change by "
+         (f"Your table (parameter `example_table`) differs from the book's in these entries of the second "
+          f"year: {edit_text}. " if own_change else "")
+         + f"With $Z_{{\\mathrm{{CHN.C9,PAK.C9}}}}$ = {Z2[i, j]:.0f} (the book's table has "
+         f"{book_table.mrio.Z[i, j]:.0f}) the routes of machinery transfer change by "
          + ", ".join(f"`{r[4:]}` {growth[r]:+.4f}" for r in route_names)
          + f". The largest increase is `{largest[4:]}`, "
          + ("intermediates from China used in Pakistan's production for its own final demand. "
@@ -466,7 +485,8 @@ solution("ex-table",
             + (" a little" if max(-growth[r] for r in fell) < growth[largest] else "")
             + ": the table stays closed (METHODS §1), so Pakistan's machinery sector, whose output is unchanged, now "
             f"has {-va_change:.0f} units less value added ({va_change:+.0f}), and China's machinery output is larger, "
-            "which changes every coefficient of both columns. " if fell else "")
+            "which changes every coefficient of both columns. " if fell and not own_change else
+            f"{', '.join(f'`{r[4:]}`' for r in fell)} fall. " if fell else "")
          + "Final demand of the rest of the world for Pakistani goods would not enter any route: transfer between "
          "China and Pakistan counts only value added that ends in China's or Pakistan's final demand.")
 

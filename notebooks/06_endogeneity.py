@@ -89,7 +89,7 @@ if "2" in paper.tables:
     published = book.paper_iv_diagnostics()
     book.say(
         f"{sentences.first_stage(results)} "
-        f"The Kleibergen–Paap rk LM statistic is {iv.kp_lm:.2f} (p = {iv.kp_lm_pvalue:.4f}; the paper reports "
+        f"The Kleibergen–Paap rk LM statistic is {iv.kp_lm:.2f} ({book.p_value(iv.kp_lm_pvalue)}; the paper reports "
         f"{published['kp_lm']:.2f}) and the rk Wald F is {iv.kp_wald_f:.2f} (the paper: {published['wald_f']:.2f}), "
         f"{strength} the Stock–Yogo value {book.STOCK_YOGO_10}."
         + ("" if iv.kp_wald_f > 10 else

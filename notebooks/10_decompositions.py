@@ -167,8 +167,9 @@ gap_wwz = (w_groups[["DVA", "RDV", "DDC"]].sum(axis=1) - leontief).abs().max()
 gap_bm = (b_groups[["DVA", "RDV", "DDC"]].sum(axis=1) - leontief).abs().max()
 gap_fv = (b_groups[["FVA", "FDC"]].sum(axis=1) - w_groups[["FVA", "FDC"]].sum(axis=1)).abs().max()
 book.say(f"On the worked example the largest gap between the Leontief domestic value added of a flow and WWZ's "
-         f"three domestic groups is {gap_wwz:.1e}, and between it and Borin–Mancini's {gap_bm:.1e}; the foreign "
-         f"parts ($\\mathit{{FVA}} + \\mathit{{FDC}}$) of the two decompositions differ by at most {gap_fv:.1e}.")
+         f"three domestic groups is {book.gap(gap_wwz)}, and between it and Borin–Mancini's {book.gap(gap_bm)}; the "
+         f"largest gap between the foreign parts ($\\mathit{{FVA}} + \\mathit{{FDC}}$) of the two decompositions is "
+         f"{book.gap(gap_fv)}.")
 
 # %% [markdown]
 # **Double counting.** Where WWZ and Borin–Mancini part is the split of that content.
@@ -194,7 +195,7 @@ worst = flow_ddc.idxmax()
 agree = "coincide in this table" if same_domestic < 1e-9 * float(E.sum()) else "differ"
 book.say(
     f"Summed over each exporter's sectors and importers, the domestic groups of the two decompositions {agree} "
-    f"(largest gap {same_domestic:.1e}), but flow by flow they do not: for "
+    f"(largest gap {book.gap(same_domestic)}), but flow by flow they do not: for "
     f"{worst[0]} {worst[1]} → {worst[2]}, WWZ count {w_groups.loc[worst, 'DDC']:.3f} of domestic double counting "
     f"and Borin–Mancini {b_groups.loc[worst, 'DDC']:.3f}. WWZ assign a repeat count to the flow on which the value "
     "crosses a border *again*; Borin–Mancini assign the value added to the flow on which it leaves *first*, so "
@@ -231,7 +232,7 @@ top = gvc["GVC share"].idxmax()
 book.say(f"In the worked example the most chain-bound exports are those of {top[0]} {top[1]}: "
          f"{gvc.loc[top, 'GVC share']:.1%} of them cross more than one border. By construction "
          f"$\\mathit{{GVC}} = E - \\mathit{{DAVAX}}$; the largest gap in this table is "
-         f"{(gvc['GVC'] - (gvc['EXGR'] - gvc['DAVAX'])).abs().max():.1e}.")
+         f"{book.gap((gvc['GVC'] - (gvc['EXGR'] - gvc['DAVAX'])).abs().max())}.")
 
 # %% [markdown]
 # ## The rest of the toolkit
@@ -454,7 +455,7 @@ scale = float(china_w["texp"].sum())
 equal = [g for g, (a, b) in totals.items() if abs(a - b) <= 1e-9 * scale]
 book.say(f"On this run's {year} table, for all of China's exports to every importer, the two decompositions give "
          + ("the same " + ", ".join(equal) if equal else "different values in every group")
-         + (f" (to {1e-9:.0e} of gross exports), while " + ", ".join(
+         + (" (equal to within a billionth of China's gross exports), while " + ", ".join(
              f"{g} differs ({a:,.1f} under WWZ, {b:,.1f} under Borin–Mancini)"
              for g, (a, b) in totals.items() if g not in equal) if len(equal) < len(totals) else "")
          + ". A sentence that reports \"domestic value added in exports\" should therefore say which decomposition, "

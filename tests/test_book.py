@@ -355,3 +355,40 @@ def test_wiod2013_book_builds_strictly(wiod_book):
             continue
         header, deps, _ = regression_table(build, table_id)
         assert deps == TABLES[table_id][1], table_id
+
+
+#: What no page of the book may print: numbers in e-notation (``1.4e-14``, ``0.0e+00``), a
+#: p-value of zero (``p = 0.0000``), and a setting printed as a quantity (``seed 2,023``, a
+#: year with a thousands separator).
+NUMBER_POLICY = {"scientific notation": re.compile(r"\b\d+(?:\.\d+)?[eE][-+−]?\d+\b"),
+                 "p-value of zero": re.compile(r"\bp\s*[=<]\s*0\.0+(?![0-9]*[1-9])"),
+                 "seed or year with a separator": re.compile(r"\b(?:seed\W{0,12})?\b(?:19|20)\d,\d{3}\b|seed\W{0,12}\d{1,3},\d{3}")}
+
+
+def visible_text(html: str) -> str:
+    """The text of a page's article as a reader sees it (no scripts, styles or images)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for hidden in soup(["script", "style", "img"]):
+        hidden.decompose()
+    return (soup.find("main") or soup).get_text(" ", strip=True)
+
+
+def test_number_policy_of_every_chapter(ci_book):
+    """No chapter prints e-notation, p = 0.000 or a seed with a thousands separator: gaps
+    are said in words (``formatting.gap``), p-values below 0.001 as ``p < 0.001``."""
+    from mutualism.formatting import gap, p_value
+
+    assert gap(1.4e-14) == "zero to 13 decimal places" and gap(0.0) == "exactly zero" and gap(0.0042) == "0.0042"
+    assert gap(0.00096) == "zero to 2 decimal places"  # it rounds to 0.001 at three
+    assert p_value(1e-12) == "p < 0.001" and p_value(0.0342) == "p = 0.034"
+    found = []
+    for name in CHAPTER_NAMES:
+        text = visible_text(page(ci_book, name))
+        for what, pattern in NUMBER_POLICY.items():
+            found += [f"{name}: {what}: …{text[max(0, m.start() - 60):m.end() + 20]}…" for m in pattern.finditer(text)]
+    assert not found, "\n".join(found)
+    assert NUMBER_POLICY["seed or year with a separator"].search("seed 2,023")  # the pattern itself bites
+    assert NUMBER_POLICY["p-value of zero"].search("(p = 0.0000;") and not NUMBER_POLICY["p-value of zero"].search("p = 0.003")
+    assert NUMBER_POLICY["scientific notation"].search("gap is 1.4e-14.")

@@ -150,3 +150,23 @@ def test_removals_say_which_variable_removed_which_partners_and_years():
         column = f"ln{r.variable}" if f"ln{r.variable}" in panel.data else r.variable
         assert panel.data[column].isna().sum() == panel.removals.loc[panel.removals["variable"] == r.variable,
                                                                      "cells"].sum()
+
+
+def test_removals_name_the_cell_when_a_partner_keeps_other_industries():
+    """A zero-output industry of one partner removes that partner × industry cell, not the
+    partner: the report and its sentence say so (chapter 3 said "removes partners MNG")."""
+    from mutualism.controls import describe_missing
+
+    ind, ctl = _frames(3)
+    one = (ind["partner"] == "BBB") & (ind["industry"] == INDUSTRIES[0])
+    ind.loc[one, "x_r"] = 0.0
+    ind.loc[one, ["RH", "HD", "XT", "RVC", "INC", "GVC_P", "GVC_D", "RCA_D"]] = np.nan
+    everything = ind["partner"] == "CCC"
+    ind.loc[everything, "x_r"] = 0.0
+    ind.loc[everything, ["RH", "HD", "XT", "RVC", "INC", "GVC_P", "GVC_D", "RCA_D"]] = np.nan
+    panel = build_panel(ind, ctl, winsor=0.0)
+    rh = panel.removals[panel.removals["variable"] == "RH"]
+    assert list(rh["partners"]) == [f"BBB {INDUSTRIES[0]}, CCC"]
+    line = next(t for t in describe_missing(panel.removals) if t.startswith("RH"))
+    assert f"removes partners CCC; partner × industry cells BBB {INDUSTRIES[0]}, years all" in line
+    assert "removes partners BBB" not in line

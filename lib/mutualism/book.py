@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from .config import Params
+from .formatting import gap, p_value  # noqa: F401
 from .prose import (INDEX_WORDS, MISSING_CAUSES, STOCK_YOGO_10, concordance_table, coordination_floor,  # noqa: F401
                     industry_names, paper_iv_diagnostics, paper_value, partner_table, quality_text, regions,
                     robustness_summary, levels)
@@ -26,7 +27,7 @@ __all__ = ["banner", "say", "show_table", "start_chapter",
            "INDEX_WORDS", "MISSING_CAUSES", "STOCK_YOGO_10", "concordance_table", "coordination_floor",
            "industry_names", "paper_iv_diagnostics", "paper_value", "partner_table", "quality_text",
            "regions", "robustness_summary", "levels", "ROBUSTNESS", "RunResults", "run_results", "EXAMPLE_COUNTRIES",
-           "EXAMPLE_SECTORS", "EXAMPLE_TABLES", "WorkedExample", "worked_example"]
+           "EXAMPLE_SECTORS", "EXAMPLE_TABLES", "WorkedExample", "worked_example", "p_value", "gap"]
 
 
 def banner(params: Params, *, numbers: bool = True):

@@ -379,13 +379,19 @@ def missing_by_variable(frame: pd.DataFrame, variables: Sequence[str], *, cells_
     DataFrame with columns ``variable, cause, partners, years, cells``: one row per cause,
     then one per year missing for every partner (``partners = 'all'``), one per partner
     missing in every year (``years = 'all'``) and one for the remaining scattered
-    partner-years. ``cells`` counts the cells removed (rows × ``cells_per_pair``).
+    partner-years. ``cells`` counts the cells removed (rows × ``cells_per_pair``). When
+    ``frame`` has an ``industry`` column, ``partners`` names a partner only when it loses
+    every industry it has, and the partner × industry cells (``MNG C10``) otherwise.
     """
     rows = []
     keyed = frame.assign(_cells=cells_per_pair)
     all_partners, all_years = sorted(keyed["partner"].unique()), sorted(keyed["year"].unique())
 
+    industries = keyed.groupby("partner")["industry"].unique() if "industry" in keyed.columns else None
+
     def add(variable, cause, part, partners, years):
+        if industries is not None and partners != "all":  # a partner that keeps industries: name the cells
+            partners = _units(part, industries)
         rows.append({"variable": variable, "cause": cause, "partners": partners, "years": years,
                      "cells": int(part["_cells"].sum())})
 
@@ -417,6 +423,16 @@ def missing_by_variable(frame: pd.DataFrame, variables: Sequence[str], *, cells_
     return pd.DataFrame(rows, columns=["variable", "cause", "partners", "years", "cells"])
 
 
+def _units(part: pd.DataFrame, industries: pd.Series, limit: int = 8) -> str:
+    """The partners ``part`` removes (``EGY``: every industry it has), or the partner ×
+    industry cells when it keeps some of its industries (``MNG C10``)."""
+    units = []
+    for partner, rows in part.groupby("partner", sort=True):
+        lost = sorted(set(rows["industry"]))
+        units += [partner] if set(lost) >= set(industries[partner]) else [f"{partner} {i}" for i in lost]
+    return ", ".join(units[:limit]) + (f" … ({len(units)})" if len(units) > limit else "")
+
+
 def _span(values: pd.Series, universe: Sequence) -> str:
     found = sorted(set(values))
     if len(found) == len(universe):
@@ -431,9 +447,22 @@ def describe_missing(table: pd.DataFrame) -> list[str]:
     if table.empty:
         return []
     grouped = table.groupby(["cause", "partners", "years", "cells"], sort=False)["variable"].apply(list)
-    return [f"{', '.join(variables)}: {cause} — removes partners {partners}, years {years} ({cells} cells"
+    return [f"{', '.join(variables)}: {cause} — removes {_unit_words(partners)}, years {years} ({cells} cells"
             + (" each)" if len(variables) > 1 else ")")
             for (cause, partners, years, cells), variables in grouped.items()]
+
+
+def _unit_words(partners: str) -> str:
+    """``partners all``, ``partners EGY, ZAF``, ``cells MNG C10`` or ``partners EGY; cells MNG C10``."""
+    import re
+
+    units = [u.strip() for u in str(partners).split(",")]
+    cells = [u for u in units if re.fullmatch(r"[^\s…()]+ [^\s…()]+", u)]
+    whole = [u for u in units if u not in cells]
+    if not cells:
+        return f"partners {partners}"
+    text = f"partner × industry cells {', '.join(cells)}"
+    return f"partners {', '.join(whole)}; {text}" if whole else text
 
 
 # ----- fresh copies when online (never called by the offline tests) ----------------------

@@ -155,9 +155,35 @@ def sample_note(loss: Any, *, limit: int = 8) -> str:
     return " ".join(text)
 
 
+def gap(value: float) -> str:
+    """A numerical discrepancy in words, without scientific notation: ``exactly zero``,
+    ``zero to 13 decimal places`` (for 1.4e-14: the largest number of decimals at which it
+    rounds to zero), or the number itself from 0.001 up (:func:`number`)."""
+    value = abs(float(value))
+    if not np.isfinite(value):
+        return "undefined"
+    if value == 0.0:
+        return "exactly zero"
+    if value >= 0.001:
+        return number(value)
+    places = int(np.floor(-np.log10(value)))
+    while places > 0 and round(value, places) != 0.0:  # 0.00096 rounds to 0.001 at three places
+        places -= 1
+    return f"zero to {places} decimal places"
+
+
+def p_value(p: float, *, spaced: bool = True) -> str:
+    """``p = 0.034`` or ``p < 0.001``: three decimals, never ``p = 0.000`` (``spaced=False``:
+    ``p=0.034``, ``p<0.001``)."""
+    eq, lt = (" = ", " < ") if spaced else ("=", "<")
+    if p is None or not np.isfinite(p):
+        return f"p{eq}–"
+    return f"p{lt}0.001" if p < 0.001 else f"p{eq}{p:.3f}"
+
+
 def kp_lm(result: Any) -> str:
-    """The Kleibergen–Paap rk LM cell of a table: ``12.34 (p=0.000)``."""
-    return f"{result.kp_lm:.2f} (p={result.kp_lm_pvalue:.3f})"
+    """The Kleibergen–Paap rk LM cell of a table: ``12.34 (p<0.001)``, ``3.21 (p=0.073)``."""
+    return f"{result.kp_lm:.2f} ({p_value(result.kp_lm_pvalue, spaced=False)})"
 
 
 def kp_wald_f(result: Any) -> str:
@@ -220,7 +246,7 @@ def header(result: Any) -> list[str]:
              f"fixed effects: {', '.join(result.effects) or 'none'} ({result.absorbed} absorbed parameters)"]
     if result.first_stage is not None:
         lines.append(f"instruments: {', '.join(result.instruments)} for {', '.join(result.endogenous)}; "
-                     f"KP rk LM = {result.kp_lm:.2f} (p = {result.kp_lm_pvalue:.4f}); "
+                     f"KP rk LM = {result.kp_lm:.2f} ({p_value(result.kp_lm_pvalue)}); "
                      f"KP rk Wald F = {result.kp_wald_f:.2f}")
     return lines
 

@@ -246,7 +246,7 @@ def _removals(data: pd.DataFrame, zero_output: pd.Series, control_causes: dict) 
     from .controls import missing_by_variable
 
     variables = (*INDEX_VARIABLES, *CONTROL_VARIABLES)
-    cells = data[["partner", "year"]].assign(**{v: data[model_name(v)] for v in variables})
+    cells = data[["partner", "industry", "year"]].assign(**{v: data[model_name(v)] for v in variables})
     causes = {v: {"zero output (China's or the partner's industry)": zero_output} for v in INDEX_VARIABLES
               if zero_output.any()}
     for var, found in control_causes.items():

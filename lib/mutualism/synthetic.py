@@ -106,6 +106,12 @@ GDP_2001_BN = {"USA": 10600, "JPN": 4300, "DEU": 1950, "GBR": 1650, "FRA": 1380,
                "ETH": 8, "LAO": 1.7, "RWA": 1.7, "FJI": 1.7, "MNG": 1.1}
 ZERO_CANDIDATES = ("C2", "C10", "C12", "C24", "C26")
 ROW_DISTANCE_KM = 7000.0
+#: Belt and Road partners' links with China grow by ``1 + γ_r·(t − INTEGRATION_FROM)`` after
+#: that year, ``γ_r`` drawn uniformly in :data:`INTEGRATION_RANGE` (0 for other countries).
+INTEGRATION_FROM = 2013
+INTEGRATION_RANGE = (0.04, 0.12)
+#: Exponent of the distance between capitals in the gravity rule of the sourcing shares.
+DISTANCE_EXPONENT = -1.1
 #: GDP of ROW relative to the countries of the world (the real 2001 ratio is about 0.37 for
 #: the small world's 39 countries and 0.02 for the full world's 189).
 ROW_GDP_SHARE = {"small": 0.37, "full": 0.02}
@@ -238,7 +244,7 @@ def _world(size: str, seed: int) -> _World:
     technology = np.where(zero[:, None, :], 0.0, technology)  # zero-output sectors buy no inputs
 
     bri = table.reindex(list(codes))["bri_signatory"].fillna(0).to_numpy(bool)
-    integration = np.where(bri, rng.uniform(0.04, 0.12, G), 0.0)
+    integration = np.where(bri, rng.uniform(*INTEGRATION_RANGE, G), 0.0)
 
     fd_weights = np.array([0.58, 0.02, 0.16, 0.23, 0.0, 0.01]) * rng.uniform(0.85, 1.15, (G, K))
     fd_weights /= fd_weights.sum(axis=1, keepdims=True)
@@ -260,6 +266,31 @@ def _world(size: str, seed: int) -> _World:
 
 
 # ----- one year -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Design:
+    """What a synthetic world is built with (for the book to state): no regression
+    coefficient is planted; Belt and Road partners' links with China grow after
+    ``integration_from`` at the rates ``integration`` (partner → γ_r, drawn in
+    ``integration_range``); sourcing falls with distance to the power ``distance_exponent``."""
+
+    size: str
+    seed: int
+    planted_coefficients: tuple[str, ...]
+    integration_from: int
+    integration_range: tuple[float, float]
+    integration: dict[str, float]
+    distance_exponent: float
+
+
+def design(size: str = "small", seed: int = 2023) -> Design:
+    """The :class:`Design` of the world of ``size`` and ``seed`` (the values it was built with)."""
+    world = _world(size, int(seed))
+    rates = {c: float(g) for c, g in zip(world.codes, world.integration) if g > 0}
+    return Design(size=size, seed=int(seed), planted_coefficients=(), integration_from=INTEGRATION_FROM,
+                  integration_range=tuple(map(float, INTEGRATION_RANGE)), integration=rates,
+                  distance_exponent=DISTANCE_EXPONENT)
+
+
 def check_years(years: Iterable[int]) -> None:
     """Raise :class:`UnknownOptionError` naming the first year outside the synthetic world's
     range (checked by the CLI before anything is computed)."""
@@ -279,11 +310,11 @@ def _sourcing(world: _World, year: int, rng: np.random.Generator) -> np.ndarray:
     gdp = world.gdp[:, _year_index(year)]
     supply = gdp[:, None] * world.advantage * ~world.zero                      # (s, i)
     with np.errstate(divide="ignore"):
-        gravity = world.pair_effect * world.distance ** -1.1 * rng.lognormal(0.0, 0.05, (G, G))
+        gravity = world.pair_effect * world.distance ** DISTANCE_EXPONENT * rng.lognormal(0.0, 0.05, (G, G))
     np.fill_diagonal(gravity, 0.0)
     if "CHN" in world.codes:
         c = world.codes.index("CHN")
-        boost = 1.0 + world.integration * max(0, int(year) - 2013)
+        boost = 1.0 + world.integration * max(0, int(year) - INTEGRATION_FROM)
         gravity[c, :] *= boost
         gravity[:, c] *= boost
     imports = supply[:, None, :] * gravity[:, :, None]                        # (s, r, i)

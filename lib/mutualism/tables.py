@@ -511,7 +511,7 @@ def mediation_frame(med) -> pd.DataFrame:
     for y, r in fx.iterrows():
         rows.append({"Index": variable_label(y), "α1": r["alpha1"], "φ1": r["phi1"], "φ2": r["phi2"],
                      "Indirect effect α1·φ2": r["indirect"], "Sobel s.e.": r["sobel_se"], "Sobel z": f"{r['sobel_z']:.2f}",
-                     "Sobel p": f"{r['sobel_p']:.3f}",
+                     "Sobel p": formatting.p_value(float(r["sobel_p"]), spaced=False).removeprefix("p").removeprefix("="),
                      f"Bootstrap {med.level:.0%} interval": (f"[{number(r['boot_low'], d)}, {number(r['boot_high'], d)}]"
                                                             if np.isfinite(r["boot_low"]) else "not run"),
                      "Verdict, this run": med.verdicts[y].label if y in med.verdicts else r["verdict"],

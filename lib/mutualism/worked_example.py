@@ -97,8 +97,13 @@ def read_example_tables(path: str | Path) -> dict[int, tuple[list, list]]:
     tables = {}
     for year in years:
         entry = data[year]
-        if not isinstance(entry, dict) or set(entry) != {"Z", "Y"}:
-            raise InputFileError(f"{path}: year {year} needs exactly the keys Z and Y")
+        if not isinstance(entry, dict) or not {"Z", "Y"} <= set(entry) or set(entry) - {"Z", "Y", *LABEL_KEYS}:
+            raise InputFileError(f"{path}: year {year} needs the keys Z and Y (and, optionally, the labels "
+                                 f"{' and '.join(LABEL_KEYS)}), found {sorted(entry) if isinstance(entry, dict) else entry!r}")
+        for key, expected in LABEL_KEYS.items():  # labels, when given, must be the example's own order
+            if key in entry and list(map(str, entry[key] or [])) != list(expected()):
+                raise InputFileError(f"{path}: year {year}, {key} must be {', '.join(expected())} (the order of "
+                                     f"the rows and columns), not {entry[key]!r}")
         for block, columns in (("Z", n), ("Y", g)):
             rows = entry[block]
             if not isinstance(rows, list) or len(rows) != n:
@@ -116,16 +121,47 @@ def read_example_tables(path: str | Path) -> dict[int, tuple[list, list]]:
     return tables
 
 
+def row_labels() -> list[str]:
+    """``CHN.C5``, ``CHN.C9``, …: the rows of ``Z`` and ``Y`` and the columns of ``Z``."""
+    return [f"{c}.{s}" for c in EXAMPLE_COUNTRIES for s in EXAMPLE_SECTORS]
+
+
+def destination_labels() -> list[str]:
+    """``CHN``, ``PAK``, ``ROW``: the columns of ``Y`` (final demand by destination)."""
+    return list(EXAMPLE_COUNTRIES)
+
+
+#: Optional label keys of a year in the YAML file (checked against the example's order).
+LABEL_KEYS = {"rows": row_labels, "Y_columns": destination_labels}
+
+
 def write_example_tables(path: str | Path, tables: dict | None = None) -> Path:
     """Write ``tables`` (default: the book's :data:`EXAMPLE_TABLES`) as the YAML file
-    :func:`read_example_tables` reads: a starting point for a table of one's own."""
-    import yaml
+    :func:`read_example_tables` reads: a starting point for a table of one's own.
 
+    Each year carries its labels, ``rows`` (the rows of ``Z`` and ``Y`` and the columns of
+    ``Z``) and ``Y_columns`` (the destinations), and every row of ``Z`` and ``Y`` is
+    followed by a comment naming it, so an entry can be found by name (``CHN.C9`` selling
+    to ``PAK.C9``)."""
     from .fileio import atomic_write
 
     tables = EXAMPLE_TABLES if tables is None else tables
-    text = yaml.safe_dump({int(y): {"Z": [list(r) for r in Z], "Y": [list(r) for r in Y]}
-                           for y, (Z, Y) in tables.items()}, default_flow_style=None, sort_keys=True)
+    rows, destinations = row_labels(), destination_labels()
+
+    def numbers(row) -> str:
+        return "[" + ", ".join(str(int(v)) if float(v).is_integer() else repr(float(v)) for v in row) + "]"
+
+    lines = ["# The worked example of chapter 2 (mutualism.worked_example): two consecutive years.",
+             "# Z: intermediate sales of the row's country.sector to the column's (columns in the order of rows);",
+             "# Y: final demand for the row's output, by destination (Y_columns). Every number >= 0."]
+    for year in sorted(tables):
+        Z, Y = tables[year]
+        lines += [f"{int(year)}:", f"  rows: [{', '.join(rows)}]", f"  Y_columns: [{', '.join(destinations)}]",
+                  f"  Z:  # columns: {' '.join(rows)}"]
+        lines += [f"  - {numbers(r)}  # {label}" for r, label in zip(Z, rows)]
+        lines.append(f"  Y:  # columns: {' '.join(destinations)}")
+        lines += [f"  - {numbers(r)}  # {label}" for r, label in zip(Y, rows)]
+    text = "\n".join(lines) + "\n"
     atomic_write(Path(path), lambda tmp: Path(tmp).write_text(text, encoding="utf-8"))
     return Path(path)
 
