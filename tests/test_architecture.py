@@ -16,7 +16,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "lib" / "mutualism"
 LAYERS = {
     "base": {"errors", "fileio", "resources", "config", "countries", "reference", "cache", "parallel",
              "published", "verdict", "claims"},
-    "data": {"mrio", "synthetic", "controls", "sources"},
+    "data": {"mrio", "synthetic", "layouts", "controls", "sources"},
     "algebra": {"leontief", "exports", "extraction", "borin_mancini", "tiva", "decompose", "indices"},
     "panel": {"panel"},
     "estimation": {"fe", "models", "results", "paper"},

@@ -199,7 +199,7 @@ def _code_list(option: str, value: str | None, example: str) -> list[str] | None
 
 
 def _run_decompose(args) -> int:
-    from .decompose import decomposition
+    from .decompose import decomposition, write_decomposition
     from .sources import load_path
 
     # checked before the table is read
@@ -214,12 +214,17 @@ def _run_decompose(args) -> int:
     timer = Timer()
     with timer("load"):
         mrio = load_path(args.mrio, args.year, concordance=args.concordance)
-    with timer("compute"):
-        table = decomposition(mrio, args.method, exporters=exporters, output=args.output, partners=partners,
-                              sectors=sectors, breakdown=getattr(args, "breakdown", "exporting"),
-                              perimeter=getattr(args, "perimeter", "country"))
-    with timer("write"):
-        _write_table(table, args.out)
+    options = dict(exporters=exporters, output=args.output, partners=partners, sectors=sectors,
+                   breakdown=getattr(args, "breakdown", "exporting"), perimeter=getattr(args, "perimeter", "country"))
+    if str(args.out).endswith(".parquet"):   # streamed: a row group per batch of exporters
+        check_output(args.out, suffixes=TABLE_SUFFIXES)
+        with timer("compute and write"):
+            write_decomposition(mrio, args.method, args.out, **options)
+    else:
+        with timer("compute"):
+            table = decomposition(mrio, args.method, **options)
+        with timer("write"):
+            _write_table(table, args.out)
     print(timer.line(), file=sys.stderr)
     return 0
 

@@ -18,6 +18,7 @@ taking an :class:`~mutualism.mrio.MRIO` sit at the end of the module.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Sequence
 
 import numpy as np
@@ -213,12 +214,13 @@ def _labelled(mrio: MRIO, S: np.ndarray, arrays: dict[str, np.ndarray], method: 
     return out
 
 
-def _wwz_arrays(mrio: MRIO) -> dict[str, np.ndarray]:
+def wwz_arrays(mrio: MRIO) -> dict[str, np.ndarray]:
+    """The WWZ terms and ``texp`` of every exporter, ``(G, N, G)`` (§9; one explicit ``B``)."""
     B = leontief_inverse(mrio.A, where=mrio.describe())
     return wwz_terms(mrio.A, B, mrio.Y, mrio.v, mrio.x, mrio.Z, mrio.G)
 
 
-def wwz(mrio: MRIO, exporters: Sequence[str] | None = None) -> pd.DataFrame:
+def wwz(mrio: MRIO, exporters: Sequence[str] | None = None, *, arrays: dict | None = None) -> pd.DataFrame:
     """The 16-term WWZ decomposition of every bilateral sector export flow (METHODS.md §9).
 
     Returns one row per ``(exporter, exporter_sector, importer)`` with ``importer ≠
@@ -227,20 +229,22 @@ def wwz(mrio: MRIO, exporters: Sequence[str] | None = None) -> pd.DataFrame:
     add up to ``texp``. The table's own sectors are used (aggregate first if needed).
     """
     S = exporter_positions(mrio, exporters)
-    terms = _wwz_arrays(mrio)
+    terms = wwz_arrays(mrio) if arrays is None else arrays
     return _labelled(mrio, S, {name: terms[name][S] for name in (*WWZ_TERMS, "texp")}, "WWZ 2013 (METHODS §9)")
 
 
-def kww(mrio: MRIO, exporters: Sequence[str] | None = None, output: str = "terms") -> pd.DataFrame:
+def kww(mrio: MRIO, exporters: Sequence[str] | None = None, output: str = "terms", *,
+        arrays: dict | None = None) -> pd.DataFrame:
     """Koopman–Wang–Wei (2014) by exporter, exporting sector and importer (METHODS §12.7).
 
     ``output="terms"``: ``EXGR`` and the nine terms :data:`KWW_TERMS` (decompr's names;
     sum over importers and sectors for KWW's country level, ``decompr::kww``);
     ``"standard"``: ``EXGR`` and :data:`KWW_STANDARD` (exvatools' ``kww`` names).
+    ``arrays``: :func:`wwz_arrays` computed already (e.g. for several batches of exporters).
     """
     check_option("output", output, METHOD_OUTPUTS["kww"])
     S = exporter_positions(mrio, exporters)
-    ww = _wwz_arrays(mrio)
+    ww = wwz_arrays(mrio) if arrays is None else arrays
     terms = kww_terms(ww)
     arrays = terms if output == "terms" else kww_standard(terms)
     arrays = {"EXGR": ww["texp"][S], **{name: arr[S] for name, arr in arrays.items()}}
@@ -253,7 +257,7 @@ def _perimeter(mrio: MRIO, partners: Sequence[str] | None, sectors: Sequence[str
 
 def borin_mancini(mrio: MRIO, exporters: Sequence[str] | None = None, output: str = "terms", *,
                   partners: Sequence[str] | None = None, sectors: Sequence[str] | None = None,
-                  breakdown: str = "exporting") -> pd.DataFrame:
+                  breakdown: str = "exporting", solver: LeontiefSolver | None = None) -> pd.DataFrame:
     """Borin–Mancini source-based decomposition, exporter perspective (METHODS.md §11, §12).
 
     Parameters
@@ -279,7 +283,7 @@ def borin_mancini(mrio: MRIO, exporters: Sequence[str] | None = None, output: st
     S = exporter_positions(mrio, exporters)
     perimeter = _perimeter(mrio, partners, sectors)
     terms = bm.bm_src_terms(mrio.A, mrio.Y, mrio.v, mrio.x, mrio.Z, mrio.G, S, where=mrio.describe(),
-                            perimeter=perimeter, breakdown=breakdown)
+                            perimeter=perimeter, breakdown=breakdown, solver=solver)
     arrays = {"EXGR": terms["EXGR"]}
     if output == "terms":
         arrays.update((name, terms[name]) for name in BM_TERMS)
@@ -291,7 +295,8 @@ def borin_mancini(mrio: MRIO, exporters: Sequence[str] | None = None, output: st
                      sector_key=key)
 
 
-def borin_mancini_sink(mrio: MRIO, exporters: Sequence[str] | None = None, output: str = "terms") -> pd.DataFrame:
+def borin_mancini_sink(mrio: MRIO, exporters: Sequence[str] | None = None, output: str = "terms", *,
+                       solver: LeontiefSolver | None = None) -> pd.DataFrame:
     """Borin–Mancini sink-based decomposition (METHODS §12.3; exvatools' ``bm_snk``).
 
     ``output="terms"``: ``EXGR``, the twelve terms and ``VAXIM`` (value added absorbed by
@@ -299,7 +304,7 @@ def borin_mancini_sink(mrio: MRIO, exporters: Sequence[str] | None = None, outpu
     """
     check_option("output", output, BM_OUTPUTS)
     S = exporter_positions(mrio, exporters)
-    terms = bm.bm_snk_terms(mrio.A, mrio.Y, mrio.v, mrio.x, mrio.Z, mrio.G, S, where=mrio.describe())
+    terms = bm.bm_snk_terms(mrio.A, mrio.Y, mrio.v, mrio.x, mrio.Z, mrio.G, S, where=mrio.describe(), solver=solver)
     names = (*BM_TERMS, "VAXIM") if output == "terms" else BM_SNK_STANDARD
     arrays = terms if output == "terms" else bm.bm_snk_standard(terms)
     return _labelled(mrio, S, {"EXGR": terms["EXGR"], **{n: arrays[n] for n in names}},
@@ -308,7 +313,7 @@ def borin_mancini_sink(mrio: MRIO, exporters: Sequence[str] | None = None, outpu
 
 def miroudot_ye(mrio: MRIO, exporters: Sequence[str] | None = None, output: str = "terms", *,
                 partners: Sequence[str] | None = None, sectors: Sequence[str] | None = None,
-                perimeter: str = "country") -> pd.DataFrame:
+                perimeter: str = "country", solver: LeontiefSolver | None = None) -> pd.DataFrame:
     """Miroudot & Ye (2021) source-based decomposition (METHODS §12.5; exvatools' ``my``).
 
     ``output``: ``"terms"`` (``DVA, DDC, FVA, FDC``), ``"standard"`` (with ``DC``, ``FC``)
@@ -325,7 +330,7 @@ def miroudot_ye(mrio: MRIO, exporters: Sequence[str] | None = None, output: str 
         raise UnknownOptionError("output 'terms2' (FDC1, FDC2) is defined for perimeter 'world' only")
     S = exporter_positions(mrio, exporters)
     arrays = tiva.my_arrays(mrio.A, mrio.Y, mrio.v, mrio.Z, mrio.G, S, perimeter=_perimeter(mrio, partners, sectors),
-                            world=world, where=mrio.describe())
+                            world=world, where=mrio.describe(), solver=solver)
     if world:
         arrays["FDC"] = arrays["FDC1"] + arrays["FDC2"]
         arrays["DC"] = arrays["DVA"] + arrays["DDC"]
@@ -334,7 +339,8 @@ def miroudot_ye(mrio: MRIO, exporters: Sequence[str] | None = None, output: str 
                      f"Miroudot-Ye 2021, {perimeter} perimeter, {output} (METHODS §12.5)")
 
 
-def oecd(mrio: MRIO, exporters: Sequence[str] | None = None, output: str = "terms") -> pd.DataFrame:
+def oecd(mrio: MRIO, exporters: Sequence[str] | None = None, output: str = "terms", *,
+         solver: LeontiefSolver | None = None) -> pd.DataFrame:
     """OECD TiVA decomposition and indicators (METHODS §12.4; exvatools' ``oecd``).
 
     One row per ``(exporter, exporter_sector, importer)`` **including** ``importer =
@@ -345,7 +351,8 @@ def oecd(mrio: MRIO, exporters: Sequence[str] | None = None, output: str = "term
     """
     check_option("output", output, OECD_COLUMNS)
     S = exporter_positions(mrio, exporters)
-    arrays, _ = tiva.oecd_arrays(mrio.A, mrio.Y, mrio.v, mrio.x, mrio.Z, mrio.va, mrio.G, S, where=mrio.describe())
+    arrays, _ = tiva.oecd_arrays(mrio.A, mrio.Y, mrio.v, mrio.x, mrio.Z, mrio.va, mrio.G, S, where=mrio.describe(),
+                                 solver=solver)
     return _labelled(mrio, S, {n: arrays[n] for n in OECD_COLUMNS[output]}, f"OECD TiVA, {output} (METHODS §12.4)",
                      own=True)
 
@@ -358,10 +365,12 @@ def tiva_vectors(mrio: MRIO, exporters: Sequence[str] | None = None) -> pd.DataF
     return sector_frame(mrio, S, arrays)
 
 
-def gvc_participation(mrio: MRIO, exporters: Sequence[str] | None = None) -> pd.DataFrame:
+def gvc_participation(mrio: MRIO, exporters: Sequence[str] | None = None, *,
+                      solver: LeontiefSolver | None = None) -> pd.DataFrame:
     """Backward (``VS``) and forward (``VS1``) GVC participation by country-sector (§12.6)."""
     S = exporter_positions(mrio, exporters)
-    arrays = tiva.participation_arrays(mrio.A, mrio.Y, mrio.v, mrio.Z, mrio.G, S, where=mrio.describe())
+    arrays = tiva.participation_arrays(mrio.A, mrio.Y, mrio.v, mrio.Z, mrio.G, S, where=mrio.describe(),
+                                       solver=solver)
     out = sector_frame(mrio, S, {n: arrays[n] for n in PARTICIPATION_COLUMNS})
     out.attrs.update(source=mrio.meta.get("source"), year=mrio.year, method="GVC participation (METHODS §12.6)")
     return out
@@ -370,12 +379,14 @@ def gvc_participation(mrio: MRIO, exporters: Sequence[str] | None = None) -> pd.
 def decomposition(mrio: MRIO, method: str = "bm_src", *, exporters: Sequence[str] | None = None,
                   output: str | None = None, partners: Sequence[str] | None = None,
                   sectors: Sequence[str] | None = None, breakdown: str = "exporting",
-                  perimeter: str = "country") -> pd.DataFrame:
+                  perimeter: str = "country", shared: dict | None = None) -> pd.DataFrame:
     """Decompose gross exports with ``method`` of :data:`METHOD_OUTPUTS` (§9, §11, §12).
 
     ``output`` defaults to the method's first; ``partners``/``sectors`` (perimeters) apply
     to ``bm_src`` and ``my``, ``breakdown`` to ``bm_src``, ``perimeter`` to ``my``. Any
-    other combination is refused in one line naming the option.
+    other combination is refused in one line naming the option. ``shared`` (a dict, filled
+    on the first call) keeps the LU of ``I − A`` or the WWZ arrays across calls for batches
+    of exporters of the same table (:func:`write_decomposition`).
     """
     check_option("method", method, DECOMPOSITIONS)
     output = METHOD_OUTPUTS[method][0] if output is None else output
@@ -391,19 +402,64 @@ def decomposition(mrio: MRIO, method: str = "bm_src", *, exporters: Sequence[str
     check_option("perimeter", perimeter, MY_PERIMETERS)
     if perimeter != "country" and method != "my":
         raise UnknownOptionError(f"perimeter {perimeter!r} applies to method 'my' only")
+    shared = {} if shared is None else shared
+    if method in ("wwz", "kww"):
+        if "wwz" not in shared:
+            shared["wwz"] = wwz_arrays(mrio)
+        arrays = shared["wwz"]
+        return wwz(mrio, exporters, arrays=arrays) if method == "wwz" else kww(mrio, exporters, output, arrays=arrays)
+    if "solver" not in shared:
+        shared["solver"] = LeontiefSolver(mrio.A, "lu", where=mrio.describe())
+    solver = shared["solver"]
     if method == "bm_src":
-        return borin_mancini(mrio, exporters, output, partners=partners, sectors=sectors, breakdown=breakdown)
+        return borin_mancini(mrio, exporters, output, partners=partners, sectors=sectors, breakdown=breakdown,
+                             solver=solver)
     if method == "bm_snk":
-        return borin_mancini_sink(mrio, exporters, output)
-    if method == "wwz":
-        return wwz(mrio, exporters)
-    if method == "kww":
-        return kww(mrio, exporters, output)
+        return borin_mancini_sink(mrio, exporters, output, solver=solver)
     if method == "my":
-        return miroudot_ye(mrio, exporters, output, partners=partners, sectors=sectors, perimeter=perimeter)
+        return miroudot_ye(mrio, exporters, output, partners=partners, sectors=sectors, perimeter=perimeter,
+                           solver=solver)
     if method == "oecd":
-        return oecd(mrio, exporters, output)
-    return gvc_participation(mrio, exporters)
+        return oecd(mrio, exporters, output, solver=solver)
+    return gvc_participation(mrio, exporters, solver=solver)
+
+
+def write_decomposition(mrio: MRIO, method: str, path: str | Path, *, exporters: Sequence[str] | None = None,
+                        batch: int = 8, **options) -> int:
+    """Write :func:`decomposition` to a parquet file, ``batch`` exporters at a time (§12).
+
+    One LU of ``I − A`` (or one WWZ computation) serves every batch; each batch's rows are
+    appended as a row group, so the rows of all exporters are never in memory together.
+    Written to a temporary name and renamed. Returns the number of rows.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from .fileio import atomic_write
+
+    check_option("method", method, DECOMPOSITIONS)
+    S = exporter_positions(mrio, exporters)
+    codes = [mrio.countries[p] for p in S]
+    shared: dict = {}
+    rows = 0
+
+    def write(tmp: str) -> None:
+        nonlocal rows
+        writer = None
+        try:
+            for start in range(0, len(codes), max(1, int(batch))):
+                frame = decomposition(mrio, method, exporters=codes[start:start + batch], shared=shared, **options)
+                table = pa.Table.from_pandas(frame, preserve_index=False)
+                if writer is None:
+                    writer = pq.ParquetWriter(tmp, table.schema)
+                writer.write_table(table)
+                rows += len(frame)
+        finally:
+            if writer is not None:
+                writer.close()
+
+    atomic_write(path, write)
+    return rows
 
 
 def leontief_decomposition(mrio: MRIO, exporters: Sequence[str] | None = None, *, method: str = "lu"

@@ -30,6 +30,7 @@ from .config import SOURCES
 from .countries import normalise_codes, unknown_codes_note
 from .errors import (DataNotFoundError, InputFileError, MRIOShapeError, MRIOValueError, MutualismError, check_option,
                      quote, reading)
+from .layouts import LAYOUTS, READERS, detect_layout
 from .mrio import MAX_MAGNITUDE, MRIO, aggregate_sectors, build_mrio
 from .resources import concordance as read_concordance
 
@@ -579,7 +580,12 @@ def iter_years(source: str, years: Iterable[int], path: str | Path | None = None
 
 def load_path(path: str | Path, year: int, *, source: str | None = None, concordance: str | None = None,
               balance: str = "check") -> MRIO:
-    """Load a year from a path whose kind (Eora26 or pymrio) is detected when not given."""
+    """Load a year from a path whose kind is detected when not given: an OECD ICIO file or
+    folder, an EXIOBASE 3 folder (:mod:`mutualism.layouts`), Eora26 or pymrio saved folders."""
+    layout = detect_layout(path) if source is None else (source if source in LAYOUTS else None)
+    if layout is not None:
+        io, meta = READERS[layout](path, year)
+        return from_pymrio(io, year, source=LAYOUTS[layout], meta=meta, concordance=concordance, balance=balance)
     source = source or detect_source(path)
     return load_year(source, year, path, concordance=concordance, balance=balance)
 
@@ -593,7 +599,7 @@ def validation_report(path: str | Path, year: int, *, source: str | None = None,
     output) makes it invalid. What is not the table — a path or year that does not exist,
     a bad concordance — raises (the CLI's exit 2, not "invalid").
     """
-    source = source or detect_source(path)
+    source = source or (detect_layout(path) or detect_source(path))
     if source == "eora26" and Path(path).suffix != ".zip" and year not in eora26_years(path):
         raise DataNotFoundError(f"{path}: no Eora26 table for {year}; available years: {eora26_years(path)}")
     if source == "pymrio":
