@@ -77,6 +77,8 @@ def offline_page(browser):
     context.route("**/*", route)
     page = context.new_page()
     page.blocked = blocked  # type: ignore[attr-defined]
+    page.js_errors = []  # type: ignore[attr-defined]
+    page.on("pageerror", lambda error: page.js_errors.append(f"{page.url.rsplit('/html/', 1)[-1]}: {error}"))
     yield page
     context.close()
 
@@ -140,6 +142,7 @@ def test_every_page_renders_offline(ci_book, offline_page):
         if name in SCREENSHOTS:
             page.screenshot(path=str(shots / (Path(name).stem + ".png")), full_page=False)
     assert not page.blocked, f"pages asked for resources outside the book: {sorted(set(page.blocked))[:10]}"
+    assert not page.js_errors, "JavaScript errors (e.g. a script registered twice):\n" + "\n".join(page.js_errors[:10])
     assert checked_math >= 3, f"only {checked_math} pages with mathematics: the check did not run"
     assert not problems, "\n".join(problems)
 
@@ -206,3 +209,64 @@ def test_no_table_is_clipped(ci_book, browser, width):
         context.close()
     assert regression >= 9, f"only {regression} regression tables found: the check did not see Tables 1–7"
     assert not problems, "\n".join(problems)
+
+
+def test_figure_text_is_legible_on_the_page(ci_book, browser):
+    """Every figure the book saves (Figures 2–3, the decompositions, the diagrams) shows its
+    smallest text at 9 px or more once the page scales it into the column of text at
+    1280 px (the column measured here, the font and width read from the PNG)."""
+    from PIL import Image
+
+    from mutualism.figures import MIN_TEXT_PX, SMALLEST_TEXT_KEY, WIDTH_KEY
+
+    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto((ci_book / "html" / "notebooks" / "03_measurement.html").as_uri(), wait_until="load")
+        column = page.evaluate("() => (document.querySelector('main article') || document.querySelector('main')).clientWidth")
+    finally:
+        context.close()
+    figures = sorted((ci_book / "html" / "_static" / "figures").glob("*.png"))
+    assert len(figures) >= 6 and column > 300
+    small = []
+    for png in figures:
+        with Image.open(png) as image:
+            meta, natural = image.text, image.width
+        assert SMALLEST_TEXT_KEY in meta and WIDTH_KEY in meta, png.name
+        shown = min(natural, column)  # a wider image is scaled down to the column
+        px = float(meta[SMALLEST_TEXT_KEY]) / 72 * shown / float(meta[WIDTH_KEY])
+        if px < MIN_TEXT_PX - 0.05:
+            small.append(f"{png.name}: smallest text {px:.1f} px in a {column} px column")
+    assert not small, "\n".join(small)
+
+
+def test_search_shows_snippets_offline(ci_book, offline_page):
+    """The search page, opened from file:// with the network off, lists matching pages with
+    a snippet of their text (served by _static/search_snippets.js, since the page cannot
+    fetch the others)."""
+    page = offline_page
+    url = (ci_book / "html" / "search.html").as_uri() + "?q=coordination"
+    page.goto(url, wait_until="load")
+    page.wait_for_function("() => document.querySelectorAll('#search-results li p.context').length > 0",
+                           timeout=20_000)
+    snippets = page.evaluate("() => Array.from(document.querySelectorAll('#search-results li p.context'))"
+                             ".map(p => p.textContent)")
+    assert snippets and any("coordination" in s.lower() for s in snippets), snippets[:3]
+
+
+def test_every_page_names_its_commit_and_the_book_says_how_to_cite(ci_book):
+    """The footer of every page names the commit the book was built from; the citation page
+    gives it in its BibTeX entry (computed at build time, not typed)."""
+    from mutualism.offline_math import source_commit
+
+    commit = source_commit()
+    if (Path(__file__).resolve().parents[1] / ".git").exists():  # a checkout (not an exported tree)
+        assert commit != "unknown" and commit.split()[0].isalnum()
+    for path in pages(ci_book / "html"):
+        text = path.read_text(encoding="utf-8")
+        if 'http-equiv="Refresh"' in text[:500]:
+            continue
+        assert f"Built from commit {commit.split()[0]}" in text, path.name
+    cite = (ci_book / "html" / "book" / "cite.html").read_text(encoding="utf-8")
+    assert f"version = {{{commit}}}" in cite.replace("&quot;", '"') or f"{{{commit}}}" in cite
+    assert "{{ commit }}" not in cite and "liu2023" in cite

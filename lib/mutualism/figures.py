@@ -132,15 +132,60 @@ def plot_indices(data: pd.DataFrame, *, stat: str = "median", groups: Sequence[s
     fig.legend(handles, labels, loc="outside lower center", ncol=len(groups) if len(groups) <= 5 else 2, frameon=False)
     if title:
         fig.suptitle(title)
+    return legible(fig)
+
+
+#: Width (CSS pixels) of the book's column of text in a 1280 px window, which a figure wider
+#: than it is scaled down to (measured in Chromium; tests/test_browser.py measures it again).
+COLUMN_PX = 688
+#: The smallest text a figure may show on the page, in CSS pixels.
+MIN_TEXT_PX = 9.0
+#: PNG text keys :func:`save_figure` writes: the smallest font (points) and the width (inches).
+SMALLEST_TEXT_KEY, WIDTH_KEY = "mutualism:smallest_text_pt", "mutualism:width_in"
+
+
+def smallest_text_pt(fig) -> float:
+    """The size (points) of the smallest visible, non-empty text of ``fig``."""
+    from matplotlib.text import Text
+
+    fig.canvas.draw()  # tick labels get their text when drawn
+    sizes = [t.get_fontsize() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    return float(min(sizes)) if sizes else float("inf")
+
+
+def legible(fig, *, column_px: float = COLUMN_PX, min_px: float = MIN_TEXT_PX):
+    """Enlarge every text of ``fig`` that would be smaller than ``min_px`` CSS pixels once the
+    figure is scaled to a column of ``column_px`` (a multi-panel figure 12 inches wide shows
+    a 10-point label at 8 px). Returns ``fig``; its layout engine makes room on the next draw."""
+    from matplotlib.text import Text
+
+    width_in = float(fig.get_figwidth())
+    floor_pt = min_px * 72.0 * width_in / column_px  # points that make min_px at this scale
+    fig.canvas.draw()  # tick labels get their text when drawn
+    ticks = set()
+    for ax in fig.axes:
+        for name, axis in (("x", ax.xaxis), ("y", ax.yaxis)):
+            labels = [*axis.get_ticklabels(), *axis.get_ticklabels(minor=True)]
+            ticks.update(map(id, labels))
+            if any(t.get_fontsize() < floor_pt for t in labels):  # through the axis: new ticks inherit it
+                ax.tick_params(axis=name, which="both", labelsize=floor_pt)
+    for text in fig.findobj(Text):
+        if id(text) not in ticks and text.get_text().strip() and text.get_fontsize() < floor_pt:
+            text.set_fontsize(floor_pt)
     return fig
 
 
 def save_figure(fig, data: pd.DataFrame, stem: str, out_dir: str | Path, *, dpi: int = 200) -> tuple[Path, Path]:
-    """Write ``<stem>.png`` and the plotted data as ``<stem>.csv`` into ``out_dir``."""
+    """Write ``<stem>.png`` and the plotted data as ``<stem>.csv`` into ``out_dir``.
+
+    The figure's text is made :func:`legible` first; the PNG records its smallest font and
+    its width (:data:`SMALLEST_TEXT_KEY`, :data:`WIDTH_KEY`) for the book's checks."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     png, csv = out / f"{stem}.png", out / f"{stem}.csv"
-    fig.savefig(png, dpi=dpi)
+    legible(fig)
+    fig.savefig(png, dpi=dpi, metadata={SMALLEST_TEXT_KEY: f"{smallest_text_pt(fig):.3f}",
+                                        WIDTH_KEY: f"{fig.get_figwidth():.3f}"})
     data.to_csv(csv, index=False, float_format="%.10g")
     return png, csv
 

@@ -10,6 +10,9 @@ of the book a link to its section.
   and the file name ``docs/METHODS.md`` written as code into a link to the page (only
   when the book contains the page).
 
+* Every "chapter N" and "chapter N, §M" of a page becomes a link to that chapter and its
+  numbered section M (section N.M of the table of contents), once Sphinx has numbered it.
+
 Listed in ``_config.yml`` under ``sphinx.extra_extensions``.
 """
 
@@ -69,9 +72,39 @@ def target(section: str, known: set[str]) -> str | None:
     return None
 
 
+#: The API reference page (a stub in the source tree, filled from the package's modules).
+API_PAGE = "book/api"
+
+
+def api_modules() -> list[str]:
+    """Every module of the ``mutualism`` package, in name order (``reference`` is an alias)."""
+    import pkgutil
+
+    import mutualism
+
+    return sorted(f"mutualism.{m.name}" for m in pkgutil.iter_modules(mutualism.__path__)
+                  if not m.name.startswith("_") and m.name != "reference")
+
+
+def api_page() -> str:
+    """The MyST of the API reference: one section per module, its docstring and the public
+    members it defines (not those it re-exports) by Sphinx autodoc (numpy-style docstrings
+    read by napoleon)."""
+    lines = ["# API reference", "",
+             "Every module of the library, generated from its docstrings when the book is built (Sphinx "
+             "autodoc with napoleon). The layers and what each module owns are in `docs/ARCHITECTURE.md`; "
+             "the definitions the functions implement are on the methods page.", ""]
+    for module in api_modules():
+        lines += [f"## `{module}`", "", "```{eval-rst}", f".. automodule:: {module}", "   :members:", "   :ignore-module-all:",
+                  "```", ""]
+    return "\n".join(lines) + "\n"
+
+
 def _source_read(app: Any, docname: str, source: list[str]) -> None:
     if docname == PAGE:
         source[0] = labelled(methods_file().read_text(encoding="utf-8"))
+    elif docname == API_PAGE:
+        source[0] = api_page()
 
 
 def _link_nodes(text: str, known: set[str], make_ref) -> list | None:
@@ -153,9 +186,69 @@ def _inside(node: Any, kinds: tuple) -> bool:
     return False
 
 
+#: "chapter 2", "Chapter 10", "chapter 2, §6" (§6: the chapter's sixth numbered section, 2.6).
+_CHAPTER = re.compile(r"\b[Cc]hapters? (?P<chapter>\d{1,2})(?:, §(?P<section>\d+(?:\.\d+)*))?\b")
+
+
+def chapter_targets(secnumbers: dict[str, dict[str, tuple]]) -> dict[tuple[int, ...], tuple[str, str]]:
+    """Section number → (document, anchor) from Sphinx's ``env.toc_secnumbers``:
+    ``(2,)`` → ``("notebooks/02_indices", "")``, ``(2, 6)`` → ``(…, "#the-coordination-index")``."""
+    out: dict[tuple[int, ...], tuple[str, str]] = {}
+    for doc, numbers in (secnumbers or {}).items():
+        for anchor, number in numbers.items():
+            if number:
+                out.setdefault(tuple(number), (doc, anchor))
+    return out
+
+
+def chapter_links(text: str, targets: dict[tuple[int, ...], tuple[str, str]]):
+    """``(start, end, document, anchor)`` of each "chapter N" / "chapter N, §M" in ``text``
+    that names a numbered chapter (and section) of the book."""
+    found = []
+    for match in _CHAPTER.finditer(text):
+        chapter = int(match.group("chapter"))
+        number = (chapter, *map(int, match.group("section").split("."))) if match.group("section") else (chapter,)
+        hit = targets.get(number) or (targets.get((chapter,)) if match.group("section") else None)
+        if hit and (number in targets or not match.group("section")):
+            found.append((match.start(), match.end(), *hit))
+    return found
+
+
+def _link_chapters(app: Any, doctree: Any, docname: str) -> None:
+    """Every "chapter N" and "chapter N, §M" of a page becomes a link to that chapter (and
+    section), by the numbers Sphinx gave the table of contents."""
+    from docutils import nodes
+    from sphinx import addnodes
+
+    if getattr(app.builder, "format", "") != "html":
+        return
+    targets = chapter_targets(getattr(app.env, "toc_secnumbers", {}))
+    if not targets:
+        return
+    skip = (nodes.literal_block, nodes.reference, nodes.title, addnodes.pending_xref, nodes.raw, nodes.math,
+            nodes.math_block, nodes.target, nodes.literal, addnodes.toctree, nodes.caption)
+    for text in list(doctree.findall(nodes.Text)):
+        if "hapter" not in text or _inside(text, skip):
+            continue
+        value = str(text)
+        links = chapter_links(value, targets)
+        if not links:
+            continue
+        pieces, last = [], 0
+        for start, end, doc, anchor in links:
+            uri = app.builder.get_relative_uri(docname, doc) + anchor
+            pieces += [nodes.Text(value[last:start]),
+                       nodes.reference(value[start:end], value[start:end], refuri=uri, internal=True,
+                                       classes=["chapter-ref"])]
+            last = end
+        pieces.append(nodes.Text(value[last:]))
+        text.parent.replace(text, pieces)
+
+
 def setup(app: Any) -> dict[str, Any]:
     """Sphinx entry point."""
     methods_file()
     app.connect("source-read", _source_read)
     app.add_transform(_setup_transform(app))
+    app.connect("doctree-resolved", _link_chapters)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
