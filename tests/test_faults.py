@@ -769,3 +769,88 @@ def test_a_signal_at_each_step_of_the_book_swap(capsys, monkeypatch, tmp_path, s
     else:
         assert snapshot(out) == before
     assert _leftovers(out) == [] and sorted(p.name for p in out.iterdir()) == ["executed", "figures", "html"]
+
+
+# ----- disk full, stdout that cannot take the text ------------------------------------------------
+def _disk_full_under(monkeypatch, folder: Path) -> list[str]:
+    """Every table, parquet or npz written under ``folder`` fails with ENOSPC after a few bytes
+    (a full disk); returns the list of the files that failed."""
+    import errno
+
+    import numpy as np
+
+    failed: list[str] = []
+
+    def faulty(original, position=1):
+        def write(*args, **kwargs):
+            target = args[position] if len(args) > position else kwargs.get("path", kwargs.get("file"))
+            name = str(getattr(target, "name", target))
+            if not name.startswith(str(folder)):
+                return original(*args, **kwargs)
+            failed.append(name)
+            with open(name, "ab") as fh:
+                fh.write(b"PAR1 half a file")
+            raise OSError(errno.ENOSPC, "Error writing bytes to file. Detail: [errno 28] No space left on device")
+        return write
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", faulty(pd.DataFrame.to_parquet))
+    monkeypatch.setattr(pd.DataFrame, "to_csv", faulty(pd.DataFrame.to_csv))
+    monkeypatch.setattr(np, "savez", faulty(np.savez, position=0))
+    return failed
+
+
+def test_disk_full_on_out_names_the_file_and_keeps_the_previous_one(capsys, monkeypatch, tmp_path):
+    folder = tmp_path / "results"
+    folder.mkdir()
+    out = folder / "indices.parquet"
+    out.write_bytes(b"the previous table\n")
+    failed = _disk_full_under(monkeypatch, folder)
+    expect_error(capsys, rf"^mutualism: error: {re.escape(str(out))}: cannot be written \(No space left on device\); "
+                         r"the previous file is unchanged$", "indices", "--years", "2005", "--partners", "PAK",
+                 "--cache-dir", tmp_path / "cache", "--out", out, watch=folder)
+    assert len(failed) == 1 and sorted(p.name for p in folder.iterdir()) == ["indices.parquet"]  # no temporary file
+
+
+def test_disk_full_on_the_cache_dir_is_one_warning_and_the_result_is_written(capsys, monkeypatch, recwarn, tmp_path):
+    from mutualism.cache import CacheWarning
+
+    cache, out = tmp_path / "cache", tmp_path / "i.parquet"
+    failed = _disk_full_under(monkeypatch, cache)
+    code, _, err = run(capsys, "indices", "--years", "2005", "--partners", "PAK", "--cache-dir", cache, "--out", out)
+    assert code == errors.EXIT_OK and out.is_file() and len(pd.read_parquet(out)) == 8
+    lines = [str(w.message) for w in recwarn if issubclass(w.category, CacheWarning)]  # one stderr line each
+    assert failed and len(lines) == len(failed), err
+    assert {Path(name).suffix for name in failed} == {".tmp"} and len(failed) == 4  # 2 tables (npz), 2 years' indices
+    for line in lines:
+        assert re.search(rf"^cache entry {re.escape(str(cache))}/(indices|tables)/\S+\.(parquet|npz): cannot be written \(No space "
+                         r"left on device\); nothing was written; the result is used without being cached$", line), line
+    assert not [p for p in cache.rglob("*") if p.is_file() and p.name != "digests.json"]  # no half entry kept
+    monkeypatch.undo()  # space again: the next run computes and keeps them
+    assert run(capsys, "indices", "--years", "2005", "--partners", "PAK", "--cache-dir", cache, "--out", out)[0] == 0
+    assert len(list(cache.rglob("*.b2"))) == len(failed)
+
+
+@pytest.mark.parametrize("argv", [["validate", "{world}", "--year", "2004"], ["--help"]])
+def test_stdout_on_a_full_disk_is_one_line_naming_the_stream(pymrio_world, argv):
+    command = [sys.executable, "-m", "mutualism.cli", *[a.format(world=pymrio_world) for a in argv]]
+    with open("/dev/full", "w") as full:
+        proc = subprocess.run(command, stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert proc.returncode == errors.EXIT_INPUT
+    assert proc.stderr.strip() == "mutualism: error: standard output cannot be written (No space left on device)"
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_stdout_in_ascii_or_latin1_never_raises(pymrio_world, tmp_path, encoding):
+    env = {**os.environ, "PYTHONIOENCODING": encoding, "LC_ALL": "C", "PYTHONWARNINGS": "ignore"}
+    validate = subprocess.run([sys.executable, "-m", "mutualism.cli", "validate", str(pymrio_world), "--year", "2004"],
+                              capture_output=True, env=env, timeout=120)
+    assert validate.returncode == errors.EXIT_OK and b"Traceback" not in validate.stderr
+    text = validate.stdout.decode(encoding)  # encodable: it was written
+    assert "40 countries x 26 sectors" in text if encoding == "ascii" else "40 countries × 26 sectors" in text
+    assert "va = x - 1'Z" in text and text.strip().endswith("valid: all checks pass")
+    bad = subprocess.run([sys.executable, "-m", "mutualism.cli", "indices", "--years", "2040-2041", "--cache-dir",
+                          str(tmp_path / "c"), "--out", str(tmp_path / "i.parquet")], capture_output=True, env=env,
+                         timeout=120)
+    assert bad.returncode == errors.EXIT_INPUT and b"Traceback" not in bad.stderr
+    line = bad.stderr.decode(encoding).strip()  # the en dash of "1995–2030" written as "-"
+    assert line.startswith("mutualism: error: years: 2039 is outside the synthetic world's 1995-2030"), line

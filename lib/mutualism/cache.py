@@ -253,6 +253,27 @@ def write_entry(path: str | Path, save: Callable[[str], Any]) -> Path:
     return path
 
 
+def store(path: str | Path, save: Callable[[str], Any]) -> bool:
+    """:func:`write_entry`, but an entry the file system refuses (disk full, read-only cache
+    folder) is reported in one line (a :class:`CacheWarning` naming the entry) and skipped:
+    the value was computed and is used, it is only not kept. Returns whether it was kept."""
+    from .errors import os_reason
+
+    try:
+        write_entry(path, save)
+        return True
+    except OSError as exc:
+        for leftover in (Path(path), _checksum_path(Path(path))):  # never an entry without its checksum
+            try:
+                leftover.unlink(missing_ok=True)
+            except OSError:
+                pass
+        reason = str(exc) if str(exc).startswith(str(path)) else f"{path}: {os_reason(exc)}"
+        warnings.warn_explicit(f"cache entry {reason}; the result is used without being cached", CacheWarning,
+                               filename="mutualism.cache", lineno=0, module="mutualism.cache")
+        return False
+
+
 def cached(path: str | Path, compute: Callable[[], T], *, save: Callable[[T, str], Any],
            load: Callable[[str], T]) -> T:
     """The verified entry at ``path`` or ``compute()`` written there (``path`` holds the key).
@@ -263,5 +284,5 @@ def cached(path: str | Path, compute: Callable[[], T], *, save: Callable[[T, str
     if ok:
         return value  # type: ignore[return-value]
     value = compute()
-    write_entry(path, lambda tmp: save(value, tmp))
+    store(path, lambda tmp: save(value, tmp))
     return value

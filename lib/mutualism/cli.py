@@ -524,6 +524,77 @@ def _interrupted(what: str, code: int) -> int:
 
 _swapped_before = 0
 
+#: ASCII for the characters the messages use, where standard output or error cannot encode
+#: them (``PYTHONIOENCODING=ascii``, a latin-1 terminal); anything else becomes ``\\uXXXX``.
+_ASCII = {"—": "-", "–": "-", "−": "-", "→": "->", "←": "<-", "≥": ">=", "≤": "<=", "≠": "!=", "×": "x",
+          "…": "...", "·": ".", "Σ": "sum ", "θ": "theta", "δ": "delta", "Φ": "Phi", "′": "'", "‘": "'",
+          "’": "'", "“": '"', "”": '"', "⁻¹": "^-1", "¹": "1"}
+
+
+def _ascii_fallback(exc: UnicodeError):
+    if not isinstance(exc, UnicodeEncodeError):  # pragma: no cover - only registered for encoding
+        raise exc
+    text = exc.object[exc.start:exc.end]
+    return "".join(_ASCII.get(ch, ch.encode("ascii", "backslashreplace").decode()) for ch in text), exc.end
+
+
+class _Stdout:
+    """Standard output for one run: a write the stream refuses (disk full, ``> /dev/full``, a
+    closed pipe) becomes one :class:`~mutualism.errors.WriteError` naming the stream, and the
+    stream is pointed at ``/dev/null`` so the interpreter's last flush cannot fail again."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+        self._failed: OSError | None = None
+
+    def _fail(self, exc: OSError):
+        from .errors import WriteError, os_reason
+
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError, AttributeError):  # not a real file descriptor (captured output)
+            pass
+        error = WriteError(f"standard output cannot be written ({os_reason(exc)})")
+        error.errno = exc.errno
+        self._failed = error  # raised again by flush(), should a caller swallow it (argparse does)
+        return error
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as exc:
+            raise self._fail(exc) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            raise self._fail(exc) from None
+        if self._failed is not None:
+            raise self._failed
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+def _encodable_streams() -> None:
+    """Standard output and error never raise UnicodeEncodeError (an ASCII or latin-1 locale)."""
+    import codecs
+
+    try:
+        codecs.lookup_error("mutualism-ascii")
+    except LookupError:
+        codecs.register_error("mutualism-ascii", _ascii_fallback)
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-")
+        if encoding not in ("utf-8", "utf8") and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="mutualism-ascii")
+            except (ValueError, OSError):  # pragma: no cover - a stream that cannot be reconfigured
+                pass
+
 
 def _signal_name(exc: BaseException) -> tuple[str, int]:
     signum = exc.args[0] if exc.args else signal.SIGTERM
@@ -538,8 +609,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .fileio import SWAPPED
 
     _swapped_before = len(SWAPPED)
+    _encodable_streams()
+    stdout = sys.stdout
+    if stdout is not None:
+        sys.stdout = _Stdout(stdout)
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout = stdout
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # --help or a usage error: argparse has printed it
+        try:
+            sys.stdout.flush()
+        except MutualismError as exc:
+            _say(f"mutualism: error: {exc}")
+            raise SystemExit(EXIT_INPUT) from None
+        raise stop
     previous = {}
     in_main_thread = True
     try:
@@ -550,7 +640,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         in_main_thread = False
     try:
         _preflight(args)
-        return int(args.func(args) or 0)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # a full disk behind `> file` is reported here, not at exit
+        return code
     except MutualismError as exc:
         _say(f"mutualism: error: {exc}")
         return EXIT_INPUT

@@ -74,6 +74,21 @@ class OutputError(MutualismError):
     a read-only folder); raised before any computing."""
 
 
+class WriteError(OutputError, OSError):
+    """A file could not be written (disk full, quota, an I/O error); the message names the
+    file and says that the previous version, if any, is unchanged. Also an :class:`OSError`
+    (``errno`` kept), so callers that tolerate an unwritable cache still catch it."""
+
+
+def os_reason(exc: OSError) -> str:
+    """What the file system said, in words (``No space left on device``), for one-line messages."""
+    import os
+
+    if exc.errno:
+        return os.strerror(exc.errno)
+    return shorten(exc.strerror or str(exc)) or type(exc).__name__
+
+
 class EstimationError(MutualismError):
     """A model cannot be estimated on the data given (no variation, singular design...)."""
 

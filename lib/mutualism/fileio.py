@@ -34,16 +34,26 @@ def atomic_write(path: str | Path, write: Callable[[str], Any]) -> Path:
     either the old file or the complete new one, never a partial write. The file gets
     the umask's permissions.
     """
+    from .errors import WriteError, os_reason
+
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.close(fd)
         write(tmp)
         os.chmod(tmp, umask_mode())
         os.replace(tmp, path)
+    except OSError as exc:  # disk full, quota, I/O error: one line naming the file, not the temporary one
+        if isinstance(exc, WriteError):
+            raise
+        error = WriteError(f"{path}: cannot be written ({os_reason(exc)}); "
+                           f"{'the previous file is unchanged' if path.is_file() else 'nothing was written'}")
+        error.errno = exc.errno
+        raise error from None
     finally:
-        if os.path.exists(tmp):
+        if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
     return path
 

@@ -519,7 +519,7 @@ def _run_year(task: _YearTask) -> tuple[pd.DataFrame, float, float]:
 
     from threadpoolctl import threadpool_limits
 
-    from .cache import read_entry, write_entry
+    from .cache import read_entry, store
     from .sources import load_year
 
     cache = _cache_file(task)
@@ -536,7 +536,7 @@ def _run_year(task: _YearTask) -> tuple[pd.DataFrame, float, float]:
                              itr_attribution=p.itr_attribution, itr_scale=p.itr_scale,
                              cross_industry=task.cross_industry)
     t2 = time.perf_counter()
-    write_entry(cache, lambda tmp: frame.to_parquet(tmp, index=False))
+    store(cache, lambda tmp: frame.to_parquet(tmp, index=False))
     return frame, t1 - t0, t2 - t1
 
 
