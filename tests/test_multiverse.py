@@ -90,6 +90,48 @@ def test_each_index_variant_is_computed_once_and_reused(first_run):
         assert (spread > 1).any(), option
 
 
+def test_index_variants_run_in_batches_of_a_year_that_read_the_year_once(tmp_path):
+    from mutualism import parallel, sources
+
+    variants = multiverse.index_variants()[:4]
+    params = _params(tmp_path / "batched")
+    reads, batches = [], []
+    original_read, original_batch = sources.load_year, multiverse._index_batch
+
+    def read(source, year, *args, **kwargs):
+        reads.append(year)
+        return original_read(source, year, *args, **kwargs)
+
+    def batch(tasks):
+        batches.append([(t.year, t.variant) for t in tasks])
+        return original_batch(tasks)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sources, "load_year", read)
+        mp.setattr(multiverse, "_index_batch", batch)
+        frames, n_tasks, computed = multiverse.variant_indices(params, variants)
+    years = params.load_years
+    assert n_tasks == computed == len(years) * len(variants)
+    # one batch per year (one process: nothing to balance), holding that year's variants in grid order
+    assert batches == [[(y, v) for v in variants] for y in years]
+    assert reads == list(years)                 # each table read once, not once per variant
+    # the same numbers as one task at a time, each reading its table itself (another fresh cache)
+    alone = {v: [] for v in variants}
+    for v in variants:
+        for y in years:
+            alone[v].append(multiverse._index_task(multiverse._IndexTask(_params(tmp_path / "alone"), y, v))[0])
+    for v in variants:
+        expected = indices.add_coordination(pd.concat(alone[v], ignore_index=True))
+        expected = expected[expected["year"].isin(params.years)].reset_index(drop=True)
+        pd.testing.assert_frame_equal(frames[v], expected, check_exact=True)
+    # two joblib workers: 3 years < 4 × 2 batches, so each year's variants are split in runs of 1–2
+    plan = parallel.plan_batches([y for _ in variants for y in years], 2)
+    assert len(plan) == 9 and sorted(len(b) for b in plan) == [1] * 6 + [2] * 3
+    two, _, _ = multiverse.variant_indices(_params(tmp_path / "two"), variants, n_jobs=2)
+    for v in variants:
+        pd.testing.assert_frame_equal(two[v], frames[v], check_exact=False, rtol=1e-12, atol=0)
+
+
 def test_one_row_per_specification_estimate_and_dependent(first_run):
     table = first_run[0].table
     assert list(table.columns) == list(multiverse.COLUMNS)

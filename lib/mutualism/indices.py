@@ -508,8 +508,10 @@ def _cache_file(task: _YearTask) -> Path:
     return Path(p.cache_dir) / "indices" / f"{task.year}-{key}.parquet"
 
 
-def _run_year(task: _YearTask) -> tuple[pd.DataFrame, float, float]:
+def _run_year(task: _YearTask, tables: dict | None = None) -> tuple[pd.DataFrame, float, float]:
     """Indices of one year through the parquet cache; returns (frame, load s, compute s).
+    ``tables``: the tables read so far by a batch of tasks (the multiverse's variants of
+    one year share one read), keyed by everything :func:`~mutualism.sources.load_year` reads.
 
     Computed with one BLAS thread, as in a joblib worker: multi-threaded BLAS sums in
     another order, and the indices that difference nearly equal numbers (``g``, ``XT``,
@@ -528,8 +530,13 @@ def _run_year(task: _YearTask) -> tuple[pd.DataFrame, float, float]:
         return cached, 0.0, 0.0
     p = task.params
     t0 = time.perf_counter()
-    mrio = load_year(p.source, task.year, p.data_path, size=p.synthetic_size, seed=p.seed,
-                     concordance=p.concordance, cache_dir=Path(p.cache_dir))
+    read = (p.source, task.year, p.data_path, p.synthetic_size, p.seed, p.concordance, p.cache_dir)
+    mrio = None if tables is None else tables.get(read)
+    if mrio is None:
+        mrio = load_year(p.source, task.year, p.data_path, size=p.synthetic_size, seed=p.seed,
+                         concordance=p.concordance, cache_dir=Path(p.cache_dir))
+        if tables is not None:
+            tables[read] = mrio
     t1 = time.perf_counter()
     with threadpool_limits(limits=1, user_api="blas"):
         frame = year_indices(mrio, _partners(p, mrio.countries), fva=p.fva, itr=p.itr,

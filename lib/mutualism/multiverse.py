@@ -21,7 +21,10 @@ specification is always one of the multiverse; its rows equal Table 1 of
 Reuse: the (year × index variant) tasks go through the per-year index cache of
 :func:`mutualism.indices.compute_indices` (computed once, read back afterwards); the six
 estimation variants of an index variant share its indices and controls. The tasks run in
-this process, in joblib processes or on a Dask cluster (:mod:`mutualism.parallel`).
+this process, in joblib processes or on a Dask cluster (:mod:`mutualism.parallel`), in
+batches (:func:`mutualism.parallel.run_batches`): the index variants of one year
+together (the year's table read once per batch), the estimation tasks of one index
+variant together; the results come back in task order, the same numbers on every backend.
 The option values come from :mod:`mutualism.config` (one place); only the two estimation
 grids are defined here.
 """
@@ -95,13 +98,25 @@ class _IndexTask:
     variant: IndexVariant
 
 
-def _index_task(task: _IndexTask) -> tuple[pd.DataFrame, float, float]:
+def _index_task(task: _IndexTask, tables: dict | None = None) -> tuple[pd.DataFrame, float, float]:
     """Indices of one year under one variant, through the per-year cache of
-    :func:`mutualism.indices.compute_indices` (returns frame, load s, compute s)."""
+    :func:`mutualism.indices.compute_indices` (returns frame, load s, compute s).
+    ``tables``: the years already read in this batch (:func:`_index_batch`)."""
     from . import indices
 
     return indices._run_year(indices._YearTask(task.variant.params(task.params), task.year,
-                                               task.variant.cross_industry))
+                                               task.variant.cross_industry), tables=tables)
+
+
+def _index_batch(batch: list[_IndexTask]) -> list[tuple[pd.DataFrame, float, float]]:
+    """:func:`_index_task` for each task of a batch (one year, :func:`variant_indices`): the
+    year's table is read once for the batch, not once per variant."""
+    tables: dict = {}
+    return [_index_task(task, tables) for task in batch]
+
+
+def _year_of(task: _IndexTask) -> int:
+    return task.year
 
 
 @dataclass(frozen=True)
@@ -135,6 +150,16 @@ def _estimate_task(task: _EstimationTask) -> list[dict[str, Any]]:
         results = run_paper(panel, cov_type=cov_type, only=only, **_paper_options(task.params))
         rows += [{**spec, **row} for row in _rows(results) if row["estimate"] in task.estimates]
     return rows
+
+
+def _estimate_batch(batch: list[_EstimationTask]) -> list[list[dict[str, Any]]]:
+    """:func:`_estimate_task` for each task of a batch (one index variant: its winsorising
+    fractions share the indices and controls, which travel once with the batch)."""
+    return [_estimate_task(task) for task in batch]
+
+
+def _variant_of(task: _EstimationTask) -> IndexVariant:
+    return task.variant
 
 
 def _rows(results) -> list[dict[str, Any]]:
@@ -212,14 +237,14 @@ def variant_indices(params: Params, variants: Sequence[IndexVariant] | None = No
     them computed (not read from the cache).
     """
     from .indices import add_coordination
-    from .parallel import run_tasks, shared_paths
+    from .parallel import run_batches, shared_paths
 
     variants = list(index_variants() if variants is None else variants)
     scheduler = scheduler or params.scheduler
     base = shared_paths(params) if scheduler else params
     tasks = [_IndexTask(base, year, v) for v in variants for year in base.load_years]
-    results = run_tasks(_index_task, tasks, n_jobs=n_jobs, scheduler=scheduler,
-                        progress="index variants" if progress else None)
+    results = run_batches(_index_batch, tasks, key=_year_of, n_jobs=n_jobs, scheduler=scheduler,
+                          progress="index variants (batches of a year)" if progress else None)
     frames: dict[IndexVariant, list[pd.DataFrame]] = {v: [] for v in variants}
     computed = 0
     for task, (frame, _, compute_s) in zip(tasks, results):
@@ -253,7 +278,7 @@ def run_multiverse(params: Params, *, n_jobs: int = 1, scheduler: str | None = N
     for e in estimates:
         check_option("estimate", e, ESTIMATES)
     from .panel import run_pair_controls
-    from .parallel import run_tasks
+    from .parallel import run_batches
 
     scheduler = scheduler or params.scheduler
     t0 = time.perf_counter()
@@ -265,8 +290,9 @@ def run_multiverse(params: Params, *, n_jobs: int = 1, scheduler: str | None = N
     winsors, covs = estimation_grid(params)
     tasks = [_EstimationTask(params, v, w, covs, frame, pairs, tuple(estimates))
              for v, frame in by_variant.items() for w in winsors]
-    rows = [row for part in run_tasks(_estimate_task, tasks, n_jobs=n_jobs, scheduler=scheduler,
-                                      progress="estimation variants" if progress else None) for row in part]
+    parts = run_batches(_estimate_batch, tasks, key=_variant_of, n_jobs=n_jobs, scheduler=scheduler,
+                        progress="estimation variants (batches of an index variant)" if progress else None)
+    rows = [row for part in parts for row in part]
     table = pd.DataFrame(rows, columns=list(COLUMNS))
     table["n"] = table["n"].astype("Int64")
     table["cross_industry"] = table["cross_industry"].astype(bool)

@@ -20,17 +20,33 @@ scratch). :func:`shared_paths` turns the relative paths of a parameter file into
 ones before the tasks leave this process. The synthetic world needs no files: each worker
 generates its tables from ``synthetic_size`` and ``seed``. Workers must run the same
 version of ``mutualism`` (same environment).
+
+Batches
+-------
+A task that costs little beside what it shares with its neighbours (the multiverse's 16
+index variants of one year all read that year's table; METHODS §3–§6) is better sent in a
+*batch*: :func:`run_batches` groups the tasks by a key (e.g. the year), one batch per
+group, and splits groups only when there are fewer of them than
+:data:`BATCHES_PER_WORKER` × workers, so that every worker gets several batches (the last
+wave stays short) and each batch's work outweighs its overhead (sending it, importing
+the library in a fresh worker, reading the year). The batch function returns one result
+per task; :func:`run_batches` puts them back in task order, so the numbers do not depend
+on the backend or on the batches (:func:`plan_batches`, tested in ``tests/test_parallel.py``).
 """
 
 from __future__ import annotations
 
+import math
+import os
 from pathlib import Path
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, Callable, Hashable, Sequence, TypeVar
 
 from .errors import MutualismError
 
 T = TypeVar("T")
 R = TypeVar("R")
+#: Batches per worker that :func:`plan_batches` aims at when it has to split groups.
+BATCHES_PER_WORKER = 4
 
 
 class SchedulerError(MutualismError):
@@ -46,6 +62,11 @@ def shared_paths(params):
         if value:
             changes[name] = str(Path(value).resolve())
     return params.with_(**changes) if changes else params
+
+
+def _check_n_jobs(n_jobs) -> None:
+    if not isinstance(n_jobs, int) or n_jobs == 0 or n_jobs < -1:
+        raise MutualismError(f"n_jobs={n_jobs!r} is not valid; give a whole number ≥ 1 (or -1: all cores)")
 
 
 def run_tasks(func: Callable[[T], R], tasks: Sequence[T], *, n_jobs: int = 1, scheduler: str | None = None,
@@ -67,10 +88,71 @@ def run_tasks(func: Callable[[T], R], tasks: Sequence[T], *, n_jobs: int = 1, sc
         The scheduler does not answer at ``scheduler`` within ``timeout`` seconds.
     """
     tasks = list(tasks)
-    if not isinstance(n_jobs, int) or n_jobs == 0 or n_jobs < -1:
-        raise MutualismError(f"n_jobs={n_jobs!r} is not valid; give a whole number ≥ 1 (or -1: all cores)")
+    _check_n_jobs(n_jobs)
     if scheduler:
-        return _run_dask(func, tasks, scheduler, progress, timeout)
+        with _connected(scheduler, timeout) as client:
+            return _map_dask(client, func, tasks, progress)
+    return _map_local(func, tasks, n_jobs, progress)
+
+
+def plan_batches(keys: Sequence[Hashable], workers: int, *, per_worker: int = BATCHES_PER_WORKER
+                 ) -> list[list[int]]:
+    """Positions of the tasks in each batch: one batch per key (in the order keys first
+    appear, positions ascending), each group split into near-equal runs when there are
+    fewer groups than ``per_worker × workers`` (never for one worker: nothing to balance).
+
+    Every position appears in exactly one batch.
+    """
+    groups: dict[Hashable, list[int]] = {}
+    for position, key in enumerate(keys):
+        groups.setdefault(key, []).append(position)
+    target = per_worker * workers if workers > 1 else 1
+    pieces = max(1, math.ceil(target / max(len(groups), 1)))
+    batches: list[list[int]] = []
+    for members in groups.values():
+        k = min(pieces, len(members))
+        size, extra = divmod(len(members), k)
+        start = 0
+        for i in range(k):
+            stop = start + size + (i < extra)
+            batches.append(members[start:stop])
+            start = stop
+    return batches
+
+
+def run_batches(func: Callable[[list[T]], list[R]], tasks: Sequence[T], *, key: Callable[[T], Hashable],
+                n_jobs: int = 1, scheduler: str | None = None, per_worker: int = BATCHES_PER_WORKER,
+                progress: str | None = None, timeout: float = 30.0) -> list[R]:
+    """Like :func:`run_tasks`, but ``func`` takes a *batch* (a list of tasks sharing
+    ``key``, :func:`plan_batches` for the backend's number of workers) and returns one
+    result per task of it; the results come back in task order.
+
+    The workers: 1 in this process, ``n_jobs`` joblib processes (-1: the cores), or the
+    threads of the Dask cluster's workers when the batches are planned.
+    """
+    tasks = list(tasks)
+    _check_n_jobs(n_jobs)
+    keys = [key(t) for t in tasks]
+    if scheduler:
+        with _connected(scheduler, timeout) as client:
+            plan = plan_batches(keys, _dask_threads(client), per_worker=per_worker)
+            parts = _map_dask(client, func, [[tasks[i] for i in b] for b in plan], progress)
+    else:
+        workers = (os.cpu_count() or 1) if n_jobs == -1 else n_jobs
+        plan = plan_batches(keys, workers, per_worker=per_worker)
+        parts = _map_local(func, [[tasks[i] for i in b] for b in plan], n_jobs, progress)
+    results: list[Any] = [None] * len(tasks)
+    for positions, part in zip(plan, parts):
+        part = list(part)
+        if len(part) != len(positions):
+            raise MutualismError(f"{getattr(func, '__name__', func)!s} returned {len(part)} results for a batch of "
+                                 f"{len(positions)} tasks")
+        for i, r in zip(positions, part):
+            results[i] = r
+    return results
+
+
+def _map_local(func, tasks: list, n_jobs: int, progress: str | None) -> list:
     from tqdm.std import tqdm
 
     # A progress bar only on a terminal (disable=None): never in a notebook's output.
@@ -83,28 +165,47 @@ def run_tasks(func: Callable[[T], R], tasks: Sequence[T], *, n_jobs: int = 1, sc
     return list(tqdm(results, total=len(tasks), desc=progress, disable=disable))
 
 
-def _run_dask(func, tasks: list, scheduler: str, progress: str | None, timeout: float) -> list:
-    from distributed import Client
+class _connected:
+    """A ``distributed.Client`` of ``scheduler`` with at least one worker, closed on exit."""
 
-    try:
-        client = Client(scheduler, timeout=timeout, set_as_default=False)
-    except (OSError, TimeoutError, ValueError) as exc:
-        raise SchedulerError(f"scheduler={scheduler!r}: no Dask scheduler answers there within {timeout:g} s "
-                             f"({type(exc).__name__}: {exc}); start one with `dask scheduler` and workers "
-                             "with `dask worker ADDRESS`") from None
-    try:
-        if not client.scheduler_info().get("workers"):
-            client.wait_for_workers(1, timeout=timeout)
-        futures = client.map(func, tasks, pure=False)
-        if progress is not None and len(futures) > 1:
-            from distributed import as_completed
-            from tqdm.std import tqdm
+    def __init__(self, scheduler: str, timeout: float):
+        self.scheduler, self.timeout = scheduler, timeout
 
-            for _ in tqdm(as_completed(futures, loop=client.loop), total=len(futures), desc=progress, disable=None):
-                pass
-        return client.gather(futures)
-    except TimeoutError:
-        raise SchedulerError(f"scheduler={scheduler!r} has no worker (waited {timeout:g} s); start one with "
-                             f"`dask worker {scheduler}`") from None
-    finally:
-        client.close()
+    def __enter__(self):
+        from distributed import Client
+
+        scheduler, timeout = self.scheduler, self.timeout
+        try:
+            self.client = Client(scheduler, timeout=timeout, set_as_default=False)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise SchedulerError(f"scheduler={scheduler!r}: no Dask scheduler answers there within {timeout:g} s "
+                                 f"({type(exc).__name__}: {exc}); start one with `dask scheduler` and workers "
+                                 "with `dask worker ADDRESS`") from None
+        try:
+            if not self.client.scheduler_info().get("workers"):
+                self.client.wait_for_workers(1, timeout=timeout)
+        except TimeoutError:
+            self.client.close()
+            raise SchedulerError(f"scheduler={scheduler!r} has no worker (waited {timeout:g} s); start one with "
+                                 f"`dask worker {scheduler}`") from None
+        return self.client
+
+    def __exit__(self, *exc) -> None:
+        self.client.close()
+
+
+def _dask_threads(client) -> int:
+    """Threads of the cluster's workers (each runs one task at a time)."""
+    workers = client.scheduler_info().get("workers", {})
+    return max(1, sum(int(w.get("nthreads", 1)) for w in workers.values()))
+
+
+def _map_dask(client, func, tasks: list, progress: str | None) -> list:
+    futures = client.map(func, tasks, pure=False)
+    if progress is not None and len(futures) > 1:
+        from distributed import as_completed
+        from tqdm.std import tqdm
+
+        for _ in tqdm(as_completed(futures, loop=client.loop), total=len(futures), desc=progress, disable=None):
+            pass
+    return client.gather(futures)
