@@ -854,3 +854,86 @@ def test_stdout_in_ascii_or_latin1_never_raises(pymrio_world, tmp_path, encoding
     assert bad.returncode == errors.EXIT_INPUT and b"Traceback" not in bad.stderr
     line = bad.stderr.decode(encoding).strip()  # the en dash of "1995–2030" written as "-"
     assert line.startswith("mutualism: error: years: 2039 is outside the synthetic world's 1995-2030"), line
+
+
+# ----- a folder where a file is expected, a stray file list, a key given twice ------------------
+def _folder_for(path: Path) -> None:
+    path.unlink()
+    (path / "inside.txt").parent.mkdir()
+    (path / "inside.txt").write_text("a folder where a file should be\n")
+
+
+def test_a_folder_for_z_parquet_is_named_as_a_folder(capsys, pymrio_copy):
+    z = pymrio_copy / str(YEAR) / "Z.parquet"
+    _folder_for(z)
+    expect_invalid(capsys, rf"^INVALID: {re.escape(str(z))} \(year {YEAR}\): block 'Z' listed in .*file_parameters\.json "
+                           r"is a folder, not a file$", pymrio_copy)
+
+
+@pytest.mark.parametrize("name", [stem("T"), "labels_T.txt"])
+def test_a_folder_for_an_eora_file_is_named_as_a_folder(capsys, eora_year, tmp_path, name):
+    _folder_for(eora_year / name)
+    pattern = rf"Eora26 {YEAR}: {re.escape(str(eora_year / name))} is a folder, not a file$"
+    expect_invalid(capsys, pattern, eora_year.parent)
+    expect_error(capsys, pattern, "wwz", "--mrio", eora_year.parent, "--year", YEAR, "--out", tmp_path / "w.parquet",
+                 watch=eora_year.parent)
+
+
+@pytest.mark.parametrize("command", ["book", "multiverse"])
+def test_a_folder_given_as_params_is_named_as_a_folder(capsys, tmp_path, command):
+    folder = tmp_path / "params"
+    folder.mkdir()
+    expect_error(capsys, rf"parameter file '{re.escape(str(folder))}' is a folder, not a file", command, "--params",
+                 folder, "--out", tmp_path / "out", watch=tmp_path)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_stray_file_parameters_json_is_named(capsys, pymrio_copy, tmp_path):
+    stray = pymrio_copy / "file_parameters.json"
+    shutil.copy(pymrio_copy / str(YEAR) / "file_parameters.json", stray)  # copied one level too high
+    pattern = (rf"{re.escape(str(stray))}: a stray pymrio file list at the top of a folder of years \(2003, 2004, "
+               rf"2005\); remove it, or give the year's folder")
+    expect_error(capsys, pattern, "validate", pymrio_copy, "--year", YEAR, watch=pymrio_copy)
+    expect_error(capsys, pattern, "indices", "--source", "pymrio", "--path", pymrio_copy, "--years", "2005",
+                 "--partners", "PAK", "--cache-dir", tmp_path / "c", "--out", tmp_path / "i.parquet", watch=pymrio_copy)
+    stray.unlink()
+    listed = pymrio_copy / str(YEAR) / "file_parameters.json"
+    listed.write_text("[1, 2]\n")  # not pymrio's: another program's file of that name
+    expect_invalid(capsys, rf"{re.escape(str(listed))} \(year {YEAR}\): not a pymrio file list .*; a stray "
+                           r"file_parameters\.json\?$", pymrio_copy)
+
+
+def test_a_cache_entry_that_is_a_folder_is_recomputed(capsys, recwarn, tmp_path):
+    from mutualism.cache import CacheWarning
+
+    cache, out = tmp_path / "cache", tmp_path / "i.parquet"
+    argv = ["indices", "--years", "2005", "--partners", "PAK", "--cache-dir", cache, "--out", out]
+    assert run(capsys, *argv)[0] == errors.EXIT_OK
+    first = pd.read_parquet(out)
+    entries = sorted(cache.glob("indices/*.parquet")) + sorted(cache.glob("tables/*.npz"))[:1]
+    (entries[0].parent / (entries[0].name + ".b2")).unlink()
+    for entry in entries:
+        entry.unlink()
+        (entry / "junk").mkdir(parents=True)  # a folder where the entry should be
+    (entries[1].parent / (entries[1].name + ".b2")).unlink()
+    (entries[1].parent / (entries[1].name + ".b2")).mkdir()  # and one whose checksum is a folder
+    code, _, err = run(capsys, *argv)
+    assert code == errors.EXIT_OK, err
+    pd.testing.assert_frame_equal(pd.read_parquet(out), first)
+    messages = [str(w.message) for w in recwarn if issubclass(w.category, CacheWarning)]
+    assert any(re.fullmatch(rf"cache entry {re.escape(str(entries[0]))} is a folder, not a file; deleted and "
+                            r"recomputed", m) for m in messages), messages
+    assert all(entry.is_file() and Path(str(entry) + ".b2").is_file() for entry in entries)
+
+
+def test_a_parameter_given_twice_is_refused(capsys, tmp_path):
+    params = tmp_path / "params.yml"
+    params.write_text("years: 2002-2020\npartners: bri\nyears: 2010\n")  # YAML would keep 2010 silently
+    for command in ("book", "multiverse"):
+        expect_error(capsys, rf"parameter file {re.escape(str(params))}: line 3, column 1: 'years' is given twice "
+                             r"\(first on line 1\); give each parameter once$", command, "--params", params,
+                     "--out", tmp_path / "out", watch=tmp_path)
+    from mutualism.config import Params
+
+    with pytest.raises(errors.InputFileError, match="'years' is given twice"):
+        Params.from_yaml(params)

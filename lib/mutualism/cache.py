@@ -216,8 +216,22 @@ def discard(path: str | Path, reason: str) -> None:
     # warn_explicit with no source line: Python prints the warning on one line of stderr
     warnings.warn_explicit(f"cache entry {path} {reason}; deleted and recomputed", CacheWarning,
                            filename="mutualism.cache", lineno=0, module="mutualism.cache")
-    path.unlink(missing_ok=True)
-    _checksum_path(path).unlink(missing_ok=True)
+    _remove(path)
+    _remove(_checksum_path(path))
+
+
+def _remove(path: Path) -> None:
+    """Delete a file, or a folder found where a cache file should be; one that cannot be
+    removed is left (writing the new entry then fails, and says so: :func:`store`)."""
+    try:
+        if path.is_dir() and not path.is_symlink():
+            import shutil
+
+            shutil.rmtree(path)
+        else:
+            path.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def read_entry(path: str | Path, load: Callable[[str], T]) -> tuple[bool, T | None]:
@@ -225,7 +239,10 @@ def read_entry(path: str | Path, load: Callable[[str], T]) -> tuple[bool, T | No
     entries are reported and deleted)."""
     path = Path(path)
     if not path.exists():
-        _checksum_path(path).unlink(missing_ok=True)
+        _remove(_checksum_path(path))
+        return False, None
+    if path.is_dir() or _checksum_path(path).is_dir():
+        discard(path, "is a folder, not a file" if path.is_dir() else "has a folder for its checksum")
         return False, None
     try:
         expected = _checksum_path(path).read_text().strip()

@@ -239,10 +239,15 @@ def read_yaml_mapping(path: str | Path, *, what: str = "YAML file") -> dict:
     from .errors import DataNotFoundError, InputFileError, quote
 
     path = Path(path)
+    if path.is_dir():
+        raise InputFileError(f"{what} {str(path)!r} is a folder, not a file (give the YAML file in it)")
     if not path.is_file():
         raise DataNotFoundError(f"{what} {str(path)!r} does not exist")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)
+    except _DuplicateKey as exc:
+        raise InputFileError(f"{what} {path}: line {exc.line}, column {exc.column}: {exc.key!r} is given twice (first "
+                             f"on line {exc.first}); give each parameter once") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         at = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
@@ -256,3 +261,46 @@ def read_yaml_mapping(path: str | Path, *, what: str = "YAML file") -> dict:
         raise InputFileError(f"{what} {path}: holds a {type(data).__name__} ({quote(data)}), not a mapping of "
                              "parameter names to values (write `name: value` lines)")
     return data
+
+
+def _unique_key_loader():
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        """YAML's safe loader, but a mapping that gives a key twice is refused (YAML keeps the
+        last one silently: ``years: 2002-2020`` then ``years: 2010`` would run 2010)."""
+
+        def construct_mapping(self, node, deep=False):
+            seen: dict = {}
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    first = seen.get(key)
+                except TypeError:  # an unhashable key: the safe loader refuses it itself
+                    continue
+                if first is not None:
+                    raise _DuplicateKey(key, key_node.start_mark, first)
+                seen[key] = key_node.start_mark.line + 1
+            return super().construct_mapping(node, deep=deep)
+
+    return Loader
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key, mark, first: int) -> None:
+        super().__init__(key)
+        self.key, self.line, self.column, self.first = key, mark.line + 1, mark.column + 1, first
+
+
+class _LazyLoader:
+    """Built on first use, so that importing this module does not import YAML."""
+
+    loader = None
+
+    def __call__(self, stream):
+        if _LazyLoader.loader is None:
+            _LazyLoader.loader = _unique_key_loader()
+        return _LazyLoader.loader(stream)
+
+
+_UniqueKeyLoader = _LazyLoader()

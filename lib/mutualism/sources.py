@@ -185,9 +185,14 @@ def apply_concordance(mrio: MRIO, name: str | None) -> MRIO:
 # ----- pymrio saved folders -----------------------------------------------------------
 def _year_folder(path: Path, year: int) -> Path:
     """``path`` itself if it is a pymrio folder, else ``path/<year>``; clear error if absent."""
-    if (path / "file_parameters.json").exists():
-        return path
     sub = path / str(year)
+    if (path / "file_parameters.json").exists():
+        years = sorted(p.name for p in path.iterdir() if p.name.isdigit() and (p / "file_parameters.json").exists())
+        if years:  # both a table here and tables of years below: which one is meant?
+            raise InputFileError(f"{path / 'file_parameters.json'}: a stray pymrio file list at the top of a folder "
+                                 f"of years ({', '.join(years[:5])}{' …' if len(years) > 5 else ''}); remove it, or "
+                                 f"give the year's folder ({sub})")
+        return path
     if (sub / "file_parameters.json").exists():
         return sub
     if not path.exists():
@@ -224,10 +229,19 @@ def _check_pymrio_files(folder: Path, year: int) -> None:
     import pyarrow.parquet as pq
 
     for params_file in [folder / "file_parameters.json", *sorted(folder.glob("*/file_parameters.json"))]:
+        if params_file.is_dir():
+            raise InputFileError(f"{params_file} (year {year}): a folder where pymrio's file list is expected")
         with reading(params_file, year, "pymrio file list"):
-            listed = _json.loads(params_file.read_text()).get("files", {})
-        for block, spec in listed.items():
+            listed = _json.loads(params_file.read_text())
+        if not (isinstance(listed, dict) and isinstance(listed.get("files", {}), dict)
+                and all(isinstance(spec, dict) for spec in listed.get("files", {}).values())):
+            raise InputFileError(f"{params_file} (year {year}): not a pymrio file list (a JSON object whose 'files' "
+                                 f"maps each block to its file name); a stray file_parameters.json?")
+        for block, spec in listed.get("files", {}).items():
             target = params_file.parent / str(spec.get("name", ""))
+            if target.is_dir():
+                raise InputFileError(f"{target} (year {year}): block {block!r} listed in {params_file} is a folder, "
+                                     "not a file")
             if not target.is_file():
                 raise DataNotFoundError(f"{target} (year {year}): block {block!r} listed in {params_file} is missing")
             if target.suffix == ".parquet":
@@ -315,6 +329,8 @@ def _eora26_opener(path: Path, year: int, price: str) -> Callable[[str], Any]:
                 for candidate in (folder / name, path / name):
                     if candidate.is_file():
                         return open(candidate, "rb")
+                    if candidate.is_dir():
+                        raise InputFileError(f"Eora26 {year}: {candidate} is a folder, not a file")
                 places = " or ".join(dict.fromkeys(str(f) for f in (folder, path)))
                 raise DataNotFoundError(f"Eora26 {year}: {name} not found in {places}")
 
