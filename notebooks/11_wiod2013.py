@@ -38,9 +38,10 @@ scheduler = None
 example_table = None
 
 # %% tags=["remove-input"]
-from mutualism import book
+from mutualism import appendix, book
 
-params = book.start_chapter(globals(), numbers=False)  # this page reads committed results, whatever the run
+# this page reads committed results (data/results_wiod2013), whatever the run: the banner names them
+params = book.start_chapter(globals(), committed={"title": "WIOD 2013", **appendix.load()["metadata"]})
 
 # %% [markdown]
 # The chapters before this one compute their numbers from the run named in their banner,

@@ -243,6 +243,12 @@ def test_banner_names_the_run_and_warns_on_synthetic_data():
     assert "admonition note" in real and "Illustrative" not in real
     theory = book.banner(Params(), numbers=False).data
     assert "computes nothing" in theory and "Illustrative" not in theory and Params().describe() in theory
+    from mutualism import appendix
+
+    meta = appendix.load()["metadata"]  # the real-data appendix: its banner names WIOD, not the run's data
+    wiod = book.banner(Params(), committed={"title": "WIOD 2013", **meta}).data
+    assert "Numbers from real tables: WIOD 2013" in wiod and "WIOD Release 2013" in wiod
+    assert meta["commit"][:12] in wiod and meta["options"]["years"] in wiod and "Illustrative" not in wiod
 
 
 # ----- the CI book ----------------------------------------------------------------------
@@ -261,7 +267,8 @@ def test_ci_book_has_every_page_and_banner(ci_book):
     for name in CHAPTER_NAMES:
         text = page(ci_book, name)
         assert text.count("mutualism-banner") == 1, name
-        assert ("This page computes nothing" if name in NO_RUN_NUMBERS
+        assert ("Numbers from real tables: WIOD 2013" if name == "11_wiod2013" else
+                "This page computes nothing" if name in NO_RUN_NUMBERS
                 else "Illustrative numbers from a synthetic world") in text, name
         assert "years 2012–2016" in text
 
@@ -392,3 +399,24 @@ def test_number_policy_of_every_chapter(ci_book):
     assert NUMBER_POLICY["seed or year with a separator"].search("seed 2,023")  # the pattern itself bites
     assert NUMBER_POLICY["p-value of zero"].search("(p = 0.0000;") and not NUMBER_POLICY["p-value of zero"].search("p = 0.003")
     assert NUMBER_POLICY["scientific notation"].search("gap is 1.4e-14.")
+
+
+def test_ci_book_has_an_api_reference_of_every_module(ci_book):
+    """book/api: one section per module of the library (generated, so a new module appears
+    without editing the page), with its functions' signatures and numpy-style sections."""
+    from bs4 import BeautifulSoup
+
+    from mutualism.methods_page import api_modules
+
+    soup = BeautifulSoup((ci_book / "html" / "book" / "api.html").read_text(), "html.parser")
+    ids = {tag.get("id") for tag in soup.select("dt.sig[id]")}
+    modules = api_modules()
+    assert {"mutualism.verdict", "mutualism.tables", "mutualism.decompose"} <= set(modules)
+    for module in modules:
+        assert soup.find(id=f"module-{module}") is not None, module
+    for name in ("mutualism.verdict.effect", "mutualism.tables.render", "mutualism.formatting.gap",
+                 "mutualism.exercises.strip_solutions"):
+        assert name in ids, name
+    execute = soup.find(id="mutualism.build.execute_chapter").find_next("dd").get_text(" ", strip=True)
+    assert "Parameters" in execute and "Returns" in execute  # napoleon turned the sections into fields
+    assert "mutualism.book.RunResults" not in ids  # a re-export is documented where it is defined

@@ -30,17 +30,26 @@ __all__ = ["banner", "say", "show_table", "start_chapter",
            "EXAMPLE_SECTORS", "EXAMPLE_TABLES", "WorkedExample", "worked_example", "p_value", "gap"]
 
 
-def banner(params: Params, *, numbers: bool = True):
+def banner(params: Params, *, numbers: bool = True, committed: Mapping[str, Any] | None = None):
     """The admonition at the top of every page: which data and options produced its numbers.
 
     On the synthetic world it warns that the numbers are illustrative, not the paper's.
-    A page without numbers (``numbers=False``, the theory chapter) only names the run.
+    A page without numbers (``numbers=False``, the theory chapter) only names the run. A
+    page that reads committed results (``committed``: their ``metadata.json``, the real-data
+    appendix) names the data, the script and the commit that produced them, then the run of
+    the other chapters.
     """
     from html import escape
 
     from IPython.display import HTML
 
-    if not numbers:
+    if committed is not None:
+        kind, title = "note", f"Numbers from real tables: {escape(str(committed.get('title', 'committed results')))}"
+        note = (f"The numbers on this page were computed from {escape(str(committed['data']))}, years "
+                f"{escape(str(committed['options']['years']))}, by <code>{escape(str(committed['script']))}</code> "
+                f"at commit <code>{escape(str(committed['commit'])[:12])}</code>, and are read from files committed "
+                "with the book; nothing on this page comes from the run of the other chapters, which is:")
+    elif not numbers:
         kind, title = "note", "This edition of the book"
         note = "This page computes nothing; the numbers of the other chapters come from this run:"
     elif params.source == "synthetic":
@@ -56,8 +65,9 @@ def banner(params: Params, *, numbers: bool = True):
                 f"<p>{note}</p><p><code>{escape(params.describe())}</code></p></div>")
 
 
-def start_chapter(namespace: Mapping[str, Any], *, numbers: bool = True) -> Params:
-    """Validate a chapter's parameters and show the banner (``numbers``: see :func:`banner`).
+def start_chapter(namespace: Mapping[str, Any], *, numbers: bool = True,
+                  committed: Mapping[str, Any] | None = None) -> Params:
+    """Validate a chapter's parameters and show the banner (``numbers``, ``committed``: see :func:`banner`).
 
     ``namespace`` is the chapter's ``globals()`` after its papermill ``parameters`` cell
     (and any injected cell): every :class:`~mutualism.config.Params` field found there is
@@ -70,7 +80,7 @@ def start_chapter(namespace: Mapping[str, Any], *, numbers: bool = True) -> Para
     from IPython.display import display
 
     params = Params.from_namespace(namespace)
-    display(banner(params, numbers=numbers))
+    display(banner(params, numbers=numbers, committed=committed))
     return params
 
 

@@ -260,8 +260,11 @@ def pair_controls(raw: dict[str, pd.DataFrame], partners: Sequence[str], years: 
 
     Returns
     -------
-    DataFrame with columns ``partner, year, POL, ECO, CUL, DIS, FTA, LAB, D1`` (METHODS §6):
+    DataFrame
+        Columns ``partner, year, POL, ECO, CUL, DIS, FTA, LAB, D1`` (METHODS §6), see Notes.
 
+    Notes
+    -----
     - ``POL`` mean over the six WGI estimates of ``|WGI_c − WGI_r|`` (unpublished years
       interpolated, see :func:`interpolate_years`);
     - ``ECO`` ``(gdppc_c − gdppc_r)² / (GDP_c·GDP_r)``, GDP in constant 2010 US$ and

@@ -134,9 +134,10 @@ def world_countries(size: str = "small", seed: int = 2023) -> pd.DataFrame:
 
     Returns
     -------
-    DataFrame with ``iso3, name, region, bri_signatory, bri64, cap_lat, cap_lon,
-    gdp_2001_usd`` (the world's 2001 GDP level, US$; ``ROW`` has no region, flags 0 and no
-    capital).
+    DataFrame
+        Columns ``iso3``, ``name``, ``region``, ``bri_signatory``, ``bri64``, ``cap_lat``,
+        ``cap_lon``, ``gdp_2001_usd`` (the world's 2001 GDP level, US$; ``ROW`` has no
+        region, flags 0 and no capital).
     """
     world = _world(size, seed)
     table = countries().set_index("iso3")
