@@ -394,6 +394,10 @@ def year_indices(mrio: MRIO, partners: Sequence[str], *, china: str = CHINA, ind
     }
     frame.update({name: arrays[name].reshape(-1) for name in COLUMNS if name in arrays})
     out = mask_zero_output(pd.DataFrame(frame))
+    silent = [p for p in partners if p in mrio.zero_output_countries]
+    if silent:  # a partner without any output: every value of its cells is missing, its flows too
+        keep = {"year", "partner", "industry", "E_c", "x_c", "x_r"}
+        out.loc[out["partner"].isin(silent), [col for col in out.columns if col not in keep]] = np.nan
     out.attrs["notes"] = list(mrio.meta.get("notes", []))  # e.g. a country code no partner set knows
     return out
 
