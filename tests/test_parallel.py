@@ -40,8 +40,13 @@ def test_one_batch_per_key_split_only_below_k_batches_per_worker(years, variants
     _check_partition(plan, keys)
     assert len(plan) == expected
     # batches in the order the keys first appear; a split group's runs differ by at most one task
+    # runs dealt round-robin: the first run of every key (in first-seen order), then the second…
+    order = list(dict.fromkeys(keys))
     batch_keys = [keys[b[0]] for b in plan]
-    assert [k for k, _ in itertools.groupby(batch_keys)] == list(dict.fromkeys(keys))  # contiguous, first-seen order
+    run_of = [batch_keys[:i].count(k) for i, k in enumerate(batch_keys)]
+    assert [(r, order.index(k)) for r, k in zip(run_of, batch_keys)] == sorted(
+        (r, order.index(k)) for r, k in zip(run_of, batch_keys))
+    assert batch_keys[:len(order)] == order[:len(plan)]
     for year in set(keys):
         sizes = [len(b) for b in plan if keys[b[0]] == year]
         assert max(sizes) - min(sizes) <= 1

@@ -101,23 +101,27 @@ def plan_batches(keys: Sequence[Hashable], workers: int, *, per_worker: int = BA
     appear, positions ascending), each group split into near-equal runs when there are
     fewer groups than ``per_worker × workers`` (never for one worker: nothing to balance).
 
-    Every position appears in exactly one batch.
+    Split runs are dealt round-robin — the first run of every key, then the second… — so
+    that the workers start on different keys: the first run of a year reads (and caches)
+    its table before the next run of that year is likely to start. Every position appears
+    in exactly one batch.
     """
     groups: dict[Hashable, list[int]] = {}
     for position, key in enumerate(keys):
         groups.setdefault(key, []).append(position)
     target = per_worker * workers if workers > 1 else 1
     pieces = max(1, math.ceil(target / max(len(groups), 1)))
-    batches: list[list[int]] = []
+    runs: list[list[list[int]]] = []
     for members in groups.values():
         k = min(pieces, len(members))
         size, extra = divmod(len(members), k)
-        start = 0
+        start, split = 0, []
         for i in range(k):
             stop = start + size + (i < extra)
-            batches.append(members[start:stop])
+            split.append(members[start:stop])
             start = stop
-    return batches
+        runs.append(split)
+    return [split[i] for i in range(pieces) for split in runs if i < len(split)]
 
 
 def run_batches(func: Callable[[list[T]], list[R]], tasks: Sequence[T], *, key: Callable[[T], Hashable],
