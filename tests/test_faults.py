@@ -937,3 +937,15 @@ def test_a_parameter_given_twice_is_refused(capsys, tmp_path):
 
     with pytest.raises(errors.InputFileError, match="'years' is given twice"):
         Params.from_yaml(params)
+
+
+def test_disk_full_while_an_estimate_folder_is_staged_names_the_file_and_keeps_the_folder(capsys, monkeypatch,
+                                                                                          tmp_path):
+    out, cache = tmp_path / "est", tmp_path / "cache"
+    argv = ["estimate", "--years", "2004-2005", "--bootstrap-reps", "0", "--cache-dir", cache, "--out", out]
+    assert run(capsys, *argv)[0] == errors.EXIT_OK
+    before = snapshot(out)
+    _disk_full_under(monkeypatch, tmp_path / ".est.")  # the staging folder beside est/
+    expect_error(capsys, rf"^mutualism: error: {re.escape(str(out / 'panel.parquet'))}: cannot be written \(No space "
+                         rf"left on device\); {re.escape(str(out))} is unchanged$", *argv, watch=out)
+    assert snapshot(out) == before and _leftovers(tmp_path) == []

@@ -120,10 +120,20 @@ def staged_dirs(*targets: str | Path) -> Iterator[list[Path]]:
         yield stagings
         for target in paths:
             _step("staged", target)
-    except BaseException:
+    except BaseException as exc:
         with _signals_deferred():
             for staging in stagings:
                 shutil.rmtree(staging, ignore_errors=True)
+        from .errors import WriteError
+
+        if isinstance(exc, WriteError) and any(str(s) in str(exc) for s in stagings):  # name the output, not its staging
+            text = str(exc)
+            for target, staging in zip(paths, stagings):
+                text = text.replace(str(staging), str(target))
+            error = WriteError(text.replace("; nothing was written", "") + f"; {', '.join(map(str, paths))} "
+                               f"{'is' if len(paths) == 1 else 'are'} unchanged")
+            error.errno = exc.errno
+            raise error from None
         raise
     with _signals_deferred():  # SIGINT/SIGTERM/SIGHUP wait until every rename and the clean-up are done
         done: list[tuple[Path, Path, Path | None]] = []
