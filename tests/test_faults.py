@@ -949,3 +949,18 @@ def test_disk_full_while_an_estimate_folder_is_staged_names_the_file_and_keeps_t
     expect_error(capsys, rf"^mutualism: error: {re.escape(str(out / 'panel.parquet'))}: cannot be written \(No space "
                          rf"left on device\); {re.escape(str(out))} is unchanged$", *argv, watch=out)
     assert snapshot(out) == before and _leftovers(tmp_path) == []
+
+
+def test_an_unknown_country_code_of_a_pymrio_table_is_named(capsys, pymrio_copy):
+    import pymrio
+
+    folder = pymrio_copy / str(YEAR)
+    io = pymrio.load_all(folder)
+    io.rename_regions({"PAK": "XXX"})
+    io.save_all(folder, table_format="parquet")
+    code, out, _ = run(capsys, "validate", pymrio_copy, "--year", YEAR)
+    assert code == errors.EXIT_OK and out.strip().endswith("valid: all checks pass")
+    warnings = [line for line in out.splitlines() if line.startswith("warning:")]
+    assert warnings == [f"warning: synthetic_{YEAR} {YEAR}: region labels of Z ({folder / 'Z'}.*): country code 'XXX' "
+                        "(rows 677–702) is not an ISO3 code of data/countries.csv: it is in no partner set (bri, bri64) "
+                        "and is kept as a region of its own"], out
