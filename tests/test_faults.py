@@ -964,3 +964,14 @@ def test_an_unknown_country_code_of_a_pymrio_table_is_named(capsys, pymrio_copy)
     assert warnings == [f"warning: synthetic_{YEAR} {YEAR}: region labels of Z ({folder / 'Z'}.*): country code 'XXX' "
                         "(rows 677–702) is not an ISO3 code of data/countries.csv: it is in no partner set (bri, bri64) "
                         "and is kept as a region of its own"], out
+
+
+def test_disk_full_while_a_synth_world_is_staged_names_the_file(capsys, monkeypatch, pymrio_world, tmp_path):
+    world = tmp_path / "world"
+    shutil.copytree(pymrio_world, world)
+    before = snapshot(world)
+    _disk_full_under(monkeypatch, tmp_path / ".world.")  # the staging folder beside world/
+    expect_error(capsys, rf"^mutualism: error: {re.escape(str(world))}/\S+: cannot be written \(No space left on "
+                         rf"device\); {re.escape(str(world))} is unchanged$", "synth", "--years", "2004", "--out", world,
+                 watch=world)
+    assert snapshot(world) == before and _leftovers(tmp_path) == []

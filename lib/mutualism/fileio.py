@@ -134,6 +134,16 @@ def staged_dirs(*targets: str | Path) -> Iterator[list[Path]]:
                                f"{'is' if len(paths) == 1 else 'are'} unchanged")
             error.errno = exc.errno
             raise error from None
+        from .errors import MutualismError, os_reason
+
+        if isinstance(exc, OSError) and not isinstance(exc, MutualismError):  # a writer outside atomic_write
+            name = str(exc.filename) if exc.filename else ""
+            for target, staging in zip(paths, stagings):
+                name = name.replace(str(staging), str(target))
+            error = WriteError(f"{name or ', '.join(map(str, paths))}: cannot be written ({os_reason(exc)}); "
+                               f"{', '.join(map(str, paths))} {'is' if len(paths) == 1 else 'are'} unchanged")
+            error.errno = exc.errno
+            raise error from None
         raise
     with _signals_deferred():  # SIGINT/SIGTERM/SIGHUP wait until every rename and the clean-up are done
         done: list[tuple[Path, Path, Path | None]] = []
