@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 PARAMS ?= params/default.yml
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv test book bench clean chromium
+.PHONY: venv test book pdf tex bench clean chromium
 
 venv: $(STAMP)
 
@@ -38,6 +38,20 @@ SOLUTIONS ?= show
 BOOK_OUT  ?= $(if $(filter hide,$(SOLUTIONS)),_build/student,_build)
 book: $(STAMP)
 	$(BIN)/mutualism book --params $(PARAMS) --out $(BOOK_OUT) $(if $(filter hide,$(SOLUTIONS)),--solutions hide,)
+
+# The PDF edition: the executed chapters of `make book` (same PARAMS and SOLUTIONS) through
+# Sphinx's LaTeX builder and XeLaTeX -> $(BOOK_OUT)/pdf/mutualism.pdf. Debian's TeX Live is
+# installed when missing and possible (root with apt-get; a few hundred MB, so `make test`
+# does not do it: tests/test_pdf.py skips without TeX, and fails when CI is set).
+TEX_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended latexmk fonts-freefont-otf lmodern
+pdf: book tex
+	$(BIN)/python scripts/make_pdf.py $(BOOK_OUT)
+
+tex:
+	@command -v xelatex >/dev/null 2>&1 && command -v latexmk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null; \
+	  else echo "make pdf needs TeX: apt-get install -y $(TEX_PACKAGES) (as root)"; exit 1; fi; }
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
