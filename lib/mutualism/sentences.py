@@ -135,6 +135,17 @@ def compared(results, table: str, col: int, regressor: str, paper_regressor: str
     return verdict.agreement(coef, p, row["coef"], _paper_stars(row))
 
 
+def _paper_factor(results, table: str, col: int, regressor: str, variant: str | None) -> float:
+    """The factor that puts the paper's coefficient into this run's units (``tables.paper_factor``:
+    a variable this run rescales, such as RVC in per cent, is unscaled in the paper)."""
+    from .tables import paper_factor
+
+    paper = _results_of(results, variant)
+    if table not in paper.tables:
+        return 1.0
+    return paper_factor(paper.tables[table], paper.tables[table].columns[col - 1].dependent, regressor)
+
+
 # ----- one coefficient against the paper ---------------------------------------------
 def coefficient_sentence(results, table: str, col: int, regressor: str, *, lead: str,
                          paper_regressor: str | None = None, variant: str | None = None,
@@ -146,8 +157,10 @@ def coefficient_sentence(results, table: str, col: int, regressor: str, *, lead:
     text = f"{lead}: {estimate_md(coef, se, p)}, {eff.label} at 5 %"
     agree = compared(results, table, col, regressor, paper_regressor, variant=variant) if with_agreement else None
     if agree is not None:
-        text += (f"; the paper: {num(agree.paper_coef)}{agree.paper_stars.replace('*', chr(92) + '*')}"
-                 f" — {agree.label}")
+        factor = _paper_factor(results, table, col, regressor, variant)  # RVC in per cent here, a share there
+        shown = num(agree.paper_coef * factor) if factor != 1.0 else num(agree.paper_coef)
+        text += (f"; the paper: {shown}{agree.paper_stars.replace('*', chr(92) + '*')}"
+                 + (" (converted to this run's units)" if factor != 1.0 else "") + f" — {agree.label}")
     loc = where(table, col, regressor, variant)
     claims.record(eff, text, where=loc)
     if agree is not None:
