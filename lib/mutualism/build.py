@@ -240,7 +240,7 @@ def build_book(params_file: str | Path = "params/default.yml", out_dir: str | Pa
 
     The new book is assembled beside the old one: the executed notebooks, the figures and
     the pages are written into staging folders next to ``executed/``, ``figures/`` and
-    ``html/`` (:func:`mutualism.fileio.staged_dir`) and swapped in together only when every
+    ``html/`` (:func:`mutualism.fileio.staged_dirs`) and swapped in together only when every
     chapter ran and the rendering succeeded. A failed or interrupted build (SIGINT, or the
     SIGTERM the CLI turns into an exception) leaves the previous complete book as it was.
 
@@ -262,7 +262,7 @@ def build_book(params_file: str | Path = "params/default.yml", out_dir: str | Pa
     """
     from contextlib import ExitStack
 
-    from .fileio import staged_dir
+    from .fileio import staged_dirs
 
     def log(text: str, end: str = "\n") -> None:
         if not quiet:
@@ -276,10 +276,8 @@ def build_book(params_file: str | Path = "params/default.yml", out_dir: str | Pa
     todo = select_chapters(every, chapters)
     log(f"book: {len(todo)} chapter(s) with {Params.from_mapping(parameters).describe()}")
     t_all = time.perf_counter()
-    with ExitStack() as stack:  # exits in reverse order: html, figures, then executed are swapped in
-        staging = stack.enter_context(staged_dir(out / "executed"))
-        figures = stack.enter_context(staged_dir(out / "figures"))
-        html = stack.enter_context(staged_dir(out / "html"))
+    with ExitStack() as stack:  # executed, figures and html are swapped in together, signals held
+        staging, figures, html = stack.enter_context(staged_dirs(out / "executed", out / "figures", out / "html"))
         for previous, new in ((out / "executed", staging), (out / "figures", figures)):
             if previous.is_dir():  # chapters not executed now may be kept (see _is_current)
                 shutil.copytree(previous, new, dirs_exist_ok=True)
