@@ -116,7 +116,7 @@ display(pd.concat({country: pd.DataFrame(local[k], index=list(m.sectors), column
 # $E_{si\to r} = \sum_j Z_{si,rj} + Y_{si,r}$, and $E_{si} = \sum_{r\neq s} E_{si\to r}$.
 # The matrix
 #
-# $$\mathit{VAE} = \mathrm{diag}(v)\, B\, \mathrm{diag}(E)$$
+# $$\mathit{VAE} = \mathrm{diag}(v)\, B\, \mathrm{diag}(E)$$ (eq-vae)
 #
 # splits each column $si$ (an exporting country-sector) by the country-sector $tj$ where
 # the value was added. Its column sums are the gross exports. The diagonal blocks are
@@ -208,7 +208,7 @@ say(f"The largest difference between $\\theta_{{ci,ri}}$ and $\\mathit{{IIR}}_{{
 # $\delta_{cr} = g_c/g_r$ and $\delta_{rc} = g_r/g_c$, and the paper's index
 # $\mathit{XT} = \tfrac12\left(1/|\delta_{cr}-1| + 1/|\delta_{rc}-1|\right)$ simplifies to
 #
-# $$\mathit{XT} = \frac{|g_c| + |g_r|}{2\,|g_c - g_r|},$$
+# $$\mathit{XT} = \frac{|g_c| + |g_r|}{2\,|g_c - g_r|},$$ (eq-xt)
 #
 # the form the library uses: it is defined when one rate is zero (then $\mathit{XT} = 1/2$) and
 # undefined only when the two rates are equal. Three consequences are visible in the

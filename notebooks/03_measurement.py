@@ -92,7 +92,7 @@ countries = book.partner_table(partners)
 display(HTML(tables.render_frame(countries, "The run's partner countries by region (METHODS §7)", classes="partners")))
 
 # %% [markdown]
-# ## Figure 2: mutualism by region
+# ## Mutualism by region (the paper's Figure 2)
 #
 # Each line is the median, over the partner × industry cells of a region, of one index in
 # one year; the black line takes all partners together. The median rather than the mean
@@ -100,7 +100,7 @@ display(HTML(tables.render_frame(countries, "The run's partner countries by regi
 # coincide (chapter 2, §6); the CSV saved with the figure holds both, and the count of
 # cells behind each point.
 
-# %% tags=["remove-input"] mystnb={"image": {"alt": "Figure 2: three panels (fusion, interaction, coordination), each with one line per region of the partners and a thicker black line for all partners, showing the yearly median of the index."}}
+# %% tags=["remove-input"] mystnb={"image": {"alt": "Figure 3.1: three panels (fusion, interaction, coordination), each with one line per region of the partners and a thicker black line for all partners, showing the yearly median of the index."}}
 data2 = figures.figure2_data(indices, region)
 groups2 = [figures.ALL_PARTNERS, *(r for r in REGIONS if by_region[r])]
 fig2 = figures.plot_indices(data2, groups=groups2)
@@ -109,7 +109,7 @@ plt.close(fig2)
 display(fig2)
 
 # %% [markdown]
-# **Figure 2.** Fusion, interaction and coordination of China with its partners, by
+# **Figure 3.1** (the paper's Figure 2). Fusion, interaction and coordination of China with its partners, by
 # region: median over the partner × industry cells of each region and year; black: all
 # partners.
 
@@ -129,9 +129,9 @@ book.say(
 )
 
 # %% [markdown]
-# ## Figure 3: mutualism by industry
+# ## Mutualism by industry (the paper's Figure 3)
 
-# %% tags=["remove-input"] mystnb={"image": {"alt": "Figure 3: three panels (fusion, interaction, coordination), each with one line per manufacturing industry, showing the yearly median of the index over the partners."}}
+# %% tags=["remove-input"] mystnb={"image": {"alt": "Figure 3.2: three panels (fusion, interaction, coordination), each with one line per manufacturing industry, showing the yearly median of the index over the partners."}}
 data3 = figures.figure3_data(indices, names)
 fig3 = figures.plot_indices(data3, groups=[f"{c} {names[c]}" for c in industries], highlight=None)
 figures.save_figure(fig3, data3, "figure3", figures_dir)
@@ -139,7 +139,7 @@ plt.close(fig3)
 display(fig3)
 
 # %% [markdown]
-# **Figure 3.** Fusion, interaction and coordination of China with its partners, by
+# **Figure 3.2** (the paper's Figure 3). Fusion, interaction and coordination of China with its partners, by
 # manufacturing industry: median over the partners in each year.
 
 # %% tags=["remove-input"]

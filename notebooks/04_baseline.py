@@ -60,7 +60,7 @@ paper = results.paper
 #
 # $$\ln Y_{irt} = \beta_1 \ln ITR_{irt} + \beta_2' \ln D_{rt} + \beta_3' Z_{irt}
 #   + \varphi_t + \lambda_r + \eta_i + \varepsilon_{irt},
-#   \qquad Y \in \{RH, HD, XT\},$$
+#   \qquad Y \in \{RH, HD, XT\},$$ (eq-baseline)
 #
 # where $\ln D = (\ln POL, \ln ECO, \ln CUL, \ln DIS)$ are the institutional, economic,
 # cultural and geographic distances between China and $r$, and

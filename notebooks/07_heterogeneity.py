@@ -46,7 +46,7 @@ params = book.start_chapter(globals())  # the parameters cell's values
 # Is the effect of transfer the same for every partner, industry and period? The paper
 # adds to the baseline the product of $\ln ITR$ with one dummy at a time (Tables 3–5):
 #
-# $$\ln Y = \beta_1 \ln ITR + \beta_2 (\ln ITR \times D) + \dots,$$
+# $$\ln Y = \beta_1 \ln ITR + \beta_2 (\ln ITR \times D) + \dots,$$ (eq-interaction)
 #
 # so that $\beta_1$ is the elasticity where $D = 0$ and $\beta_1 + \beta_2$ where $D = 1$.
 # The dummy itself is absorbed by the fixed effects (each is constant within partner,

@@ -47,7 +47,7 @@ params = book.start_chapter(globals())  # the parameters cell's values
 # value chain cooperation ($RVC$) and higher industrial agglomeration ($INC$). The paper
 # tests each with a two-equation mediation model (its eqs. 15–16; METHODS §8):
 #
-# $$M = \alpha_1 \ln ITR + \dots, \qquad \ln Y = \varphi_1 \ln ITR + \varphi_2 M + \dots,$$
+# $$M = \alpha_1 \ln ITR + \dots, \qquad \ln Y = \varphi_1 \ln ITR + \varphi_2 M + \dots,$$ (eq-mediation)
 #
 # with the controls and fixed effects of the baseline. The indirect effect through $M$ is
 # $\alpha_1\varphi_2$. The verdict on each channel uses the paper's two criteria and

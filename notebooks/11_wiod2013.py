@@ -109,7 +109,7 @@ book.say("The coefficient of ln ITR with controls:\n\n"
          + appendix.table1_sentences(t1, paper, (appendix.RESULTS_DIR / "table1.csv").as_posix()))
 
 # %% [markdown]
-# ## Figure 2 on WIOD 2013: mutualism by region
+# ## Mutualism by region on WIOD 2013 (the paper's Figure 2)
 
 # %% tags=["remove-input"]
 data2 = res["figure2"]
@@ -119,7 +119,7 @@ plt.close(fig2)
 display(fig2)
 
 # %% [markdown]
-# **Figure 2 on WIOD 2013.** Fusion, interaction and coordination of China with its WIOD
+# **Figure A.1** (the paper's Figure 2, on WIOD 2013). Fusion, interaction and coordination of China with its WIOD
 # partners, by region: median over the partner × industry cells of each region and year;
 # black: all partners.
 
@@ -130,7 +130,7 @@ book.say("For all partners together, "
          "interval of the slope excludes zero (METHODS §8).")
 
 # %% [markdown]
-# ## Figure 3 on WIOD 2013: mutualism by industry
+# ## Mutualism by industry on WIOD 2013 (the paper's Figure 3)
 
 # %% tags=["remove-input"]
 data3 = res["figure3"]
@@ -140,5 +140,5 @@ plt.close(fig3)
 display(fig3)
 
 # %% [markdown]
-# **Figure 3 on WIOD 2013.** Fusion, interaction and coordination of China with its WIOD
+# **Figure A.2** (the paper's Figure 3, on WIOD 2013). Fusion, interaction and coordination of China with its WIOD
 # partners, by manufacturing industry: median over the partners in each year.

@@ -337,7 +337,7 @@ def test_ci_book_embeds_both_figures_and_saves_their_data(ci_book):
 
     text = page(ci_book, "03_measurement")
     assert len(re.findall(r"<img [^>]*src=\"[^\"]+\.png\"", text)) == 2
-    assert "Figure 2." in text and "Figure 3." in text
+    assert "Figure 3.1" in text and "the paper's Figure 2" in text and "Figure 3.2" in text
     for stem in ("figure2", "figure3"):
         assert (ci_book / "html" / "_static" / "figures" / f"{stem}.png").stat().st_size > 10_000
         data = pd.read_csv(ci_book / "html" / "_static" / "figures" / f"{stem}.csv")
@@ -420,3 +420,37 @@ def test_ci_book_has_an_api_reference_of_every_module(ci_book):
     execute = soup.find(id="mutualism.build.execute_chapter").find_next("dd").get_text(" ", strip=True)
     assert "Parameters" in execute and "Returns" in execute  # napoleon turned the sections into fields
     assert "mutualism.book.RunResults" not in ids  # a re-export is documented where it is defined
+
+
+def test_figures_are_numbered_by_their_chapter(ci_book):
+    """Every figure caption of a chapter reads "Figure N.k" (N its chapter, k = 1, 2, … in
+    order; "A.k" in the appendix), the paper's own number given in words beside it."""
+    from bs4 import BeautifulSoup
+
+    seen = 0
+    for name in CHAPTER_NAMES:
+        soup = BeautifulSoup(page(ci_book, name), "html.parser")
+        captions = [c.get_text(" ", strip=True) for c in soup.select("figcaption")]
+        captions += [b.get_text(strip=True) for b in soup.select("p > strong") if b.get_text().startswith("Figure")]
+        chapter = "A" if name == "11_wiod2013" else str(int(name[:2]))
+        numbers = [re.match(r"Figure (\S+?)[.:]?(?:\s|$)", c).group(1) for c in captions]
+        assert numbers == [f"{chapter}.{k}" for k in range(1, len(numbers) + 1)], (name, captions)
+        seen += len(numbers)
+    assert seen >= 8
+
+
+def test_every_displayed_equation_is_numbered(ci_book):
+    """Each displayed equation of a chapter carries its number, (N.k), so that the text and
+    a reader can point at it (MyST labels after the closing $$)."""
+    from bs4 import BeautifulSoup
+
+    numbered = 0
+    for name in CHAPTER_NAMES:
+        soup = BeautifulSoup(page(ci_book, name), "html.parser")
+        for block in soup.select("div.math"):
+            number = block.select_one("span.eqno")
+            assert number is not None, (name, block.get_text()[:80])
+            text = str(number.find(string=True) or "").strip()  # without the anchor link after it
+            assert re.fullmatch(r"\((\d+\.)?\d+\)", text), (name, text)
+            numbered += 1
+    assert numbered >= 5
