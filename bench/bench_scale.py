@@ -50,7 +50,10 @@ def load(table: str):
     from mutualism.mrio import build_mrio
 
     data = np.load(WORK / f"{table}.npz", allow_pickle=False)
+    from mutualism.layouts import iso3_of_iso2
+
     regions, sectors = [str(r) for r in data["regions"]], [str(s) for s in data["sectors"]]
+    regions = [iso3_of_iso2(regions).get(r, r) for r in regions]   # as the EXIOBASE reader does
     K = int(data["K"])
     return build_mrio(data["Z"], data["Y"].reshape(len(data["Z"]), len(regions), K).sum(axis=2), regions, sectors,
                       2020, source=f"synthetic {table}", va_published=data["va"])

@@ -77,17 +77,16 @@ def exvatools(name: str) -> str:
     return f"exvatools/exvadec_{name}.csv.gz"
 
 
-KEYS_EXVA = {"exporter_country": "exporter", "importer_country": "importer"}
-
-
-# ----- Borin–Mancini source-based: country, bilateral, sector and sector × partner perimeters ---
-@pytest.mark.parametrize("output", ["terms", "standard"])
+# ----- the country perimeter of every source- and sink-based method, CHN and all exporters -----
+@pytest.mark.parametrize("method, output", [("bm_src", "terms"), ("bm_src", "standard"), ("bm_snk", "terms"),
+                                            ("bm_snk", "standard"), ("my", "terms"), ("my", "standard")])
 @pytest.mark.parametrize("who", ["CHN", "all"])
-def test_bm_src_country_perimeter(wiod, zero_output, output, who):
-    ours = decompose.borin_mancini(wiod, None if who == "all" else CHN_ONLY, output)
-    assert_equal_to_reference(ours, exvatools(f"bm_src_{output}_{who}"), zero_output)
+def test_country_perimeter(wiod, zero_output, method, output, who):
+    ours = decompose.decomposition(wiod, method, exporters=None if who == "all" else CHN_ONLY, output=output)
+    assert_equal_to_reference(ours, exvatools(f"{method}_{output}_{who}"), zero_output)
 
 
+# ----- Borin–Mancini source-based: bilateral, sector and sector × partner perimeters, origin --------
 @pytest.mark.parametrize("suffix, partners, sectors", [
     ("partnerUSA", ["USA"], None), ("partnerRUS", ["RUS"], None),
     ("sector_c14", None, ["c14"]), ("partnerUSA_sector_c14", ["USA"], ["c14"])])
@@ -110,14 +109,6 @@ def test_bm_src_origin_breakdown(wiod, zero_output, output, suffix, partners):
     if output == "standard":
         pair = ours.groupby("importer")[["DC", "FC", "EXGR"]].sum()
         np.testing.assert_allclose(pair["DC"] + pair["FC"], pair["EXGR"], rtol=1e-12, atol=1e-9)
-
-
-# ----- Borin–Mancini sink-based ------------------------------------------------------------------
-@pytest.mark.parametrize("output", ["terms", "standard"])
-@pytest.mark.parametrize("who", ["CHN", "all"])
-def test_bm_snk(wiod, zero_output, output, who):
-    ours = decompose.borin_mancini_sink(wiod, None if who == "all" else CHN_ONLY, output)
-    assert_equal_to_reference(ours, exvatools(f"bm_snk_{output}_{who}"), zero_output)
 
 
 # ----- KWW: exvatools (sector), decompr (country, and sector × importer) --------------------------
@@ -154,13 +145,6 @@ def test_kww_equals_decompr(wiod, zero_output, kww_terms):
 
 
 # ----- Miroudot–Ye -------------------------------------------------------------------------------------
-@pytest.mark.parametrize("output", ["terms", "standard"])
-@pytest.mark.parametrize("who", ["CHN", "all"])
-def test_miroudot_ye_country_perimeter(wiod, zero_output, output, who):
-    ours = decompose.miroudot_ye(wiod, None if who == "all" else CHN_ONLY, output)
-    assert_equal_to_reference(ours, exvatools(f"my_{output}_{who}"), zero_output)
-
-
 @pytest.mark.parametrize("name, kwargs", [
     ("terms_CHN_partnerUSA", dict(partners=["USA"])), ("standard_CHN_partnerUSA", dict(partners=["USA"])),
     ("terms_CHN_partnerRUS", dict(partners=["RUS"])), ("standard_CHN_partnerRUS", dict(partners=["RUS"])),

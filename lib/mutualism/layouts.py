@@ -243,6 +243,24 @@ def write_exiobase(world: SizedWorld, folder: str | Path) -> Path:
     return folder
 
 
+def iso3_of_iso2(regions) -> dict[str, str]:
+    """ISO2 → ISO3 for the regions that are ISO2 codes (country_converter); the others
+    (EXIOBASE's rest-of-world regions WA, WE, WF, WL, WM) are left out of the mapping."""
+    import logging
+
+    import country_converter as coco
+
+    regions = list(regions)
+    logger = logging.getLogger("country_converter")
+    level = logger.level
+    logger.setLevel(logging.ERROR)   # the rest-of-world regions are no ISO2 codes: the readers name them
+    try:
+        converted = np.atleast_1d(coco.convert(regions, src="ISO2", to="ISO3", not_found=None))
+    finally:
+        logger.setLevel(level)
+    return {r: a for r, a in zip(regions, converted) if isinstance(a, str) and len(a) == 3 and a != r}
+
+
 def read_exiobase(path: str | Path, year: int | None = None):
     """One year of EXIOBASE 3 as a pymrio system (an unpacked ``IOT_<year>_…`` folder, or its
     zip archive), with ``Z`` and the metadata of where it came from.
@@ -253,9 +271,6 @@ def read_exiobase(path: str | Path, year: int | None = None):
     WM) keep their codes (the reader names them in the notes); the ``satellite`` rows of
     value added become the ``factor_inputs`` extension, the published value added.
     """
-    import logging
-
-    import country_converter as coco
     import pymrio
 
     path = Path(path)
@@ -269,17 +284,8 @@ def read_exiobase(path: str | Path, year: int | None = None):
     saved = io.meta._content.get("year") if io.meta is not None else None
     if year is not None and saved is not None and int(saved) != int(year):
         raise DataNotFoundError(f"{path}: holds year {saved}, not {year}")
-    regions = list(dict.fromkeys(io.A.index.get_level_values(0)))
-    logger = logging.getLogger("country_converter")
-    level = logger.level
-    logger.setLevel(logging.ERROR)   # the rest-of-world regions are no ISO2 codes: named below instead
-    try:
-        converted = np.atleast_1d(coco.convert(regions, src="ISO2", to="ISO3", not_found=None))
-    finally:
-        logger.setLevel(level)
-    mapping = {r: a for r, a in zip(regions, converted) if isinstance(a, str) and len(a) == 3 and a != r}
     io.Z = io.A * io.x.iloc[:, 0].to_numpy()[None, :]
-    io.rename_regions(mapping)
+    io.rename_regions(iso3_of_iso2(dict.fromkeys(io.A.index.get_level_values(0))))
     sat = getattr(io, "satellite", None)
     if sat is not None and sat.F is not None:
         rows = [r for r in sat.F.index if str(r).startswith(("Taxes less subsidies", "Other net taxes",
