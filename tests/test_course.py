@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from mutualism import methods_page
-from mutualism.errors import InputFileError
+from mutualism.errors import InputFileError, MutualismError
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSE_CHAPTERS = ("02_indices", "10_decompositions")
@@ -275,3 +275,20 @@ def test_failed_build_leaves_the_previous_book(tmp_path):
     assert after == before  # every file of the previous book, byte for byte
     assert (out / "failed" / "01_theory.ipynb").exists()  # the traceback is kept
     assert not [p for p in out.iterdir() if p.name.endswith(".staging")]
+
+
+def test_methods_page_leaves_the_developer_notes_out():
+    """How a quantity is computed and what it costs stays in docs/METHODS.md, between
+    developer markers, and out of the reader's page; a note left open is an error."""
+    text = methods_page.methods_file().read_text()
+    opened, closed = methods_page.DEVELOPER_NOTE
+    assert text.count(opened) == text.count(closed) >= 5
+    page = methods_page.for_readers(text)
+    for phrase in ("Cost:", "*Computation", "Woodbury", opened, closed):      # notes for developers
+        assert phrase in text and phrase not in page, phrase
+    for phrase in ("scratch implementation", "must reproduce", "fixture"):     # no developer talk at all
+        assert phrase not in text, phrase
+    assert not re.search(r"(?<![`\w])\d(?:\.\d+)?e-\d+(?![`\w])", page)     # e-notation only as typed options
+    assert methods_page.sections(page) == methods_page.sections(text)   # no heading is lost
+    with pytest.raises(MutualismError, match="not closed"):
+        methods_page.for_readers(f"## 1. A\n{opened}\ntext\n")

@@ -50,6 +50,26 @@ def sections(text: str) -> list[str]:
     return [m.group(2) for m in map(_HEADING.match, text.splitlines()) if m]
 
 
+#: Lines that open and close a note for developers in METHODS.md (how a quantity is
+#: computed, its cost): kept in the file, left out of the book's page.
+DEVELOPER_NOTE = ("<!-- developer -->", "<!-- /developer -->")
+
+
+def for_readers(text: str) -> str:
+    """METHODS.md without its notes for developers (between :data:`DEVELOPER_NOTE` lines)."""
+    out, skipping = [], False
+    for line in text.splitlines():
+        if line.strip() == DEVELOPER_NOTE[0]:
+            skipping = True
+        elif line.strip() == DEVELOPER_NOTE[1]:
+            skipping = False
+        elif not skipping:
+            out.append(line)
+    if skipping:
+        raise MutualismError(f"docs/METHODS.md: a {DEVELOPER_NOTE[0]} note is not closed by {DEVELOPER_NOTE[1]}")
+    return "\n".join(out) + "\n"
+
+
 def labelled(text: str) -> str:
     """METHODS.md with a MyST label line before each numbered heading."""
     out = []
@@ -102,7 +122,7 @@ def api_page() -> str:
 
 def _source_read(app: Any, docname: str, source: list[str]) -> None:
     if docname == PAGE:
-        source[0] = labelled(methods_file().read_text(encoding="utf-8"))
+        source[0] = labelled(for_readers(methods_file().read_text(encoding="utf-8")))
     elif docname == API_PAGE:
         source[0] = api_page()
 
