@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 PARAMS ?= params/default.yml
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv test book pdf tex bench clean chromium
+.PHONY: venv test book pdf tex tex-for-tests bench clean chromium
 
 venv: $(STAMP)
 
@@ -19,10 +19,11 @@ $(STAMP): requirements-lock.txt pyproject.toml
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 	touch $(STAMP)
 
-# The browser test (tests/test_browser.py) opens the built pages in Debian's chromium:
-# installed here when missing and possible (root with apt-get), skipped with a message
-# otherwise (failed when CI is set).
-test: $(STAMP) chromium
+# The browser test (tests/test_browser.py) opens the built pages in Debian's chromium, and
+# the PDF test (tests/test_pdf.py) typesets three pages with Debian's TeX Live: both are
+# installed here when missing and possible (root with apt-get), the tests skip with a
+# message otherwise (and fail when CI is set).
+test: $(STAMP) chromium tex-for-tests
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 chromium:
@@ -41,8 +42,9 @@ book: $(STAMP)
 
 # The PDF edition: the executed chapters of `make book` (same PARAMS and SOLUTIONS) through
 # Sphinx's LaTeX builder and XeLaTeX -> $(BOOK_OUT)/pdf/mutualism.pdf. Debian's TeX Live is
-# installed when missing and possible (root with apt-get; a few hundred MB, so `make test`
-# does not do it: tests/test_pdf.py skips without TeX, and fails when CI is set).
+# installed when missing and possible (root with apt-get; a few hundred MB; `make test`
+# installs it the same way for tests/test_pdf.py, which skips without TeX and fails when CI
+# is set).
 TEX_PACKAGES := texlive-xetex texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended latexmk fonts-freefont-otf lmodern
 pdf: book tex
 	$(BIN)/python scripts/make_pdf.py $(BOOK_OUT)
@@ -52,6 +54,13 @@ tex:
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null; \
 	  else echo "make pdf needs TeX: apt-get install -y $(TEX_PACKAGES) (as root)"; exit 1; fi; }
+
+tex-for-tests:
+	@command -v xelatex >/dev/null 2>&1 && command -v latexmk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null) \
+	      || echo "could not install TeX: the PDF test will say so"; \
+	  else echo "TeX is missing (apt-get install -y $(TEX_PACKAGES) as root): the PDF test will say so"; fi; }
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_all.py
