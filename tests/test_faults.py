@@ -74,6 +74,16 @@ def expect_invalid(capsys, pattern: str, path: Path, year: int = YEAR) -> str:
     return lines[0]
 
 
+def refused_by_validate_and_indices(capsys, pattern: str, pymrio_copy: Path, tmp_path: Path) -> None:
+    """A broken 2005 pymrio table: ``validate`` calls it invalid and ``indices`` refuses it,
+    both with the same one-line message, and no output file is written."""
+    expect_invalid(capsys, pattern, pymrio_copy, year=2005)
+    out = tmp_path / "i.parquet"
+    expect_error(capsys, pattern, "indices", "--source", "pymrio", "--path", pymrio_copy, "--years", "2005",
+                 "--partners", "PAK", "--cache-dir", tmp_path / "c", "--out", out, watch=pymrio_copy)
+    assert not out.exists()
+
+
 @pytest.fixture(scope="module")
 def eora_world(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("eora") / "world"
@@ -565,11 +575,7 @@ def test_a_huge_cell_of_a_pymrio_table_is_named_by_its_labels(capsys, pymrio_cop
     r, c = io.Z.index[3], io.Z.columns[7]
     pattern = (rf"2005: Z has 2 cells larger in magnitude than 1e\+100 .*e\.g\. \({r[0]}/{r[1]}, "
                rf"{c[0]}/{c[1]}\)=1\.7e\+308")
-    expect_invalid(capsys, pattern, pymrio_copy, year=2005)
-    out = tmp_path / "i.parquet"
-    expect_error(capsys, pattern, "indices", "--source", "pymrio", "--path", pymrio_copy, "--years", "2005",
-                 "--partners", "PAK", "--cache-dir", tmp_path / "c", "--out", out, watch=pymrio_copy)
-    assert not out.exists()
+    refused_by_validate_and_indices(capsys, pattern, pymrio_copy, tmp_path)
 
 
 def test_an_all_zero_year_is_invalid(capsys, eora_world, eora_year, tmp_path):
@@ -602,11 +608,7 @@ def test_nan_in_published_value_added_is_refused_not_summed_as_zero(capsys, pymr
     row, (country, sector) = F.index[2], F.columns[11]
     pattern = (rf"2005: the published value added \(factor_inputs\.F, .*2005/factor_inputs/F\.\*\) has 1 NaN/inf "
                rf"cells, e\.g\. \({re.escape(repr(row))}, {country}/{sector}\)=nan; a missing published value is not 0")
-    expect_invalid(capsys, pattern, pymrio_copy, year=2005)
-    out = tmp_path / "i.parquet"
-    expect_error(capsys, pattern, "indices", "--source", "pymrio", "--path", pymrio_copy, "--years", "2005",
-                 "--partners", "PAK", "--cache-dir", tmp_path / "c", "--out", out, watch=pymrio_copy)
-    assert not out.exists()
+    refused_by_validate_and_indices(capsys, pattern, pymrio_copy, tmp_path)
 
 
 def test_an_unknown_country_code_in_the_labels_is_named(capsys, eora_world, tmp_path):
