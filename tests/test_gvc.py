@@ -96,12 +96,13 @@ def test_miroudot_ye_is_borin_mancini_applied_to_the_gross_flow(world):
         close(world_["FDC1"][s], brute.my_world_fdc1(*args(world), s), scale, f"FDC1 s={s}")
     assert (world_["FVA"] == 0).all()
     # FDC1 + FDC2 is all the foreign content (§2's FV)
-    oecd, _ = tiva.oecd_arrays(world.A, world.Y, world.v, world.x, world.Z, world.va, world.G)
+    oecd = tiva.oecd_arrays(world.A, world.Y, world.v, world.x, world.Z, world.va, world.G)
     close(world_["FDC1"] + world_["FDC2"], oecd["FC"], scale, "FDC = FC")
 
 
 def test_oecd_identities_and_gvc_measures(world):
-    o, vectors = tiva.oecd_arrays(world.A, world.Y, world.v, world.x, world.Z, world.va, world.G)
+    o = tiva.oecd_arrays(world.A, world.Y, world.v, world.x, world.Z, world.va, world.G)
+    vectors = tiva.oecd_vectors(world.va, world.x, world.G)
     scale = np.abs(o["EXGR"]).max()
     for s in range(world.G):
         keep = positive(world, s)
@@ -123,7 +124,7 @@ def test_oecd_identities_and_gvc_measures(world):
 
 def test_participation_equals_brute_force(world):
     p = tiva.participation_arrays(world.A, world.Y, world.v, world.Z, world.G)
-    o, _ = tiva.oecd_arrays(world.A, world.Y, world.v, world.x, world.Z, world.va, world.G)
+    o = tiva.oecd_arrays(world.A, world.Y, world.v, world.x, world.Z, world.va, world.G)
     scale = np.abs(p["E"]).max()
     for s in range(world.G):
         _, _, vs1 = brute.oecd_gvc(*args(world), s)

@@ -283,10 +283,9 @@ def bm_snk_terms(A: np.ndarray, Y: np.ndarray, v: np.ndarray, x: np.ndarray, Z: 
         terms = {"VAX1": (dv, Yq), "VAX2": (dv, own_f), "VAX3": (dv, third), "VAX4": (dv, vax4),
                  "REF1": (dv, ref1), "REF2": (dv, ref2), "DDC": (dv, dc),
                  "FVA1": (fb, Yq), "FVA2": (fb, own_f), "FVA3": (fb, abroad), "FVA4": (fb, fva4),
-                 "FDC": (fb, dc), "VAXIM": (dv, None)}
+                 "FDC": (fb, dc)}
         for name, (c, f) in terms.items():
-            if f is not None:
-                out[name][q] = c[:, None] * f
+            out[name][q] = c[:, None] * f
         out["VAXIM"][q] = dv[:, None] * (Yq + own_f + vaxim3)
     out["EXGR"] = flows["E"]
     return out

@@ -351,7 +351,7 @@ def oecd(mrio: MRIO, exporters: Sequence[str] | None = None, output: str = "term
     """
     check_option("output", output, OECD_COLUMNS)
     S = exporter_positions(mrio, exporters)
-    arrays, _ = tiva.oecd_arrays(mrio.A, mrio.Y, mrio.v, mrio.x, mrio.Z, mrio.va, mrio.G, S, where=mrio.describe(),
+    arrays = tiva.oecd_arrays(mrio.A, mrio.Y, mrio.v, mrio.x, mrio.Z, mrio.va, mrio.G, S, where=mrio.describe(),
                                  solver=solver)
     return _labelled(mrio, S, {n: arrays[n] for n in OECD_COLUMNS[output]}, f"OECD TiVA, {output} (METHODS §12.4)",
                      own=True)
@@ -360,9 +360,7 @@ def oecd(mrio: MRIO, exporters: Sequence[str] | None = None, output: str = "term
 def tiva_vectors(mrio: MRIO, exporters: Sequence[str] | None = None) -> pd.DataFrame:
     """``VA`` (value added) and ``PROD`` (gross output) per country-sector (§12.4)."""
     S = exporter_positions(mrio, exporters)
-    N = mrio.N
-    arrays = {"VA": mrio.va.reshape(mrio.G, N)[S], "PROD": mrio.x.reshape(mrio.G, N)[S]}
-    return sector_frame(mrio, S, arrays)
+    return sector_frame(mrio, S, tiva.oecd_vectors(mrio.va, mrio.x, mrio.G, S))
 
 
 def gvc_participation(mrio: MRIO, exporters: Sequence[str] | None = None, *,

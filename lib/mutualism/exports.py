@@ -16,11 +16,6 @@ import pandas as pd
 from .errors import MRIOShapeError
 from .mrio import MRIO
 
-#: Key columns of a decomposition frame (``origin_sector`` replaces the sector key when the
-#: terms are broken down by the sector where the value added originates, §12.2).
-KEYS = ("exporter", "exporter_sector", "importer")
-
-
 def bilateral_exports(Z: np.ndarray, Y: np.ndarray, G: int) -> tuple[np.ndarray, np.ndarray]:
     """Intermediate and final exports by destination, each ``(n, G)`` (§1).
 

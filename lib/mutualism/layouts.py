@@ -188,11 +188,11 @@ def _check_icio_cells(path: Path, year: int) -> None:
             label = table.column(0)[int(rows[0])].as_py()
             raise InputFileError(f"{path} (year {year}): {col.null_count} empty cell(s) in column {column!r}, first on "
                                  f"row {label!r} (line {int(rows[0]) + 2}); a missing value is not 0: fill it")
-        if not pa_numeric(col.type):
+        if not _numeric(col.type):
             raise InputFileError(f"{path} (year {year}): column {column!r} holds text, not numbers")
 
 
-def pa_numeric(dtype) -> bool:
+def _numeric(dtype) -> bool:
     import pyarrow.types as pat
 
     return pat.is_integer(dtype) or pat.is_floating(dtype) or pat.is_null(dtype)

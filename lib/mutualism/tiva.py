@@ -56,9 +56,9 @@ def _share(part: np.ndarray, whole: np.ndarray) -> np.ndarray:
 # ----- OECD (§12.4) -------------------------------------------------------------------------
 def oecd_arrays(A: np.ndarray, Y: np.ndarray, v: np.ndarray, x: np.ndarray, Z: np.ndarray, va: np.ndarray, G: int,
                 exporters: Sequence[int] | None = None, *, solver: LeontiefSolver | None = None,
-                where: str = "table") -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+                where: str = "table") -> dict[str, np.ndarray]:
     """Every OECD column as ``(k, N, G)`` arrays ``[q, i, r]`` (own country ``r = s``
-    included), and the vectors ``VA``, ``PROD`` as ``(k, N)`` (§12.4).
+    included) (§12.4; the vectors ``VA``, ``PROD`` are :func:`oecd_vectors`).
 
     The sector key is the exporting sector, except where §12.4 says otherwise: ``FD_VA``,
     ``DXD_DVA``, ``FFD_DVA`` and ``VAX`` are by sector of origin × country of final
@@ -124,8 +124,15 @@ def oecd_arrays(A: np.ndarray, Y: np.ndarray, v: np.ndarray, x: np.ndarray, Z: n
     out["BALVAFD"] = out["FFD_DVA"] - out["DFD_FVA"]
     out["DEXFVAP"], out["FEXDVAP"] = out["GVCB"], out["GVCF"]
     out["GVC"] = out["GVCB"] + out["GVCF"]
-    vectors = {"VA": va.reshape(G, N)[S], "PROD": x.reshape(G, N)[S]}
-    return out, vectors
+    return out
+
+
+def oecd_vectors(va: np.ndarray, x: np.ndarray, G: int, exporters: Sequence[int] | None = None
+                 ) -> dict[str, np.ndarray]:
+    """The vector-valued TiVA indicators :data:`OECD_VECTORS`, ``(k, N)``: value added and output."""
+    N = x.shape[0] // G
+    S = np.arange(G) if exporters is None else np.asarray(exporters, dtype=int)
+    return dict(zip(OECD_VECTORS, (va.reshape(G, N)[S], x.reshape(G, N)[S])))
 
 
 # ----- Miroudot–Ye (§12.5) ------------------------------------------------------------------
