@@ -3,7 +3,7 @@
 Each table runs in a fresh subprocess (its peak RSS is its own):
 
 - ``wiod`` — WIOD 2013, 2011 (n = 1435, 41 exporters; skipped if ``../shared`` is absent);
-- ``full`` — the synthetic full world, ``mutualism.synthetic.make_mrio(2010, size="full")``
+- ``full`` — the synthetic full world, ``mutualism.io.synthetic.make_mrio(2010, size="full")``
   (190 regions × 26 sectors, n = 4940).
 
 In each process: one LU factorisation (``scipy.linalg.lu_factor`` of ``I − A``) and
@@ -50,7 +50,7 @@ def time_lu(A: np.ndarray) -> float:
 def per_exporter_inverse(A, Y, v, x, Z, G, s, B, BY):
     """The *before*: exporter ``s``'s twelve terms with its own extraction inverse
     ``B^(s) = (I − A^(s))⁻¹`` (one n×n inverse per exporter); ``B`` and ``B·Y`` are shared."""
-    from mutualism.decompose import bilateral_exports, diagonal_blocks, local_solve
+    from mutualism.gvc.decompose import bilateral_exports, diagonal_blocks, local_solve
 
     n = A.shape[0]
     N = n // G
@@ -93,18 +93,18 @@ def per_exporter_inverse(A, Y, v, x, Z, G, s, B, BY):
 
 
 def run_phase(phase: str) -> dict:
-    from mutualism import borin_mancini, decompose
+    from mutualism.gvc import borin_mancini, decompose
 
     out: dict = {"phase": phase}
     if phase == "wiod":
         if not SHARED.exists():
             return {**out, "skipped": "../shared absent"}
-        from mutualism.sources import load_pymrio_folder
+        from mutualism.io.sources import load_pymrio_folder
 
         mrio = load_pymrio_folder(SHARED / "data" / "wiod2013", 2011)
         out["table"] = "WIOD 2013, 2011"
     else:
-        from mutualism.synthetic import make_mrio
+        from mutualism.io.synthetic import make_mrio
 
         mrio = make_mrio(2010, size="full")
         out["table"] = "synthetic full world, 2010"

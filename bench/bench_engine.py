@@ -8,7 +8,7 @@ Each measurement runs in a fresh subprocess so that its peak RSS is its own:
 - ``wwz-wiod`` — the full WWZ decomposition of WIOD 2013, 2011 (if ``../shared`` exists);
 - ``wwz-full`` — the full WWZ decomposition of the full-size world.
 
-The full-size world is the synthetic ``full`` world when :mod:`mutualism.synthetic` is
+The full-size world is the synthetic ``full`` world when :mod:`mutualism.io.synthetic` is
 available, otherwise a random productive table of the same size (190 countries × 26
 sectors, n = 4940); the output says which. Run: ``.venv/bin/python bench/bench_engine.py``
 (or one phase: ``--phase indices-vax``). Figures are recorded in bench/README.md.
@@ -34,10 +34,10 @@ REPEATS = 3  # the machine is shared: every time is the best of three runs in on
 
 def full_world():
     """The synthetic full world if its module exists, else a random table of that size."""
-    from mutualism.mrio import build_mrio
+    from mutualism.io.mrio import build_mrio
 
     try:
-        from mutualism.synthetic import make_mrio
+        from mutualism.io.synthetic import make_mrio
 
         return make_mrio(2011, size="full", seed=SEED), "synthetic full world (2011)"
     except ImportError:
@@ -59,14 +59,14 @@ def partners(mrio, table: str) -> list[str]:
     """The BRI partners in the synthetic world; 120 countries of a random table (the
     paper's order of magnitude)."""
     if table.startswith("synthetic"):
-        from mutualism.countries import partner_set
+        from mutualism.core.countries import partner_set
 
         return [p for p in partner_set("bri", list(mrio.countries), china="CHN") if p != "CHN"]
     return [c for c in mrio.countries if c not in ("CHN", "ROW")][:120]
 
 
 def time_lu(mrio) -> float:
-    from mutualism.decompose import LeontiefSolver
+    from mutualism.gvc.decompose import LeontiefSolver
 
     t0 = time.perf_counter()
     LeontiefSolver(mrio.A, "lu")
@@ -74,13 +74,13 @@ def time_lu(mrio) -> float:
 
 
 def run_phase(phase: str) -> dict:
-    from mutualism import decompose, indices
+    from mutualism.gvc import decompose, indices
 
     out: dict = {"phase": phase}
     if phase == "wwz-wiod":
         if not SHARED.exists():
             return {**out, "skipped": "../shared absent"}
-        from mutualism.sources import load_pymrio_folder
+        from mutualism.io.sources import load_pymrio_folder
 
         mrio = load_pymrio_folder(SHARED / "data" / "wiod2013", 2011)
         out["table"] = "WIOD 2013, 2011 (n = 1435)"

@@ -3,7 +3,7 @@ the paper's size (121 partners × 8 industries × 19 years = 18 392 rows; the pa
 17 630), with the default 499 mediation bootstrap replications.
 
 The panel is random (planted log-linear relations, fixed effects), built through
-:func:`mutualism.panel.build_panel` like a real run. Run:
+:func:`mutualism.econometrics.panel.build_panel` like a real run. Run:
 ``.venv/bin/python bench/bench_estimate.py`` (``--reps N`` to change the bootstrap size).
 Best of ``--repeats`` runs (the machine is shared).
 """
@@ -16,8 +16,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from mutualism.paper import run_paper
-from mutualism.panel import build_panel
+from mutualism.econometrics.paper import run_paper
+from mutualism.econometrics.panel import build_panel
 
 
 def paper_sized_panel(seed: int = 2023, partners: int = 121, years: range = range(2002, 2021)):

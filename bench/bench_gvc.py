@@ -1,7 +1,7 @@
 """Every export decomposition for all exporters of WIOD 2013, 2011, in multiples of one LU.
 
 One phase per method, each in a fresh subprocess (its peak RSS is its own): the labelled
-call a user makes (``mutualism.decompose``) for all 41 exporters, rows included, best of
+call a user makes (``mutualism.gvc.decompose``) for all 41 exporters, rows included, best of
 ``REPEATS`` interleaved with an LU factorisation of ``I − A`` of the same table (n = 1435)
 timed just before each run. Printed per method: ``lu_s``, ``method_s`` (best), ``lu`` (best
 over best), ``lu_median_pair`` (median of each run over the LU before it), ``rows`` and
@@ -24,7 +24,7 @@ from bench_bm import time_lu  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 REPEATS = 3
-#: phase → (method, keyword arguments of mutualism.decompose.decomposition)
+#: phase → (method, keyword arguments of mutualism.gvc.decompose.decomposition)
 CALLS = {
     "bm_src": ("bm_src", {"output": "terms"}),
     "bm_src_standard": ("bm_src", {"output": "standard"}),
@@ -42,8 +42,8 @@ CALLS = {
 
 
 def run_phase(phase: str) -> dict:
-    from mutualism.decompose import decomposition
-    from mutualism.sources import load_pymrio_folder
+    from mutualism.gvc.decompose import decomposition
+    from mutualism.io.sources import load_pymrio_folder
 
     out: dict = {"phase": phase}
     if not SHARED.exists():

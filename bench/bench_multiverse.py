@@ -46,7 +46,7 @@ TARGET_S = 600.0
 
 
 def _lu_seconds(A) -> float:
-    from mutualism.leontief import LeontiefSolver
+    from mutualism.gvc.leontief import LeontiefSolver
 
     best = math.inf
     for _ in range(3):
@@ -68,8 +68,8 @@ def _ways(params, modes=MODES) -> dict:
     import numpy as np
     from distributed import LocalCluster
 
-    from mutualism.multiverse import run_multiverse
-    from mutualism.sources import load_year
+    from mutualism.book.multiverse import run_multiverse
+    from mutualism.io.sources import load_year
 
     mrio = load_year(params.source, params.years[-1], params.data_path, size=params.synthetic_size,
                      seed=params.seed, concordance=params.concordance)
@@ -113,13 +113,13 @@ def _chosen_modes() -> tuple[str, ...]:
 
 
 def phase_small() -> dict:
-    from mutualism.config import Params
+    from mutualism.core.config import Params
 
     return _ways(Params(bootstrap_reps=0), _chosen_modes())
 
 
 def phase_wiod() -> dict:
-    from mutualism.config import Params
+    from mutualism.core.config import Params
 
     if not (SHARED / "data" / "wiod2013").exists():
         return {"skipped": "../shared/data/wiod2013 not found"}
@@ -140,7 +140,7 @@ def _best(func, repeat: int = 5) -> float:
 
 def _timed_estimations(task, repeat: int = 3) -> float:
     """Best of ``repeat`` runs of one estimation task after a warm-up run, where this runs."""
-    from mutualism.multiverse import _estimate_task
+    from mutualism.book.multiverse import _estimate_task
 
     _estimate_task(task)
     return _best(lambda: _estimate_task(task), repeat)
@@ -157,11 +157,12 @@ def phase_tasks() -> dict:
 
     from threadpoolctl import threadpool_limits
 
-    from mutualism import cache as cache_module
-    from mutualism import indices, multiverse
-    from mutualism.config import Params
-    from mutualism.panel import run_pair_controls
-    from mutualism.sources import load_year
+    from mutualism.core import cache as cache_module
+    from mutualism.gvc import indices
+    from mutualism.book import multiverse
+    from mutualism.core.config import Params
+    from mutualism.econometrics.panel import run_pair_controls
+    from mutualism.io.sources import load_year
 
     os.chdir(ROOT)
     wiod = (SHARED / "data" / "wiod2013").exists()
@@ -177,11 +178,11 @@ def phase_tasks() -> dict:
         with threadpool_limits(limits=1, user_api="blas"):
             lu = _lu_seconds(mrio.A)
         out.update(n=int(mrio.A.shape[0]), lu_1thread_s=lu)
-        task = indices._YearTask(p, year, False)
+        task = indices.YearTask(p, year, False)
         parts = {
             "data_digest": lambda: cache_module.data_digest(),
-            "source_digest_indices": lambda: cache_module.source_digest("indices"),
-            "cache_key_of_a_task": lambda: indices._cache_file(task),
+            "source_digest_indices": lambda: cache_module.source_digest("gvc.indices"),
+            "cache_key_of_a_task": lambda: indices.year_cache_file(task),
             "npz_load": lambda: load_year(p.source, year, p.data_path, size=p.synthetic_size, seed=p.seed,
                                           concordance=p.concordance, cache_dir=cache),
         }
@@ -206,7 +207,7 @@ def phase_tasks() -> dict:
         out["estimation_task_unpickle_lu"] = _best(lambda: pickle.loads(blob)) / lu
         out["estimation_task_lu"] = _best(lambda: multiverse._estimate_task(etask), 3) / lu
         # a worker's first estimation task: a fresh interpreter imports the estimators
-        code = ("import pickle, sys, time; t0 = time.perf_counter(); import mutualism.multiverse as m; "
+        code = ("import pickle, sys, time; t0 = time.perf_counter(); import mutualism.book.multiverse as m; "
                 "task = pickle.load(open(sys.argv[1], 'rb')); m._estimate_task(task); t1 = time.perf_counter(); "
                 "m._estimate_task(task); print(t1 - t0, time.perf_counter() - t1)")
         with open(Path(cache) / "task.pkl", "wb") as fh:
@@ -243,11 +244,11 @@ def phase_tasks() -> dict:
 
 
 def phase_full() -> dict:
-    from mutualism.indices import _partners, year_indices
-    from mutualism.config import Params
-    from mutualism.synthetic import make_mrio
+    from mutualism.gvc.indices import _partners, year_indices
+    from mutualism.core.config import Params
+    from mutualism.io.synthetic import make_mrio
 
-    from mutualism.sources import load_year
+    from mutualism.io.sources import load_year
 
     mrio = make_mrio(2011, size="full", seed=2023)
     partners = _partners(Params(synthetic_size="full"), mrio.countries)

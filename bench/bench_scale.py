@@ -1,6 +1,6 @@
 """Tables of OECD ICIO and EXIOBASE size on one machine, in multiples of one LU (issue 20).
 
-Two synthetic worlds in the releases' classifications (``mutualism.layouts``): OECD ICIO
+Two synthetic worlds in the releases' classifications (``mutualism.io.layouts``): OECD ICIO
 2023 (81 economies × 45 industries; the split halves of China and Mexico are kept as
 economies here, n = 3,645) and EXIOBASE 3 (49 regions × 200 products, n = 9,800). Each
 phase runs in a fresh subprocess, so its peak RSS is its own:
@@ -40,17 +40,17 @@ WORK = Path(os.environ.get("TMPDIR", tempfile.gettempdir())) / "mutualism-scale"
 
 
 def world(table: str):
-    from mutualism import layouts
+    from mutualism.io import layouts
 
     return layouts.icio_world(2020) if table == "icio" else layouts.exiobase_world(2020)
 
 
 def load(table: str):
     """The saved world as an MRIO (closed as every table, METHODS §1)."""
-    from mutualism.mrio import build_mrio
+    from mutualism.io.mrio import build_mrio
 
     data = np.load(WORK / f"{table}.npz", allow_pickle=False)
-    from mutualism.layouts import iso3_of_iso2
+    from mutualism.io.layouts import iso3_of_iso2
 
     regions, sectors = [str(r) for r in data["regions"]], [str(s) for s in data["sectors"]]
     regions = [iso3_of_iso2(regions).get(r, r) for r in regions]   # as the EXIOBASE reader does
@@ -77,13 +77,13 @@ def run_phase(phase: str) -> dict:
     out["lu_s"] = lu
     t0 = time.perf_counter()
     if step == "indices":
-        from mutualism.indices import year_indices
+        from mutualism.gvc.indices import year_indices
 
         partners = [c for c in mrio.countries if c not in ("CHN", "CN1", "CN2")]
         frame = year_indices(mrio, partners, industries=list(mrio.sectors[:8]))
         out["rows"] = len(frame)
     else:
-        from mutualism.decompose import write_decomposition
+        from mutualism.gvc.decompose import write_decomposition
 
         path = WORK / f"{phase}.parquet"
         out["rows"] = write_decomposition(mrio, step, path, batch=8)

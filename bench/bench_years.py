@@ -21,10 +21,10 @@ import time
 from pathlib import Path
 
 from mutualism.cli import Timer
-from mutualism.config import Params
-from mutualism.indices import compute_indices
-from mutualism.sources import eora26_years
-from mutualism.synthetic import write_world
+from mutualism.core.config import Params
+from mutualism.gvc.indices import compute_indices
+from mutualism.io.sources import eora26_years
+from mutualism.io.synthetic import write_world
 
 
 def main() -> None:

@@ -157,7 +157,7 @@ params = book.start_chapter(globals(), numbers=False)  # the parameters cell's v
 # %% tags=["remove-input"]
 from IPython.display import display
 
-from mutualism import diagrams, figures
+from mutualism.report import diagrams, figures
 
 fig, edges = diagrams.mechanism()
 display(figures.show_figure(

@@ -100,7 +100,7 @@ display(pd.DataFrame({"v": ex.v, "v'B": ex.v_B}).T.style.format("{:.4f}").set_ca
 # %% tags=["hide-input"]
 import numpy as np
 
-from mutualism.leontief import diagonal_blocks, local_solve
+from mutualism.gvc.leontief import diagonal_blocks, local_solve
 
 N = len(m.sectors)
 local = local_solve(diagonal_blocks(m.A, m.G), np.broadcast_to(np.eye(N), (m.G, N, N)).copy())
@@ -222,7 +222,7 @@ say(f"The largest difference between $\\theta_{{ci,ri}}$ and $\\mathit{{IIR}}_{{
 previous = ex.tables[ex.year - 1]
 display(previous.frames()["Z"].style.format("{:.0f}").set_caption(f"Z of the previous year, {ex.year - 1}"))
 display(previous.frames()["Y"].style.format("{:.0f}").set_caption(f"Y of the previous year, {ex.year - 1}"))
-from mutualism.decompose import export_summary
+from mutualism.gvc.decompose import export_summary
 
 dva_before = export_summary(previous)["DVA"]
 display(pd.DataFrame({f"DVA {ex.year - 1}": dva_before, f"DVA {ex.year}": ex.exports["DVA"]}).T
@@ -261,7 +261,7 @@ say(f"In textiles {describe_xt(ind.loc['C5'])}; in machinery {describe_xt(ind.lo
 
 
 # %% tags=["remove-input"]
-from mutualism import diagrams, figures
+from mutualism.report import diagrams, figures
 
 fig, legs = diagrams.transfer_routes()
 display(figures.show_figure(
@@ -381,7 +381,7 @@ say(f"The sixteen terms add up to gross exports for every flow; the largest gap 
 # ```
 
 # %% tags=["remove-input"]
-from mutualism.exercises import solution
+from mutualism.book.exercises import solution
 
 column = ex.v * ex.B[("CHN", "C9")]
 solution("ex-vb",
@@ -417,7 +417,7 @@ solution("ex-identity",
 # ```
 
 # %% tags=["remove-input"]
-from mutualism.indices import coordination
+from mutualism.gvc.indices import coordination
 
 g = float(ind.loc["C9", "g_c"])
 same = coordination(np.array([g]), np.array([g]))[0]
@@ -435,7 +435,7 @@ solution("ex-equal",
 # sector, $Z_{\mathrm{CHN.C9},\,\mathrm{PAK.C9}}$, in the second year.
 # Which of the five routes of transfer between China and Pakistan in machinery grows,
 # and by how much? To see the whole chapter on the changed table, write the book's table
-# to a file with `mutualism.worked_example.write_example_tables("my_table.yml")`, change
+# to a file with `mutualism.book.worked_example.write_example_tables("my_table.yml")`, change
 # the entry (in the second year's `Z`, the row commented `CHN.C9`, the column `PAK.C9`
 # of the list `rows`) and rebuild with the parameter `example_table: my_table.yml` (in a
 # copy of `params/default.yml`, or `papermill … -p example_table my_table.yml`): the
@@ -443,9 +443,9 @@ solution("ex-equal",
 # ```
 
 # %% tags=["remove-input"]
-from mutualism.indices import year_indices
-from mutualism.mrio import build_mrio
-from mutualism.worked_example import row_labels
+from mutualism.gvc.indices import year_indices
+from mutualism.io.mrio import build_mrio
+from mutualism.book.worked_example import row_labels
 
 i, j = m.index.get_loc(("CHN", "C9")), m.index.get_loc(("PAK", "C9"))
 route_names = ["ITR_dva_fin", "ITR_dva_int", "ITR_dva_intrex", "ITR_dva_int_third", "ITR_dva_intrex_third"]

@@ -53,8 +53,9 @@ params = book.start_chapter(globals())  # the parameters cell's values
 import matplotlib.pyplot as plt
 from IPython.display import HTML, display
 
-from mutualism import figures, sentences, tables
-from mutualism.countries import REGIONS
+from mutualism.report import figures, tables
+from mutualism.book import sentences
+from mutualism.core.countries import REGIONS
 
 results = book.run_results(params)
 indices = results.indices

@@ -48,7 +48,7 @@ params = book.start_chapter(globals())  # the parameters cell's values
 # (Table 1), and with every regressor lagged one year.
 
 # %% tags=["hide-input"]
-from mutualism import sentences
+from mutualism.book import sentences
 
 results = book.run_results(params)
 paper = results.paper

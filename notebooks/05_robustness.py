@@ -54,7 +54,8 @@ params = book.start_chapter(globals())  # the parameters cell's values
 # %% tags=["hide-input"]
 from IPython.display import HTML, display
 
-from mutualism import sentences, tables
+from mutualism.book import sentences
+from mutualism.report import tables
 
 results = book.run_results(params)
 
@@ -110,7 +111,8 @@ book.say(sentences.rescaling_note(results, params.winsor))
 # cache once it has been computed for this run.
 
 # %% tags=["remove-input"]
-from mutualism import figures, multiverse
+from mutualism.report import figures
+from mutualism.book import multiverse
 
 universe = multiverse.cached_multiverse(params, n_jobs=2, scheduler=params.scheduler, estimates=("baseline", "iv"))
 book.say(multiverse.grid_text(universe.table))
@@ -123,7 +125,7 @@ display(figures.show_figure(
              "95 % interval (filled dots: significant at 5 %); below, the option values of each specification.")))
 
 # %% tags=["remove-input"]
-from mutualism import claims
+from mutualism.core import claims
 
 lines = []
 for what, parts, note in multiverse.conclusion_sentences(universe.table, book.INDEX_WORDS):

@@ -48,7 +48,7 @@ params = book.start_chapter(globals())  # the parameters cell's values
 # paper instruments transfer with the partner's labour force (Table 2).
 
 # %% tags=["hide-input"]
-from mutualism import sentences
+from mutualism.book import sentences
 
 results = book.run_results(params)
 paper = results.paper

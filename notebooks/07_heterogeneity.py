@@ -65,7 +65,7 @@ params = book.start_chapter(globals())  # the parameters cell's values
 # $\ln ITR \times D$ is called "the term".
 
 # %% tags=["hide-input"]
-from mutualism import sentences
+from mutualism.book import sentences
 
 results = book.run_results(params)
 paper = results.paper

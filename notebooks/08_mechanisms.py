@@ -71,7 +71,7 @@ params = book.start_chapter(globals())  # the parameters cell's values
 # `cluster_partner_industry`.
 
 # %% tags=["hide-input"]
-from mutualism import sentences
+from mutualism.book import sentences
 
 results = book.run_results(params)
 paper = results.paper

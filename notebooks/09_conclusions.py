@@ -51,7 +51,8 @@ params = book.start_chapter(globals())  # the parameters cell's values
 import pandas as pd
 from IPython.display import HTML, display
 
-from mutualism import figures, sentences, tables
+from mutualism.report import figures, tables
+from mutualism.book import sentences
 
 results = book.run_results(params)
 paper = results.paper
@@ -72,7 +73,7 @@ book.say(
     "mediation, a difference between groups a significant term ln ITR × D.\n\n" + findings_text
 )
 if params.source == "synthetic":
-    from mutualism.synthetic import design
+    from mutualism.io.synthetic import design
 
     built = design(params.synthetic_size, params.seed)
     rates = [built.integration[p] for p in sorted(set(results.indices["partner"])) if p in built.integration]

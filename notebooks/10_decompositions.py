@@ -66,11 +66,11 @@ import numpy as np
 import pandas as pd
 from IPython.display import display
 
-from mutualism import figures
-from mutualism.config import MANUFACTURING
-from mutualism.countries import partner_set
-from mutualism.decompose import BM_TERMS, WWZ_TERMS, borin_mancini, wwz
-from mutualism.sources import load_year
+from mutualism.report import figures
+from mutualism.core.config import MANUFACTURING
+from mutualism.core.countries import partner_set
+from mutualism.gvc.decompose import BM_TERMS, WWZ_TERMS, borin_mancini, wwz
+from mutualism.io.sources import load_year
 
 pd.set_option("display.precision", 3)
 ex = book.worked_example(params.example_table)
@@ -261,7 +261,7 @@ book.say(f"In the worked example the most chain-bound exports are those of {top[
 # split the part is empty).
 
 # %% tags=["hide-input"]
-from mutualism import decompose
+from mutualism.gvc import decompose
 
 PARTS = ("domestic value added", "domestic double counting", "foreign value added", "foreign double counting")
 methods = {
@@ -473,7 +473,7 @@ book.say(f"On this run's {year} table, for all of China's exports to every impor
 # ```
 
 # %% tags=["remove-input"]
-from mutualism.exercises import solution
+from mutualism.book.exercises import solution
 
 f = ("CHN", "C9", "PAK")
 share = ex.exports.loc[("CHN", "C9"), "DVA"] / ex.exports.loc[("CHN", "C9"), "E"]

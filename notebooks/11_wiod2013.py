@@ -38,7 +38,8 @@ scheduler = None
 example_table = None
 
 # %% tags=["remove-input"]
-from mutualism import appendix, book
+from mutualism.book import appendix
+from mutualism import book
 
 # this page reads committed results (data/results_wiod2013), whatever the run: the banner names them
 params = book.start_chapter(globals(), committed={"title": "WIOD 2013", **appendix.load()["metadata"]})
@@ -63,8 +64,9 @@ params = book.start_chapter(globals(), committed={"title": "WIOD 2013", **append
 import matplotlib.pyplot as plt
 from IPython.display import HTML, display
 
-from mutualism import appendix, figures, sentences
-from mutualism.tables import paper_tables
+from mutualism.book import appendix, sentences
+from mutualism.report import figures
+from mutualism.report.tables import paper_tables
 
 res = appendix.load()
 meta = res["metadata"]

@@ -31,7 +31,7 @@ def make_pdf(build: str | Path = "_build", *, quiet: bool = True) -> Path:
     """Render ``build/executed`` to LaTeX and typeset it; returns the PDF's path."""
     from jupyter_book.sphinx import build_sphinx
 
-    from mutualism.errors import MutualismError
+    from mutualism.core.errors import MutualismError
 
     build = Path(build).resolve()
     source = build / "executed"
@@ -66,7 +66,7 @@ def make_pdf(build: str | Path = "_build", *, quiet: bool = True) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from mutualism.errors import MutualismError
+    from mutualism.core.errors import MutualismError
 
     args = sys.argv[1:] if argv is None else argv
     try:

@@ -9,7 +9,7 @@ small result files under ``data/results_wiod2013/``:
   regressor, coefficient, standard error, p-value, N, R²);
 - ``partners.csv`` — the partner countries of the run and their figure region;
 - ``figure2.csv``, ``figure3.csv`` — the lines of Figures 2 and 3 (index, group, year,
-  number of cells, mean, median), as :mod:`mutualism.figures` computes them;
+  number of cells, mean, median), as :mod:`mutualism.report.figures` computes them;
 - ``metadata.json`` — the data folders, the options, the commit of the library
   (``git rev-parse HEAD``, and whether the tree had uncommitted changes) and the date.
 
@@ -44,7 +44,7 @@ TABLE1_COLUMNS = ["column", "dependent", "controls", "regressor", "coef", "se", 
 def wiod_params(cache_dir: str | Path | None = None):
     """The options of ``params/wiod2013.yml`` with the shared data folders, without bootstrap
     (Table 1 has no indirect effect)."""
-    from mutualism.config import Params
+    from mutualism.core.config import Params
 
     values = yaml.safe_load((ROOT / "params" / "wiod2013.yml").read_text())
     values["data_path"] = str(SHARED / "data" / "wiod2013")
@@ -57,12 +57,12 @@ def wiod_params(cache_dir: str | Path | None = None):
 
 def compute(params) -> dict[str, pd.DataFrame]:
     """Table 1 and the two figures' data of one run (DataFrames named as the files)."""
-    from mutualism import figures
-    from mutualism.countries import region_of
-    from mutualism.indices import compute_indices
-    from mutualism.panel import assemble
-    from mutualism.paper import run_paper
-    from mutualism.resources import sectors
+    from mutualism.report import figures
+    from mutualism.core.countries import region_of
+    from mutualism.gvc.indices import compute_indices
+    from mutualism.econometrics.panel import assemble
+    from mutualism.econometrics.paper import run_paper
+    from mutualism.core.resources import sectors
 
     indices = compute_indices(params, progress=False)
     panel = assemble(params, progress=False, indices=indices)
@@ -96,7 +96,7 @@ def git_commit() -> tuple[str, list[str]]:
 
 def write(results: dict[str, pd.DataFrame], params, out: Path) -> list[Path]:
     """Write the result files and their metadata (each through a temporary name)."""
-    from mutualism.fileio import atomic_write
+    from mutualism.core.fileio import atomic_write
 
     out.mkdir(parents=True, exist_ok=True)
     written = []

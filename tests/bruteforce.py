@@ -3,7 +3,7 @@
 Written straight from METHODS.md with the explicit global inverse ``B = (I − A)⁻¹``, the
 explicit local inverses ``L_ss``, full ``n×n`` matrices (``Φ = diag(v)·B·Z``,
 ``VAE = diag(v)·B·diag(E)``) and plain Python loops over countries, sectors and routes.
-It shares no code with :mod:`mutualism.decompose` or :mod:`mutualism.indices`.
+It shares no code with :mod:`mutualism.gvc.decompose` or :mod:`mutualism.gvc.indices`.
 """
 
 from __future__ import annotations
@@ -230,7 +230,7 @@ def small_world(G=5, N=3, seed=3, zero_sectors=(4, 8), negative_fd=True, year=20
     """A small productive random world with zero-output sectors and, optionally, negative
     final demand in some (sector, destination) cells (net inventory draw-downs)."""
     from conftest import random_blocks
-    from mutualism.mrio import build_mrio
+    from mutualism.io.mrio import build_mrio
 
     Z, Y = random_blocks(G, N, 2, seed, zero_sectors, negative_fd=False)
     if negative_fd:

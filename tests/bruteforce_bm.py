@@ -4,7 +4,7 @@ Written straight from the table of §11 with an explicit extraction inverse
 ``B^(s) = (I − A^(s))⁻¹`` per exporter ``s`` (``A^(s)`` is ``A`` with ``s``'s intermediate
 exports set to 0), the explicit global inverse ``B``, explicit local inverses ``L_rr`` and
 Python loops over exporters, importers and the countries ``j`` of every sum. It shares no
-code with :mod:`mutualism.decompose` or :mod:`mutualism.leontief`.
+code with :mod:`mutualism.gvc.decompose` or :mod:`mutualism.gvc.leontief`.
 """
 
 from __future__ import annotations

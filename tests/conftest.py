@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mutualism.mrio import build_mrio
+from mutualism.io.mrio import build_mrio
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -50,7 +50,7 @@ def ci_book(tmp_path_factory) -> Path:
     import yaml
 
     try:
-        from mutualism.build import build_book
+        from mutualism.book.build import build_book
     except ImportError:  # before the build orchestration moved out of mutualism.book
         from mutualism.book import build_book
 
@@ -70,7 +70,7 @@ def wiod_book(tmp_path_factory) -> Path:
     and a fresh cache (skipped when ../shared/data/wiod2013 is absent); returns the build folder."""
     import yaml
 
-    from mutualism.build import build_book
+    from mutualism.book.build import build_book
 
     if not WIOD.is_dir():
         pytest.skip("../shared/data/wiod2013 is absent")

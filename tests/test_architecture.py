@@ -1,75 +1,112 @@
-"""The import rules of docs/ARCHITECTURE.md, checked on the source (ast): every library
-module has a layer, imports only its own layer or lower ones, and there is no import
-cycle in lib/ (imports inside functions count; ``if TYPE_CHECKING:`` blocks do not)."""
+"""The import rules of docs/ARCHITECTURE.md, checked on the source (ast): a module's layer
+is its folder, it imports only its own layer or lower ones, and there is no import cycle
+in lib/ (imports inside functions count; ``if TYPE_CHECKING:`` blocks do not)."""
 
 from __future__ import annotations
 
 import ast
+import re
+import sys
 from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "lib" / "mutualism"
+from mutualism import LAYERS
 
-#: The layers, lowest first (docs/ARCHITECTURE.md, "Layers"). A module may import modules
-#: of its own layer or of a lower one.
-LAYERS = {
-    "base": {"errors", "fileio", "resources", "config", "countries", "reference", "cache", "parallel",
-             "published", "verdict", "claims"},
-    "data": {"mrio", "synthetic", "layouts", "controls", "sources"},
-    "algebra": {"leontief", "exports", "extraction", "borin_mancini", "tiva", "decompose", "indices"},
-    "panel": {"panel"},
-    "estimation": {"fe", "models", "results", "paper"},
-    "presentation": {"formatting", "tables", "figures", "diagrams"},
-    "book": {"runs", "prose", "sentences", "worked_example", "appendix", "methods_page", "offline_math", "exercises",
-             "build", "book", "multiverse"},
-    "cli": {"cli"},
-    "package": {"__init__"},  # the front door re-exports a few names from below
-}
-ORDER = list(LAYERS)
-LAYER_OF = {module: layer for layer, modules in LAYERS.items() for module in modules}
+PACKAGE = Path(__file__).resolve().parents[1] / "lib" / "mutualism"
+ARCHITECTURE = PACKAGE.parents[1] / "docs" / "ARCHITECTURE.md"
+
+#: The layers, lowest first: the folders of the package (``mutualism.LAYERS``, the one
+#: place they are listed). A module's layer is its folder; it may import modules of its
+#: own layer or of a lower one. The package's ``__init__`` (the front door) sits on top.
+ORDER = [*LAYERS, "package"]
 
 
 def modules() -> list[str]:
-    return sorted(p.stem for p in PACKAGE.glob("*.py"))
+    """Every library module by dotted name under the package (``"gvc.indices"``; a
+    subpackage's ``__init__`` by the subpackage's name; the front door ``"__init__"``)."""
+    names = []
+    for path in PACKAGE.rglob("*.py"):
+        parts = path.relative_to(PACKAGE).with_suffix("").parts
+        names.append(".".join(parts[:-1] if parts[-1] == "__init__" and len(parts) > 1 else parts))
+    return sorted(names)
+
+
+def layer_of(module: str) -> str:
+    top = module.split(".")[0]
+    return "package" if module == "__init__" else top
+
+
+def source_of(module: str) -> Path:
+    if module == "__init__":
+        return PACKAGE / "__init__.py"
+    base = PACKAGE.joinpath(*module.split("."))
+    return base.with_suffix(".py") if base.with_suffix(".py").is_file() else base / "__init__.py"
 
 
 def imports(module: str) -> set[str]:
-    """The library modules ``module`` imports anywhere except under ``TYPE_CHECKING``."""
-    tree = ast.parse((PACKAGE / f"{module}.py").read_text())
+    """The library modules ``module`` imports anywhere except under ``TYPE_CHECKING``
+    (``from pkg import name`` counts as ``pkg.name`` when that is a module, else ``pkg``)."""
+    path = source_of(module)
+    tree = ast.parse(path.read_text())
     typing_only = {id(sub) for node in ast.walk(tree)
                    if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
                    for sub in ast.walk(node)}
+    known = set(modules())
+    package = [] if module == "__init__" else module.split(".")[:None if path.name == "__init__.py" else -1]
     found: set[str] = set()
+
+    def add(target: list[str], names: list[str]) -> None:
+        for name in names:
+            dotted = ".".join([*target, name])
+            found.add(dotted if dotted in known else ".".join(target))
+
     for node in ast.walk(tree):
         if id(node) in typing_only:
             continue
         if isinstance(node, ast.ImportFrom):
             if node.level >= 1:
-                found.update([node.module.split(".")[0]] if node.module else [a.name for a in node.names])
+                base = package[:len(package) - node.level + 1]
+                add(base + (node.module.split(".") if node.module else []), [a.name for a in node.names])
             elif node.module and node.module.split(".")[0] == "mutualism":
-                parts = node.module.split(".")
-                found.update(parts[1:2] if len(parts) > 1 else [a.name for a in node.names])
+                add(node.module.split(".")[1:], [a.name for a in node.names])
         elif isinstance(node, ast.Import):
-            found.update(a.name.split(".")[1] for a in node.names if a.name.startswith("mutualism."))
-    return found & set(modules()) - {module}
+            found.update(a.name.removeprefix("mutualism.") for a in node.names if a.name.startswith("mutualism."))
+    return found & known - {module}
 
 
-def test_every_module_has_a_layer():
-    unplaced = [m for m in modules() if m not in LAYER_OF]
-    assert not unplaced, f"place {unplaced} in a layer of docs/ARCHITECTURE.md and of LAYERS here"
+def test_the_layers_are_the_folders_and_the_documented_table():
+    folders = sorted(p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file())
+    assert folders == sorted(set(LAYERS) - {"cli"}) and (PACKAGE / "cli.py").is_file()
+    loose = [m for m in modules() if "." not in m and m not in LAYERS and m != "__init__"]
+    assert not loose, f"{loose}: a module lives in the folder of its layer"
+    rows = re.findall(r"^\| `(\w+)/?` \|", ARCHITECTURE.read_text().split("## Layers and import rules")[1], re.M)
+    assert rows == list(LAYERS), f"docs/ARCHITECTURE.md lists the layers {rows}, the package {LAYERS}"
 
 
 def test_no_module_imports_a_higher_layer():
-    bad = [f"{m} ({LAYER_OF[m]}) imports {d} ({LAYER_OF[d]})" for m in modules() if m in LAYER_OF
-           for d in sorted(imports(m)) if d in LAYER_OF and ORDER.index(LAYER_OF[d]) > ORDER.index(LAYER_OF[m])]
+    bad = [f"{m} ({layer_of(m)}) imports {d} ({layer_of(d)})" for m in modules()
+           for d in sorted(imports(m)) if ORDER.index(layer_of(d)) > ORDER.index(layer_of(m))]
     assert not bad, "; ".join(bad)
 
 
+def test_the_layer_check_sees_a_planted_upward_import(tmp_path, monkeypatch):
+    """The control: a core module importing the book is caught."""
+    planted = tmp_path / "mutualism"
+    (planted / "core").mkdir(parents=True)
+    (planted / "book").mkdir()
+    for f in ("__init__.py", "core/__init__.py", "book/__init__.py", "book/runs.py"):
+        (planted / f).write_text("")
+    (planted / "core" / "cache.py").write_text("def f():\n    from ..book import runs\n")
+    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", planted)
+    assert imports("core.cache") == {"book.runs"}
+    assert ORDER.index(layer_of("book.runs")) > ORDER.index(layer_of("core.cache"))
+
+
 def test_the_algebra_imports_nothing_from_estimation_presentation_book_or_cli():
-    above = {m for layer in ORDER[ORDER.index("panel"):] for m in LAYERS[layer]}
-    for module in LAYERS["algebra"]:
-        assert not imports(module) & above, module
+    above = set(ORDER[ORDER.index("econometrics"):])
+    for module in (m for m in modules() if layer_of(m) == "gvc"):
+        assert not {layer_of(d) for d in imports(module)} & above, module
 
 
 def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
@@ -106,10 +143,10 @@ def test_the_cycle_finder_finds_a_planted_cycle():
     assert find_cycle({"a": {"b"}, "b": set()}) is None
 
 
-@pytest.mark.parametrize("module", ["indices", "decompose", "leontief"])
+@pytest.mark.parametrize("module", ["gvc.indices", "gvc.decompose", "gvc.leontief", "econometrics.paper"])
 def test_the_cache_follows_what_the_algebra_imports(module):
     """cache.module_closure (the source digest of a cache key) sees the same imports."""
-    from mutualism import cache
+    from mutualism.core import cache
 
     assert cache.module_closure(module) == sorted({module} | _closure(module))
 

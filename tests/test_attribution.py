@@ -14,10 +14,10 @@ import pytest
 
 import bruteforce
 from conftest import WIOD, needs_shared
-from mutualism import decompose, indices
-from mutualism.config import Params
-from mutualism.errors import UnknownOptionError
-from mutualism.indices import ROUTES
+from mutualism.gvc import decompose, indices
+from mutualism.core.config import Params
+from mutualism.core.errors import UnknownOptionError
+from mutualism.gvc.indices import ROUTES
 
 PARTNERS = ["PAK", "KEN", "ROW", "DEU"]
 ZERO = (4, 8, 13)  # PAK/C5, KEN/C6, DEU/C5 have no output
@@ -83,7 +83,7 @@ def test_routes_1_and_2_equal_wwz_dva_fin_and_dva_int(world):
 
 @needs_shared
 def test_routes_1_and_2_equal_wwz_on_wiod_2011():
-    from mutualism.sources import load_pymrio_folder
+    from mutualism.io.sources import load_pymrio_folder
 
     mrio = load_pymrio_folder(WIOD, 2011)
     assert mrio.zero_output.sum() > 0
@@ -134,7 +134,7 @@ def test_source_attribution_is_the_default_and_unchanged(world):
 
 
 def test_itr_attribution_is_part_of_the_cache_key(tmp_path, monkeypatch):
-    from mutualism import sources
+    from mutualism.io import sources
 
     worlds = {year: bruteforce.small_world(seed=year, zero_sectors=(4,), year=year) for year in (2010, 2011)}
     monkeypatch.setattr(sources, "load_year", lambda source, year, path=None, **kwargs: worlds[year])

@@ -16,8 +16,9 @@ import pytest
 import yaml
 
 from mutualism import book
-from mutualism.config import Params
-from mutualism.errors import UnknownOptionError
+from mutualism.book import build
+from mutualism.core.config import Params
+from mutualism.core.errors import UnknownOptionError
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -28,7 +29,7 @@ CHAPTER_NAMES = ["01_theory", "02_indices", "03_measurement", "04_baseline", "05
 NO_RUN_NUMBERS = ("01_theory", "11_wiod2013")
 
 
-def parameters_cell(chapter: book.Chapter) -> dict:
+def parameters_cell(chapter: build.Chapter) -> dict:
     """Names and default values of a chapter's ``parameters`` cell, by executing it alone."""
     import jupytext
 
@@ -41,12 +42,12 @@ def parameters_cell(chapter: book.Chapter) -> dict:
 
 
 def test_chapters_are_listed_in_order_and_selected_by_number_or_name():
-    chapters = book.list_chapters()
+    chapters = build.list_chapters()
     assert [c.name for c in chapters] == CHAPTER_NAMES
-    assert [c.name for c in book.select_chapters(chapters, ["04", "02_indices", "04_baseline.py"])] == [
+    assert [c.name for c in build.select_chapters(chapters, ["04", "02_indices", "04_baseline.py"])] == [
         "02_indices", "04_baseline"]
     with pytest.raises(UnknownOptionError, match="chapter '42' does not exist; chapters: 01_theory"):
-        book.select_chapters(chapters, ["42"])
+        build.select_chapters(chapters, ["42"])
 
 
 def test_table_of_contents_lists_every_chapter_and_front_matter_page():
@@ -64,7 +65,7 @@ def test_every_parameters_cell_holds_the_default_parameter_file():
     defaults = yaml.safe_load((ROOT / "params" / "default.yml").read_text())
     assert defaults == Params().as_dict()
     assert Params.from_mapping(defaults) == Params()
-    for chapter in book.list_chapters():
+    for chapter in build.list_chapters():
         declared = parameters_cell(chapter)
         declared.pop("figures_dir", None)  # where the figure chapter writes its files
         assert declared == defaults, chapter.name
@@ -72,7 +73,7 @@ def test_every_parameters_cell_holds_the_default_parameter_file():
 
 def test_parameter_files_are_valid_and_differ_only_where_intended():
     default = yaml.safe_load((ROOT / "params" / "default.yml").read_text())
-    ci = book.read_parameters(ROOT / "params" / "ci.yml")
+    ci = build.read_parameters(ROOT / "params" / "ci.yml")
     assert {k for k in default if default[k] != ci[k]} == {"years", "bootstrap_reps"}
     wiod = yaml.safe_load((ROOT / "params" / "wiod2013.yml").read_text())
     assert (wiod["source"], wiod["concordance"], wiod["years"]) == ("pymrio", "wiod2013", "2002-2011")
@@ -82,7 +83,7 @@ def test_bad_parameter_file_is_rejected_naming_the_key(tmp_path):
     bad = tmp_path / "bad.yml"
     bad.write_text("fva: wwz\nfvaa: leontief\n")
     with pytest.raises(UnknownOptionError, match=r"unknown parameter 'fvaa'; did you mean 'fva'\?"):
-        book.read_parameters(bad)
+        build.read_parameters(bad)
     bad.write_text("itr: all\n")
     result = subprocess.run([sys.executable, "-m", "mutualism.cli", "book", "--params", str(bad),
                              "--out", str(tmp_path / "out")], capture_output=True, text=True, cwd=ROOT)
@@ -94,9 +95,9 @@ def test_bad_parameter_file_is_rejected_naming_the_key(tmp_path):
     ({"fva": "foo"}, "UnknownOptionError: fva='foo' is not valid; choose one of: 'leontief', 'wwz'"),
     ({"year": 2010}, "UnknownOptionError: unknown parameter 'year'; did you mean 'years'?")])
 def test_chapter_with_bad_parameter_fails_with_the_documented_message(tmp_path, injected, expected):
-    theory = book.select_chapters(book.list_chapters(), ["01"])[0]
-    with pytest.raises(book.ChapterFailed) as info:
-        book.execute_chapter(theory, tmp_path / "01.ipynb", injected, cwd=ROOT)
+    theory = build.select_chapters(build.list_chapters(), ["01"])[0]
+    with pytest.raises(build.ChapterFailed) as info:
+        build.execute_chapter(theory, tmp_path / "01.ipynb", injected, cwd=ROOT)
     message = str(info.value)
     assert message.startswith("chapter 01_theory failed in cell")
     assert expected in message
@@ -139,16 +140,16 @@ def test_strict_rendering_turns_a_broken_reference_into_an_error(tmp_path):
     (root / "_toc.yml").write_text("format: jb-book\nroot: book/intro\n"
                                    "chapters:\n- file: book/glossary\n- file: book/references\n")
     (root / "book" / "intro.md").write_text("# Intro\n\nSee {term}`RH`.\n")
-    book.render_html(root, tmp_path / "ok", strict=True)  # the control: a valid reference passes
+    build.render_html(root, tmp_path / "ok", strict=True)  # the control: a valid reference passes
     (root / "book" / "intro.md").write_text("# Intro\n\nSee {term}`no such term`.\n")
-    book.render_html(root, tmp_path / "html", strict=False)  # a warning only
+    build.render_html(root, tmp_path / "html", strict=False)  # a warning only
     with pytest.raises(Exception, match="exit status"):
-        book.render_html(root, tmp_path / "html2", strict=True)
+        build.render_html(root, tmp_path / "html2", strict=True)
 
 
 def test_source_tree_renders_strictly_without_execution(tmp_path):
     """`jupyter-book build . -W -n` on the repository: chapters read from their .py files."""
-    book.render_html(ROOT, tmp_path / "html", strict=True)
+    build.render_html(ROOT, tmp_path / "html", strict=True)
     for name in CHAPTER_NAMES:
         assert (tmp_path / "html" / "notebooks" / f"{name}.html").exists()
 
@@ -158,7 +159,7 @@ def test_partial_build_reports_timing_and_lists_only_current_chapters(tmp_path, 
     params["cache_dir"] = str(tmp_path / "cache")
     params_file = tmp_path / "p.yml"
     params_file.write_text(yaml.safe_dump(params))
-    index = book.build_book(params_file, out_dir=tmp_path / "_build", chapters=["01"], strict=True)
+    index = build.build_book(params_file, out_dir=tmp_path / "_build", chapters=["01"], strict=True)
     out = capsys.readouterr().out
     assert re.search(r"^\[1/1\] 01_theory \.\.\. \d+\.\d s$", out, flags=re.M), out
     html = index.parent
@@ -168,9 +169,9 @@ def test_partial_build_reports_timing_and_lists_only_current_chapters(tmp_path, 
     # Executed with these parameters, the chapter is current; with others it is stale and
     # a later partial build leaves it out.
     notebook = tmp_path / "_build" / "executed" / "notebooks" / "01_theory.ipynb"
-    chapter = book.select_chapters(book.list_chapters(), ["01"])[0]
-    assert book._is_current(notebook, chapter, params) is True
-    assert book._is_current(notebook, chapter, {**params, "seed": 7}) is False
+    chapter = build.select_chapters(build.list_chapters(), ["01"])[0]
+    assert build._is_current(notebook, chapter, params) is True
+    assert build._is_current(notebook, chapter, {**params, "seed": 7}) is False
 
 
 # ----- helpers the chapters call ---------------------------------------------------------
@@ -216,7 +217,7 @@ def test_coordination_floor_counts_cells_at_one_half():
     import numpy as np
     import pandas as pd
 
-    from mutualism.indices import coordination
+    from mutualism.gvc.indices import coordination
 
     g_c = np.array([0.1, -0.2, 0.3, 0.05, 0.0])
     g_r = np.array([-0.4, 0.1, 0.1, 0.05, 0.2])  # opposite, opposite, same sign, equal, one zero
@@ -243,7 +244,7 @@ def test_banner_names_the_run_and_warns_on_synthetic_data():
     assert "admonition note" in real and "Illustrative" not in real
     theory = book.banner(Params(), numbers=False).data
     assert "computes nothing" in theory and "Illustrative" not in theory and Params().describe() in theory
-    from mutualism import appendix
+    from mutualism.book import appendix
 
     meta = appendix.load()["metadata"]  # the real-data appendix: its banner names WIOD, not the run's data
     wiod = book.banner(Params(), committed={"title": "WIOD 2013", **meta}).data
@@ -386,7 +387,7 @@ def visible_text(html: str) -> str:
 def test_number_policy_of_every_chapter(ci_book):
     """No chapter prints e-notation, p = 0.000 or a seed with a thousands separator: gaps
     are said in words (``formatting.gap``), p-values below 0.001 as ``p < 0.001``."""
-    from mutualism.formatting import gap, p_value
+    from mutualism.report.formatting import gap, p_value
 
     assert gap(1.4e-14) == "zero to 13 decimal places" and gap(0.0) == "exactly zero" and gap(0.0042) == "0.0042"
     assert gap(0.00096) == "zero to 2 decimal places"  # it rounds to 0.001 at three
@@ -407,18 +408,18 @@ def test_ci_book_has_an_api_reference_of_every_module(ci_book):
     without editing the page), with its functions' signatures and numpy-style sections."""
     from bs4 import BeautifulSoup
 
-    from mutualism.methods_page import api_modules
+    from mutualism.book.methods_page import api_modules
 
     soup = BeautifulSoup((ci_book / "html" / "book" / "api.html").read_text(), "html.parser")
     ids = {tag.get("id") for tag in soup.select("dt.sig[id]")}
     modules = api_modules()
-    assert {"mutualism.verdict", "mutualism.tables", "mutualism.decompose"} <= set(modules)
+    assert {"mutualism.core.verdict", "mutualism.report.tables", "mutualism.gvc.decompose"} <= set(modules)
     for module in modules:
         assert soup.find(id=f"module-{module}") is not None, module
-    for name in ("mutualism.verdict.effect", "mutualism.tables.render", "mutualism.formatting.gap",
-                 "mutualism.exercises.strip_solutions"):
+    for name in ("mutualism.core.verdict.effect", "mutualism.report.tables.render", "mutualism.report.formatting.gap",
+                 "mutualism.book.exercises.strip_solutions"):
         assert name in ids, name
-    execute = soup.find(id="mutualism.build.execute_chapter").find_next("dd").get_text(" ", strip=True)
+    execute = soup.find(id="mutualism.book.build.execute_chapter").find_next("dd").get_text(" ", strip=True)
     assert "Parameters" in execute and "Returns" in execute  # napoleon turned the sections into fields
     assert "mutualism.book.RunResults" not in ids  # a re-export is documented where it is defined
 

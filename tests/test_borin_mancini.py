@@ -15,9 +15,9 @@ import pytest
 import bruteforce
 import bruteforce_bm
 from conftest import WIOD, needs_shared
-from mutualism import borin_mancini, decompose
-from mutualism.decompose import BM_STANDARD, BM_TERMS, WWZ_TERMS
-from mutualism.errors import MRIOShapeError, UnknownOptionError
+from mutualism.gvc import borin_mancini, decompose
+from mutualism.gvc.decompose import BM_STANDARD, BM_TERMS, WWZ_TERMS
+from mutualism.core.errors import MRIOShapeError, UnknownOptionError
 
 ZERO = (4, 8)  # flat positions with no output: PAK/C5 and KEN/C6 of the 5 × 3 world
 KEYS = ["exporter", "exporter_sector", "importer"]
@@ -33,7 +33,7 @@ def world():
 
 @pytest.fixture(scope="module")
 def wiod():
-    from mutualism.sources import load_pymrio_folder
+    from mutualism.io.sources import load_pymrio_folder
 
     return load_pymrio_folder(WIOD, 2011)
 
@@ -209,7 +209,7 @@ def write_pymrio(mrio, folder):
 
 def test_decompose_command_writes_both_methods(world, tmp_path, capsys):
     from mutualism.cli import main
-    from mutualism.sources import load_path
+    from mutualism.io.sources import load_path
 
     write_pymrio(world, tmp_path / "data")
     data = str(tmp_path / "data")
@@ -245,7 +245,7 @@ def test_decompose_exporters_take_aliases_and_refuse_bad_lists(world, tmp_path, 
     from (ROM → ROU on WIOD) names the same exporter; a malformed list is refused in one
     line naming the option, before any output is written."""
     from mutualism.cli import main
-    from mutualism.sources import load_path
+    from mutualism.io.sources import load_path
 
     write_pymrio(world, tmp_path / "data")
     data = str(tmp_path / "data")

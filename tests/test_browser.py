@@ -217,7 +217,7 @@ def test_figure_text_is_legible_on_the_page(ci_book, browser):
     1280 px (the column measured here, the font and width read from the PNG)."""
     from PIL import Image
 
-    from mutualism.figures import MIN_TEXT_PX, SMALLEST_TEXT_KEY, WIDTH_KEY
+    from mutualism.report.figures import MIN_TEXT_PX, SMALLEST_TEXT_KEY, WIDTH_KEY
 
     context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -257,7 +257,7 @@ def test_search_shows_snippets_offline(ci_book, offline_page):
 def test_every_page_names_its_commit_and_the_book_says_how_to_cite(ci_book):
     """The footer of every page names the commit the book was built from; the citation page
     gives it in its BibTeX entry (computed at build time, not typed)."""
-    from mutualism.offline_math import source_commit
+    from mutualism.book.offline_math import source_commit
 
     commit = source_commit()
     if (Path(__file__).resolve().parents[1] / ".git").exists():  # a checkout (not an exported tree)

@@ -1,4 +1,4 @@
-"""The one cache (mutualism.cache): keys follow the content of the inputs, the reference
+"""The one cache (mutualism.core.cache): keys follow the content of the inputs, the reference
 data and the library source; damaged entries are reported, deleted and recomputed."""
 
 from __future__ import annotations
@@ -13,11 +13,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mutualism import cache, runs
-from mutualism.config import Params
-from mutualism.indices import _cache_file, _YearTask, compute_indices
-from mutualism.sources import cache_key, load_year
-from mutualism.synthetic import write_world
+from mutualism.core import cache
+from mutualism.book import runs
+from mutualism.core.config import Params
+from mutualism.gvc.indices import year_cache_file, YearTask, compute_indices
+from mutualism.io.sources import cache_key, load_year
+from mutualism.io.synthetic import write_world
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -104,10 +105,10 @@ def test_an_edit_of_the_reference_data_changes_every_key(tmp_path, monkeypatch):
     shutil.copytree(ROOT / "data", data)
     monkeypatch.setenv("MUTUALISM_DATA_DIR", str(data))
     params = Params(years=[2012], cache_dir=str(tmp_path / "cache"))
-    keys = (cache_key("synthetic", 2012), _cache_file(_YearTask(params, 2012, False)), runs.results_key(params))
+    keys = (cache_key("synthetic", 2012), year_cache_file(YearTask(params, 2012, False)), runs.results_key(params))
     with open(data / "countries.csv", "a") as fh:
         fh.write("\n")
-    again = (cache_key("synthetic", 2012), _cache_file(_YearTask(params, 2012, False)), runs.results_key(params))
+    again = (cache_key("synthetic", 2012), year_cache_file(YearTask(params, 2012, False)), runs.results_key(params))
     assert all(a != b for a, b in zip(keys, again))
 
 
@@ -116,16 +117,16 @@ def test_an_edit_of_the_library_source_changes_the_keys_that_depend_on_it(tmp_pa
     read = cache._read_source
 
     def keys():
-        return (cache_key("synthetic", 2012), _cache_file(_YearTask(params, 2012, False)), runs.results_key(params))
+        return (cache_key("synthetic", 2012), year_cache_file(YearTask(params, 2012, False)), runs.results_key(params))
 
     before = keys()
-    monkeypatch.setattr(cache, "_read_source", lambda m: read(m) + (b"\n# edited\n" if m == "indices" else b""))
+    monkeypatch.setattr(cache, "_read_source", lambda m: read(m) + (b"\n# edited\n" if m == "gvc.indices" else b""))
     edited = keys()
     assert edited[0] == before[0]  # parsing a table does not use the indices' code
     assert edited[1] != before[1] and edited[2] != before[2]
-    monkeypatch.setattr(cache, "_read_source", lambda m: read(m) + (b"\n# edited\n" if m == "leontief" else b""))
+    monkeypatch.setattr(cache, "_read_source", lambda m: read(m) + (b"\n# edited\n" if m == "gvc.leontief" else b""))
     assert keys()[1] != before[1]  # a module the indices import counts too
-    assert "leontief" in cache.module_closure("indices") and "book" not in cache.module_closure("indices")
+    assert "gvc.leontief" in cache.module_closure("gvc.indices") and not any(m.startswith("book") for m in cache.module_closure("gvc.indices"))
 
 
 @pytest.mark.parametrize("damage", ["truncate", "no checksum", "other values"])
@@ -159,7 +160,7 @@ def test_a_damaged_table_entry_is_reported_in_one_line_and_recomputed(tmp_path, 
 def test_a_damaged_indices_entry_is_never_served(tmp_path):
     params = Params(years=[2012], cache_dir=str(tmp_path / "cache"))
     good = compute_indices(params, progress=False)
-    entry = _cache_file(_YearTask(params, 2012, False))
+    entry = year_cache_file(YearTask(params, 2012, False))
     frame = pd.read_parquet(entry)
     frame["RH"] = frame["RH"] + 1.0  # a valid parquet with other values
     frame.to_parquet(entry, index=False)

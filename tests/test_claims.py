@@ -6,7 +6,7 @@ default run takes about three minutes), ``params/ci.yml``, ``fva: wwz`` + ``itr:
 real controls (``params/wiod2013.yml``, when ``../shared`` exists). For each
 build, every claim in ``<chapter>.claims.json`` is checked against that run's results:
 the numbers it rests on are looked up again (by table, column and regressor; mediator and
-outcome; figure, index and group), the verdict is recomputed with :mod:`mutualism.verdict`
+outcome; figure, index and group), the verdict is recomputed with :mod:`mutualism.core.verdict`
 and its label must equal the recorded one, and the recorded sentence must be displayed on
 the chapter's page. Every page is then searched for placeholders, ``None``, ``nan`` and
 counts such as "0 of the three" written as agreement.
@@ -26,9 +26,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from mutualism import book, verdict
-from mutualism.build import build_book as book_build
-from mutualism.config import Params
+from mutualism import book
+from mutualism.core import verdict
+from mutualism.book.build import build_book as book_build
+from mutualism.core.config import Params
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -184,7 +185,7 @@ class Run:
         elif "multiverse" in where:
             # recounted from the chapter's multiverse (cached for this run) without the
             # library's conclusion code: positive and p < 5 % in every specification's row
-            from mutualism import multiverse
+            from mutualism.book import multiverse
 
             table = multiverse.cached_multiverse(self.params, n_jobs=1, estimates=("baseline", "iv")).table
             rows = table[(table["estimate"] == where["multiverse"]) & (table["dependent"] == where["dependent"])]

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from mutualism.config import COV_TYPES, SOURCES, Params, parse_years
-from mutualism.errors import UnknownOptionError
+from mutualism.core.config import COV_TYPES, SOURCES, Params, parse_years
+from mutualism.core.errors import UnknownOptionError
 
 
 @pytest.mark.parametrize("changes,message", [

@@ -7,9 +7,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mutualism import controls
-from mutualism import countries as reference
-from mutualism.errors import DataNotFoundError, MutualismError
+from mutualism.io import controls
+from mutualism.core import countries as reference
+from mutualism.core.errors import DataNotFoundError, MutualismError
 
 from conftest import EXTERNAL, needs_shared
 
@@ -138,7 +138,7 @@ def test_missing_file_and_missing_key_are_named(tmp_path):
 
 
 def test_synthetic_controls_go_through_the_same_function():
-    from mutualism import synthetic
+    from mutualism.io import synthetic
 
     years = list(range(2001, 2021))
     raw = synthetic.make_controls(size="small", seed=5, years=years)
@@ -165,7 +165,7 @@ def test_synthetic_controls_go_through_the_same_function():
 
 def test_worldbank_download_frame_is_reshaped_into_the_loader_schema():
     """The shape wbgapi returns (economy × time rows, series columns), without the network."""
-    from mutualism.controls import SCHEMA, from_worldbank_frame
+    from mutualism.io.controls import SCHEMA, from_worldbank_frame
 
     idx = pd.MultiIndex.from_tuples([("PAK", "YR2003"), ("CHN", 2002)], names=["economy", "time"])
     frame = pd.DataFrame({"NY.GDP.MKTP.KD": [1.0, 2.0], "NY.GDP.PCAP.KD": [3.0, 4.0],

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mutualism import methods_page
-from mutualism.errors import InputFileError, MutualismError
+from mutualism.book import methods_page
+from mutualism.core.errors import InputFileError, MutualismError
 
 ROOT = Path(__file__).resolve().parents[1]
 COURSE_CHAPTERS = ("02_indices", "10_decompositions")
@@ -20,7 +20,7 @@ COURSE_CHAPTERS = ("02_indices", "10_decompositions")
 def exercises(chapter: str) -> dict[str, dict]:
     """Label → {solution, computed} for the exercises of a chapter source: an exercise is a
     ``{exercise}`` directive with a label, its solution a code cell calling
-    ``mutualism.exercises.solution(label, …)`` with a value computed in the chapter."""
+    ``mutualism.book.exercises.solution(label, …)`` with a value computed in the chapter."""
     import jupytext
 
     notebook = jupytext.read(ROOT / "notebooks" / f"{chapter}.py")
@@ -37,7 +37,7 @@ def exercises(chapter: str) -> dict[str, dict]:
 
 
 def test_solution_markdown_is_a_dropdown_solution_directive():
-    from mutualism.exercises import solution_markdown
+    from mutualism.book.exercises import solution_markdown
 
     text = solution_markdown("ex-a", "It is `x` = 1.\n")
     assert text == ":::{solution} ex-a\n:class: dropdown\n\nIt is `x` = 1.\n:::\n"
@@ -60,7 +60,8 @@ def test_at_least_eight_exercises_each_with_a_computed_solution():
 
 
 def test_example_tables_round_trip_and_bad_files_are_named(tmp_path):
-    from mutualism.worked_example import EXAMPLE_TABLES, read_example_tables, worked_example, write_example_tables
+    from mutualism.book.worked_example import (EXAMPLE_TABLES, read_example_tables, worked_example,
+                                               write_example_tables)
 
     path = write_example_tables(tmp_path / "mine.yml")
     assert read_example_tables(path) == {y: (list(map(list, Z)), list(map(list, Y)))
@@ -86,7 +87,7 @@ def test_example_tables_round_trip_and_bad_files_are_named(tmp_path):
 def test_written_example_tables_carry_their_labels(tmp_path):
     """The YAML a student edits names every row and column (``rows``, ``Y_columns`` and a
     comment per row), and a file whose labels are out of order is refused by name."""
-    from mutualism.worked_example import read_example_tables, row_labels, write_example_tables
+    from mutualism.book.worked_example import read_example_tables, row_labels, write_example_tables
 
     path = write_example_tables(tmp_path / "mine.yml")
     text = path.read_text()
@@ -113,8 +114,8 @@ def test_exercise_table_solution_follows_the_edited_table(tmp_path):
     table, not a second doubling of the student's."""
     import json
 
-    from mutualism.build import execute_chapter
-    from mutualism.worked_example import EXAMPLE_TABLES, worked_example, write_example_tables
+    from mutualism.book.build import execute_chapter
+    from mutualism.book.worked_example import EXAMPLE_TABLES, worked_example, write_example_tables
 
     path = write_example_tables(tmp_path / "mine.yml")
     data = yaml.safe_load(path.read_text())
@@ -138,8 +139,8 @@ def test_exercise_table_solution_follows_the_edited_table(tmp_path):
 
 
 def test_example_table_is_a_validated_parameter(tmp_path):
-    from mutualism.config import Params
-    from mutualism.errors import UnknownOptionError
+    from mutualism.core.config import Params
+    from mutualism.core.errors import UnknownOptionError
 
     with pytest.raises(UnknownOptionError, match="example_table='nowhere.yml' is not a file"):
         Params(example_table="nowhere.yml")
@@ -195,7 +196,7 @@ def test_ci_book_carries_exercises_solutions_figures_and_method_links(ci_book):
 def test_student_edition_hides_every_solution(ci_book, tmp_path):
     from bs4 import BeautifulSoup
 
-    from mutualism.build import render_html
+    from mutualism.book.build import render_html
 
     source = tmp_path / "src"
     shutil.copytree(ci_book / "executed", source)
@@ -230,7 +231,7 @@ def test_student_edition_hides_every_solution(ci_book, tmp_path):
 def test_strip_solutions_keeps_exercises_and_is_idempotent():
     import nbformat
 
-    from mutualism.exercises import STUDENT_NOTE, solution_markdown, strip_solutions
+    from mutualism.book.exercises import STUDENT_NOTE, solution_markdown, strip_solutions
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_markdown_cell("# Chapter"),
@@ -249,7 +250,7 @@ def test_strip_solutions_keeps_exercises_and_is_idempotent():
 
 
 def test_failed_build_leaves_the_previous_book(tmp_path):
-    from mutualism.build import ChapterFailed, build_book
+    from mutualism.book.build import ChapterFailed, build_book
 
     root = tmp_path / "src"
     (root / "notebooks").mkdir(parents=True)

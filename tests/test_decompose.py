@@ -8,9 +8,9 @@ import pytest
 
 import bruteforce
 from conftest import WIOD, needs_shared
-from mutualism import decompose
-from mutualism.decompose import WWZ_TERMS, LeontiefSolver
-from mutualism.errors import UnknownOptionError
+from mutualism.gvc import decompose
+from mutualism.gvc.decompose import WWZ_TERMS, LeontiefSolver
+from mutualism.core.errors import UnknownOptionError
 
 ZERO = (4, 8)  # flat positions with no output: PAK/C5 and KEN/C6 of the 5 × 3 world
 
@@ -52,7 +52,7 @@ def test_wwz_terms_equal_bruteforce_loops(world):
 
 @needs_shared
 def test_wwz_terms_add_up_on_wiod_2011():
-    from mutualism.sources import load_pymrio_folder
+    from mutualism.io.sources import load_pymrio_folder
 
     mrio = load_pymrio_folder(WIOD, 2011)
     df = decompose.wwz(mrio)
@@ -114,7 +114,7 @@ def test_bilateral_exports_exclude_own_country(world):
 
 @pytest.mark.parametrize("method", ["lu", "inverse"])
 def test_singular_system_raises_a_named_error(method):
-    from mutualism.errors import MRIOValueError
+    from mutualism.core.errors import MRIOValueError
 
     A = np.array([[0.5, 0.5, 0.0], [0.5, 0.5, 0.0], [0.1, 0.2, 0.3]])  # I − A has two equal rows
     with pytest.raises(MRIOValueError, match="toy 2001: I − A is singular"):

@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from mutualism.errors import EstimationError
-from mutualism.formatting import conventions, summary
-from mutualism.models import fe_interaction, fe_iv, fe_ols, kleibergen_paap, mediation
+from mutualism.core.errors import EstimationError
+from mutualism.report.formatting import conventions, summary
+from mutualism.econometrics.models import fe_interaction, fe_iv, fe_ols, kleibergen_paap, mediation
 
 EFFECTS = ["year", "partner", "industry"]
 
@@ -209,7 +209,7 @@ def test_bad_input_raises_clear_errors(panel):
 
 @pytest.mark.parametrize("effects", [["year", "partner", "industry"], ["year", "industry"]])
 def test_bootstrap_draw_equals_fe_ols_on_the_resampled_partners(effects):
-    from mutualism.models import _bootstrap_indirect
+    from mutualism.econometrics.models import _bootstrap_indirect
 
     f = simulate(8, partners=12)
     draws = _bootstrap_indirect(f, "lnITR", "RVC", ["lnXT", "lnHD"], ["lnPOL", "FTA"], effects, reps=2, seed=42)
@@ -226,7 +226,7 @@ def test_bootstrap_draw_equals_fe_ols_on_the_resampled_partners(effects):
 
 
 def test_bootstrap_units_follow_the_cov_type():
-    from mutualism.models import bootstrap_units
+    from mutualism.econometrics.models import bootstrap_units
 
     f = simulate(8, partners=6)
     rows = bootstrap_units(f, "robust")
@@ -244,7 +244,7 @@ def test_bootstrap_units_follow_the_cov_type():
 @pytest.mark.parametrize("effects", [["year", "partner", "industry"], ["year", "industry"]])
 def test_bootstrap_draw_equals_fe_ols_on_the_drawn_units(cov_type, effects):
     """Each draw takes whole units of the cov_type (rows, partners, cells) G times with replacement."""
-    from mutualism.models import _bootstrap_indirect, bootstrap_counts, bootstrap_units
+    from mutualism.econometrics.models import _bootstrap_indirect, bootstrap_counts, bootstrap_units
 
     f = simulate(8, partners=12)
     units = bootstrap_units(f, cov_type)

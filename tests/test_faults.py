@@ -21,8 +21,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mutualism import cli, errors
-from mutualism.fileio import atomic_write_text, umask_mode
+from mutualism import cli
+from mutualism.core import errors
+from mutualism.core.fileio import atomic_write_text, umask_mode
 
 from conftest import REPO, WIOD, needs_shared
 
@@ -368,7 +369,7 @@ def test_control_file_faults_name_file_line_and_column(capsys, pymrio_world, con
 
 
 def test_concordance_with_a_duplicated_source_sector(capsys, eora_world, tmp_path, monkeypatch):
-    from mutualism import resources
+    from mutualism.core import resources
 
     data = tmp_path / "data"
     shutil.copytree(REPO / "data", data)
@@ -412,13 +413,13 @@ def test_missing_oil_year_is_reported_and_a_failed_write_keeps_the_old_folder(ca
     assert panel.loc[panel["year"] == 2005, "lnDIS"].isna().all() and panel.loc[panel["year"] == 2004, "lnDIS"].notna().any()
     assert (out / "panel.parquet").stat().st_mode & 0o777 == umask_mode()
 
-    import mutualism.tables
+    import mutualism.report.tables
 
     def fail_midway(results, folder):
         (Path(folder) / "table1.md").write_text("half\n")
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(mutualism.tables, "write_tables", fail_midway)
+    monkeypatch.setattr(mutualism.report.tables, "write_tables", fail_midway)
     code = cli.main([str(a) for a in _estimate(pymrio_world, controls_copy, out, cache)])
     _, err = capsys.readouterr()
     assert code == errors.EXIT_BUG and "this is a bug, please report it" in err and "Traceback" in err
@@ -467,12 +468,12 @@ def test_files_get_the_umask_permissions(tmp_path, eora_world):
 
 
 def test_interrupt_prints_one_line_and_exits_130(capsys, tmp_path, monkeypatch):
-    import mutualism.synthetic
+    import mutualism.io.synthetic
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(mutualism.synthetic, "make_mrio", interrupted)
+    monkeypatch.setattr(mutualism.io.synthetic, "make_mrio", interrupted)
     world = tmp_path / "world"
     (world / "controls").mkdir(parents=True)
     (world / "keep.txt").write_text("previous world\n")
@@ -519,7 +520,7 @@ def _negative_row_sums(folder: Path, *cells: str) -> None:
 
 
 def test_a_small_negative_row_sum_gives_missing_ratios_and_leaves_the_panel(capsys, pymrio_copy, tmp_path):
-    from mutualism.panel import build_panel
+    from mutualism.econometrics.panel import build_panel
 
     _negative_row_sums(pymrio_copy / "2005", "PAK/C5", "CHN/C6")
     code, text, _ = run(capsys, "validate", pymrio_copy, "--year", 2005)
@@ -642,7 +643,7 @@ SWAP_STEPS = ("staged", "aside", "renamed", "cleaned")  # fileio.staged_dirs cal
 
 def _signal_at(monkeypatch, step: str, signame: str) -> None:
     """Send ``signame`` to this process when the swap reaches ``step`` (held during the swap)."""
-    from mutualism import fileio
+    from mutualism.core import fileio
 
     def hook(name, target):
         if name == step:
@@ -694,7 +695,7 @@ def test_sighup_in_a_subprocess_is_handled_like_sigterm(eora_world, tmp_path):
     shutil.copytree(eora_world, world)
     before = snapshot(world)
     for step in ("staged", "aside"):  # a real SIGHUP, before and during the swap
-        script = ("import os, signal, sys\nfrom mutualism import cli, fileio\n"
+        script = ("import os, signal, sys\nfrom mutualism import cli\nfrom mutualism.core import fileio\n"
                   f"fileio._swap_hook = lambda name, target: name == {step!r} and os.kill(os.getpid(), signal.SIGHUP)\n"
                   f"sys.exit(cli.main(['synth', '--years', '2004', '--seed', '5', '--out', {str(world)!r}]))\n")
         proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
@@ -742,7 +743,7 @@ def test_a_signal_at_each_step_of_the_book_swap(capsys, monkeypatch, tmp_path, s
     """The book's executed/, figures/ and html/ are swapped in together (chapters and Sphinx stubbed)."""
     import nbformat
 
-    from mutualism import build
+    from mutualism.book import build
 
     def execute(chapter, notebook, parameters, figures_dir=None):
         Path(notebook).parent.mkdir(parents=True, exist_ok=True)
@@ -814,7 +815,7 @@ def test_disk_full_on_out_names_the_file_and_keeps_the_previous_one(capsys, monk
 
 
 def test_disk_full_on_the_cache_dir_is_one_warning_and_the_result_is_written(capsys, monkeypatch, recwarn, tmp_path):
-    from mutualism.cache import CacheWarning
+    from mutualism.core.cache import CacheWarning
 
     cache, out = tmp_path / "cache", tmp_path / "i.parquet"
     failed = _disk_full_under(monkeypatch, cache)
@@ -906,7 +907,7 @@ def test_a_stray_file_parameters_json_is_named(capsys, pymrio_copy, tmp_path):
 
 
 def test_a_cache_entry_that_is_a_folder_is_recomputed(capsys, recwarn, tmp_path):
-    from mutualism.cache import CacheWarning
+    from mutualism.core.cache import CacheWarning
 
     cache, out = tmp_path / "cache", tmp_path / "i.parquet"
     argv = ["indices", "--years", "2005", "--partners", "PAK", "--cache-dir", cache, "--out", out]
@@ -935,7 +936,7 @@ def test_a_parameter_given_twice_is_refused(capsys, tmp_path):
         expect_error(capsys, rf"parameter file {re.escape(str(params))}: line 3, column 1: 'years' is given twice "
                              r"\(first on line 1\); give each parameter once$", command, "--params", params,
                      "--out", tmp_path / "out", watch=tmp_path)
-    from mutualism.config import Params
+    from mutualism.core.config import Params
 
     with pytest.raises(errors.InputFileError, match="'years' is given twice"):
         Params.from_yaml(params)

@@ -11,8 +11,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from mutualism.errors import MutualismError, UnknownOptionError  # noqa: E402
-from mutualism.figures import (ALL_PARTNERS, INDICES, OKABE_ITO, figure2_data, figure3_data,  # noqa: E402
+from mutualism.core.errors import MutualismError, UnknownOptionError  # noqa: E402
+from mutualism.report.figures import (ALL_PARTNERS, INDICES, OKABE_ITO, figure2_data, figure3_data,  # noqa: E402
                                plot_indices, save_figure, summarise)
 
 REGIONS = {"AAA": "Asia", "BBB": "Asia", "CCC": "Africa", "DDD": "Europe"}
@@ -109,8 +109,8 @@ def test_save_writes_png_and_round_tripping_csv(indices, tmp_path):
 # ----- decompositions and schematics -------------------------------------------------------
 @pytest.fixture(scope="module")
 def wwz_example():
-    from mutualism.decompose import wwz
-    from mutualism.mrio import build_mrio
+    from mutualism.gvc.decompose import wwz
+    from mutualism.io.mrio import build_mrio
 
     rng = np.random.default_rng(3)
     Z = rng.uniform(1, 10, (6, 6))
@@ -119,8 +119,8 @@ def wwz_example():
 
 
 def test_decomposition_groups_sum_the_terms_and_add_up(wwz_example):
-    from mutualism.decompose import WWZ_TERMS
-    from mutualism.figures import WWZ_GROUPS, decomposition_groups
+    from mutualism.gvc.decompose import WWZ_TERMS
+    from mutualism.report.figures import WWZ_GROUPS, decomposition_groups
 
     assert sorted(t for names in WWZ_GROUPS.values() for t in names) == sorted(WWZ_TERMS)  # a partition
     data = decomposition_groups(wwz_example, ["exporter", "importer"])
@@ -138,7 +138,7 @@ def test_decomposition_groups_sum_the_terms_and_add_up(wwz_example):
 
 
 def test_decomposition_plot_stacks_the_shares(wwz_example):
-    from mutualism.figures import WWZ_GROUPS, decomposition_groups, plot_decomposition
+    from mutualism.report.figures import WWZ_GROUPS, decomposition_groups, plot_decomposition
 
     data = decomposition_groups(wwz_example, ["exporter"])
     fig = plot_decomposition(data, "exporter", title="t")
@@ -155,8 +155,8 @@ def test_decomposition_plot_stacks_the_shares(wwz_example):
 
 
 def test_transfer_route_schematic_matches_the_routes_of_the_indices():
-    from mutualism.diagrams import TRANSFER_ROUTES, transfer_routes
-    from mutualism.indices import ROUTES
+    from mutualism.report.diagrams import TRANSFER_ROUTES, transfer_routes
+    from mutualism.gvc.indices import ROUTES
 
     assert [f"ITR_{name}" for name in TRANSFER_ROUTES] == list(ROUTES)
     fig, data = transfer_routes()
@@ -175,7 +175,7 @@ def test_transfer_route_schematic_matches_the_routes_of_the_indices():
 
 
 def test_mechanism_diagram_draws_every_arrow_of_the_model():
-    from mutualism.diagrams import MECHANISM_EDGES, mechanism
+    from mutualism.report.diagrams import MECHANISM_EDGES, mechanism
 
     fig, data = mechanism()
     try:

@@ -12,9 +12,9 @@ import pytest
 
 import bruteforce
 import bruteforce_gvc as brute
-from mutualism import borin_mancini, decompose, tiva
-from mutualism.errors import MRIOShapeError, UnknownOptionError
-from mutualism.extraction import Perimeter
+from mutualism.gvc import borin_mancini, decompose, tiva
+from mutualism.core.errors import MRIOShapeError, UnknownOptionError
+from mutualism.gvc.extraction import Perimeter
 
 ZERO = (4, 8)  # PAK/C5 and KEN/C6 of the 5 × 3 world have no output
 KEYS = ["exporter", "exporter_sector", "importer"]
@@ -182,7 +182,7 @@ def test_decompose_command_for_every_method(world, tmp_path, capsys):
     from test_borin_mancini import write_pymrio
 
     from mutualism.cli import main
-    from mutualism.sources import load_path
+    from mutualism.io.sources import load_path
 
     write_pymrio(world, tmp_path / "data")
     data = str(tmp_path / "data")

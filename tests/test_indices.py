@@ -9,10 +9,10 @@ import pytest
 
 import bruteforce
 from conftest import WIOD, needs_shared
-from mutualism import indices
-from mutualism.config import Params
-from mutualism.errors import MRIOShapeError, UnknownOptionError
-from mutualism.indices import COLUMNS, ROUTES
+from mutualism.gvc import indices
+from mutualism.core.config import Params
+from mutualism.core.errors import MRIOShapeError, UnknownOptionError
+from mutualism.gvc.indices import COLUMNS, ROUTES
 
 PARTNERS = ["PAK", "KEN", "ROW", "DEU"]
 INDUSTRIES = ["C4", "C5", "C6"]
@@ -155,7 +155,7 @@ def test_bad_input_raises_named_errors(world):
 
 
 def test_compute_indices_caches_years_and_adds_xt(tmp_path, monkeypatch):
-    from mutualism import sources
+    from mutualism.io import sources
 
     worlds = {year: bruteforce.small_world(seed=year, zero_sectors=(4,), year=year) for year in (2009, 2010, 2011)}
     loads = []
@@ -188,7 +188,7 @@ def test_compute_indices_caches_years_and_adds_xt(tmp_path, monkeypatch):
 
 @needs_shared
 def test_wiod_2011_lu_and_inverse_agree_on_real_data():
-    from mutualism.sources import load_pymrio_folder
+    from mutualism.io.sources import load_pymrio_folder
 
     mrio = load_pymrio_folder(WIOD, 2011, concordance="wiod2013")
     partners = ["RUS", "IDN", "TUR", "POL", "IND"]

@@ -1,4 +1,4 @@
-"""OECD ICIO and EXIOBASE 3 layouts (mutualism.layouts): a small synthetic instance of each
+"""OECD ICIO and EXIOBASE 3 layouts (mutualism.io.layouts): a small synthetic instance of each
 is written in the release's layout, read back through pymrio's own parser and
 ``sources.load_path``, and equals the table it was written from; the decompositions run on
 it; the streamed parquet writer equals the in-memory frame. The full sizes (81 × 45 and
@@ -10,9 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mutualism import decompose, layouts
-from mutualism.errors import InputFileError
-from mutualism.sources import load_path
+from mutualism.gvc import decompose
+from mutualism.io import layouts
+from mutualism.core.errors import InputFileError
+from mutualism.io.sources import load_path
 
 ICIO_SMALL = ("AUS", "CHN", "MEX", "PAK", "KAZ", "ROW")
 EXIO_SMALL = ("AT", "CN", "US", "RU", "WA")

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 from linearmodels.iv import IV2SLS
 
-from mutualism.fe import drop_singletons
-from mutualism.models import fe_iv, fe_ols
+from mutualism.econometrics.fe import drop_singletons
+from mutualism.econometrics.models import fe_iv, fe_ols
 
 EFFECTS = ["year", "partner", "industry"]
 

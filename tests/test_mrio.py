@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mutualism.errors import MRIOBalanceError, MRIOShapeError, MRIOValueError, MutualismError, UnknownOptionError
-from mutualism.mrio import aggregate_sectors, build_mrio
+from mutualism.core.errors import (MRIOBalanceError, MRIOShapeError, MRIOValueError, MutualismError,
+                                   UnknownOptionError)
+from mutualism.io.mrio import aggregate_sectors, build_mrio
 
 from conftest import random_blocks, random_mrio
 

@@ -16,12 +16,15 @@ import pandas as pd
 import pytest
 import yaml
 
-from mutualism import cache as cache_module
-from mutualism import cli, config, indices, multiverse
-from mutualism.config import Params
-from mutualism.indices import compute_indices
-from mutualism.panel import assemble
-from mutualism.paper import run_paper
+from mutualism.core import cache as cache_module
+from mutualism import cli
+from mutualism.core import config
+from mutualism.gvc import indices
+from mutualism.book import multiverse
+from mutualism.core.config import Params
+from mutualism.gvc.indices import compute_indices
+from mutualism.econometrics.panel import assemble
+from mutualism.econometrics.paper import run_paper
 
 BIN = Path(sys.executable).parent
 YEARS = "2011-2012"          # 2010 is loaded too (XT): 3 tables per variant
@@ -91,7 +94,8 @@ def test_each_index_variant_is_computed_once_and_reused(first_run):
 
 
 def test_index_variants_run_in_batches_of_a_year_that_read_the_year_once(tmp_path):
-    from mutualism import parallel, sources
+    from mutualism.core import parallel
+    from mutualism.io import sources
 
     variants = multiverse.index_variants()[:4]
     params = _params(tmp_path / "batched")
@@ -277,7 +281,7 @@ def test_cli_against_dask_scheduler_and_worker_commands(first_run, cache, tmp_pa
 
 
 def test_an_unreachable_scheduler_is_named():
-    from mutualism.parallel import SchedulerError, run_tasks
+    from mutualism.core.parallel import SchedulerError, run_tasks
 
     address = f"tcp://127.0.0.1:{_free_port()}"
     t0 = time.perf_counter()
@@ -287,8 +291,8 @@ def test_an_unreachable_scheduler_is_named():
 
 
 def test_run_tasks_keeps_task_order_on_every_local_backend():
-    from mutualism.errors import MutualismError
-    from mutualism.parallel import run_tasks
+    from mutualism.core.errors import MutualismError
+    from mutualism.core.parallel import run_tasks
 
     tasks = [-5, 3, -1, 4, -2]
     assert run_tasks(abs, tasks) == run_tasks(abs, tasks, n_jobs=2) == [5, 3, 1, 4, 2]

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mutualism.errors import EstimationError
-from mutualism.panel import CONTROLS, build_panel, winsorise
+from mutualism.core.errors import EstimationError
+from mutualism.econometrics.panel import CONTROLS, build_panel, winsorise
 
 PARTNERS = ("AAA", "BBB", "CCC")
 INDUSTRIES = ("C4", "C7", "C9")
@@ -113,9 +113,9 @@ def test_bad_input_is_named():
 
 def test_assemble_synthetic_run_end_to_end(tmp_path):
     """Indices engine + synthetic controls → panel (needs the controls and synthetic modules)."""
-    from mutualism.config import Params
-    from mutualism.indices import compute_indices
-    from mutualism.panel import assemble
+    from mutualism.core.config import Params
+    from mutualism.gvc.indices import compute_indices
+    from mutualism.econometrics.panel import assemble
 
     params = Params(years="2003-2005", cache_dir=str(tmp_path))
     panel = assemble(params, progress=False)
@@ -155,7 +155,7 @@ def test_removals_say_which_variable_removed_which_partners_and_years():
 def test_removals_name_the_cell_when_a_partner_keeps_other_industries():
     """A zero-output industry of one partner removes that partner × industry cell, not the
     partner: the report and its sentence say so (chapter 3 said "removes partners MNG")."""
-    from mutualism.controls import describe_missing
+    from mutualism.io.controls import describe_missing
 
     ind, ctl = _frames(3)
     one = (ind["partner"] == "BBB") & (ind["industry"] == INDUSTRIES[0])

@@ -1,4 +1,4 @@
-"""Batches of tasks (mutualism.parallel.run_batches, issue 20): every task in exactly one
+"""Batches of tasks (mutualism.core.parallel.run_batches, issue 20): every task in exactly one
 batch, a batch never mixes keys, groups split only to give each worker several batches,
 and the results come back in task order on every backend."""
 
@@ -8,8 +8,8 @@ import itertools
 
 import pytest
 
-from mutualism.errors import MutualismError
-from mutualism.parallel import BATCHES_PER_WORKER, plan_batches, run_batches
+from mutualism.core.errors import MutualismError
+from mutualism.core.parallel import BATCHES_PER_WORKER, plan_batches, run_batches
 
 
 def _tasks(years: int, variants: int) -> list[tuple[int, int]]:

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 from conftest import SHARED, WIOD, needs_shared
-from mutualism import decompose
+from mutualism.gvc import decompose
 
 PEERS = SHARED / "data" / "peers" / "2011"
 TOL = 1e-9
@@ -29,7 +29,7 @@ pytestmark = needs_shared
 
 @pytest.fixture(scope="module")
 def wiod():
-    from mutualism.sources import load_pymrio_folder
+    from mutualism.io.sources import load_pymrio_folder
 
     return load_pymrio_folder(WIOD, 2011)
 

@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mutualism import countries as reference  # the country facts (formerly mutualism.reference)
-from mutualism.errors import UnknownOptionError
+from mutualism.core import countries as reference  # the country facts (formerly mutualism.reference)
+from mutualism.core.errors import UnknownOptionError
 
 from conftest import SHARED, needs_shared
 
@@ -129,7 +129,7 @@ def test_typed_partner_codes_get_the_table_normalisation():
 
 
 def test_wto_agreements_expand_asean_and_skip_what_is_not_in_force():
-    from mutualism.errors import InputFileError
+    from mutualism.core.errors import InputFileError
 
     wto = pd.DataFrame({
         "RTA Name": ["ASEAN - China", "China - Chile", "China - Norway", "China - Peru", "China - Georgia"],

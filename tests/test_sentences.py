@@ -1,4 +1,4 @@
-"""Sentences that state verdicts (mutualism.sentences) and the claims they record (mutualism.claims).
+"""Sentences that state verdicts (mutualism.book.sentences) and the claims they record (mutualism.core.claims).
 
 Small hand-made results stand in for a run: each test plants numbers whose verdict is known
 (a significant positive coefficient, an insignificant term, a masking channel, a flat
@@ -14,7 +14,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mutualism import claims, sentences, verdict
+from mutualism.core import claims, verdict
+from mutualism.book import sentences
 
 
 def column(dependent, **coefs):

@@ -9,10 +9,11 @@ import pandas as pd
 import pymrio
 import pytest
 
-from mutualism import resources, sources
+from mutualism.core import resources
+from mutualism.io import sources
 from mutualism.cli import main
-from mutualism.config import Params
-from mutualism.errors import DataNotFoundError, MRIOShapeError, MRIOValueError, UnknownOptionError
+from mutualism.core.config import Params
+from mutualism.core.errors import DataNotFoundError, MRIOShapeError, MRIOValueError, UnknownOptionError
 
 from conftest import WIOD, needs_shared, random_blocks
 
@@ -217,7 +218,7 @@ def test_eora26_layout_round_trip_through_the_loader(tmp_path):
     """The Eora26 path, tested without Eora: synth → Eora26 text files → pymrio → MRIO."""
     import zipfile
 
-    from mutualism.synthetic import make_mrio, write_world
+    from mutualism.io.synthetic import make_mrio, write_world
 
     write_world(tmp_path / "eora", size="small", years=[2012], seed=7, format="eora26")
     assert sources.detect_source(tmp_path / "eora") == "eora26"
@@ -248,7 +249,7 @@ def test_eora26_layout_round_trip_through_the_loader(tmp_path):
 
 
 def test_synthetic_world_written_by_synth_is_read_back(tmp_path):
-    from mutualism.synthetic import make_mrio
+    from mutualism.io.synthetic import make_mrio
 
     assert main(["synth", "--size", "small", "--years", "2010-2011", "--seed", "3", "--out", str(tmp_path)]) == 0
     assert sources.detect_source(tmp_path) == "pymrio"

@@ -7,10 +7,10 @@ import pandas as pd
 import pymrio
 import pytest
 
-from mutualism import controls, sources, synthetic
-from mutualism import countries as reference
+from mutualism.io import controls, sources, synthetic
+from mutualism.core import countries as reference
 from mutualism.cli import main
-from mutualism.errors import UnknownOptionError
+from mutualism.core.errors import UnknownOptionError
 
 
 @pytest.fixture(scope="module")

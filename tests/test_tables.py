@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mutualism.errors import MutualismError
-from mutualism.formatting import stars
-from mutualism.paper import run_paper
-from mutualism.panel import build_panel
-from mutualism.tables import (SCORECARD_RUN_COLUMNS, grid, paper_tables, render, render_all, render_scorecard, scorecard,
+from mutualism.core.errors import MutualismError
+from mutualism.report.formatting import stars
+from mutualism.econometrics.paper import run_paper
+from mutualism.econometrics.panel import build_panel
+from mutualism.report.tables import (SCORECARD_RUN_COLUMNS, grid, paper_tables, render, render_all, render_scorecard, scorecard,
                               write_tables)
 
 BETA = {"RH": 0.29, "HD": 0.06, "XT": 0.03}
@@ -158,9 +158,9 @@ def test_html_markdown_latex_layout(results):
 
 
 def test_number_format():
-    from mutualism.formatting import number
+    from mutualism.report.formatting import number
 
-    from mutualism.formatting import decimals_for, integer
+    from mutualism.report.formatting import decimals_for, integer
 
     assert number(0.28721) == "0.2872" and number(-1.93771) == "-1.9377" and number(0.0) == "0.0000"
     assert number(0.000381) == "0.00038" and number(2.15e-4) == "0.00021" and number(np.nan) == ""
@@ -199,7 +199,7 @@ def test_scorecard_columns_and_agreement_logic(results):
 
 
 def test_scorecard_counts_equal_a_brute_force_count(results):
-    from mutualism.tables import agreement_counts, scorecard_summary
+    from mutualism.report.tables import agreement_counts, scorecard_summary
 
     card = scorecard(results)
     both = sign = 0
@@ -261,8 +261,8 @@ def _absorbed_by_effects(frame: pd.DataFrame, column: str) -> bool:
 def test_table1_shares_the_intersection_sample_and_names_what_it_lost():
     """METHODS §8: rows with the outcomes, lnITR and every control that enters; an absorbed control
     (CUL, time-invariant, missing for one partner) does not shrink it; a varying one (POL) does."""
-    from mutualism.models import fe_ols
-    from mutualism.panel import CONTROLS, DEPENDENTS
+    from mutualism.econometrics.models import fe_ols
+    from mutualism.econometrics.panel import CONTROLS, DEPENDENTS
 
     panel = simulated_panel(seed=6)
     data = panel.data.copy()
@@ -288,7 +288,7 @@ def test_table1_shares_the_intersection_sample_and_names_what_it_lost():
     assert loss.omitted == {"lnCUL": "absorbed by the fixed effects"}
     note = render(t1, "markdown")
     assert "P05 (ln GVC_P missing)" in note and "P08 C6 (ln RH missing)" in note
-    from mutualism.tables import sample_loss_frame
+    from mutualism.report.tables import sample_loss_frame
 
     frame = sample_loss_frame(loss)
     assert frame.iloc[0].tolist() == ["partner P05", "ln GVC_P"] and frame.iloc[1].tolist() == ["cell P08 × C6", "ln RH"]
@@ -322,13 +322,13 @@ def test_mediator_form_log_equals_a_hand_regression_on_log_m():
 
 def CONTROLS_OF(frame: pd.DataFrame) -> list[str]:
     """The controls of eq. 12 that vary within the effects in ``frame`` (all of them in the simulation)."""
-    from mutualism.panel import CONTROLS
+    from mutualism.econometrics.panel import CONTROLS
 
     return [c for c in CONTROLS if not _absorbed_by_effects(frame, c)]
 
 
 def test_rvc_enters_in_per_cent_and_tables_6_7_carry_both_verdicts(results):
-    from mutualism.models import fe_ols
+    from mutualism.econometrics.models import fe_ols
 
     t6 = results.tables["6"]
     assert t6.scales == {"RVC": 100.0} and results.mediation["RVC"].scale == 100.0
@@ -349,7 +349,7 @@ def test_rvc_enters_in_per_cent_and_tables_6_7_carry_both_verdicts(results):
 
 
 def test_cli_estimate_writes_panel_tables_and_scorecard(tmp_path, monkeypatch, capsys):
-    import mutualism.panel
+    import mutualism.econometrics.panel
     from mutualism.cli import main
 
     panel = simulated_panel(seed=5)
@@ -359,7 +359,7 @@ def test_cli_estimate_writes_panel_tables_and_scorecard(tmp_path, monkeypatch, c
         seen["params"] = params
         return panel
 
-    monkeypatch.setattr(mutualism.panel, "assemble", fake_assemble)
+    monkeypatch.setattr(mutualism.econometrics.panel, "assemble", fake_assemble)
     code = main(["estimate", "--years", "2008-2017", "--out", str(tmp_path), "--bootstrap-reps", "5",
                  "--cov-type", "cluster_partner", "--winsor", "0.02"])
     assert code == 0
@@ -376,7 +376,7 @@ def test_cli_estimate_writes_panel_tables_and_scorecard(tmp_path, monkeypatch, c
 
 
 def test_render_frame_formats_counts_booleans_missing_and_small_numbers():
-    from mutualism.tables import render_frame
+    from mutualism.report.tables import render_frame
 
     frame = pd.DataFrame({"variable": ["lnRH", "RVC"], "count": [4712.0, 4864.0], "mean": [0.2872, 0.000098],
                           "flag": [True, False], "note": [None, "x"]})
@@ -390,7 +390,7 @@ def test_render_frame_formats_counts_booleans_missing_and_small_numbers():
 
 
 def test_render_mediation_is_in_words(results):
-    from mutualism.tables import render_mediation
+    from mutualism.report.tables import render_mediation
 
     html = render_mediation(results.mediation["RVC"])
     for code in ("alpha1", "phi1", "sobel_se", "boot_reps", "boot_low", "None"):
@@ -400,7 +400,7 @@ def test_render_mediation_is_in_words(results):
 
 
 def test_heterogeneity_rows_follow_the_verdict_rule(results):
-    from mutualism import verdict
+    from mutualism.core import verdict
 
     for key, dummy, group in (("3", "D1", "high-income partners"), ("4", "D2", "medium/high-tech industries")):
         t = results.tables[key]

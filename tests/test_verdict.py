@@ -1,4 +1,4 @@
-"""One test per verdict rule of METHODS.md §8 and its edge cases (mutualism.verdict)."""
+"""One test per verdict rule of METHODS.md §8 and its edge cases (mutualism.core.verdict)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from mutualism import verdict as v
+from mutualism.core import verdict as v
 
 NAN = float("nan")
 

@@ -1,24 +1,27 @@
 """mutualism: a living replication of Liu, Zhou & Zeng (2023) from raw MRIO tables.
 
-Modules, one per concept: :mod:`mrio` (the table object, closure and validation),
-:mod:`sources` (readers and caches), :mod:`synthetic` (the default synthetic world),
-:mod:`reference` and :mod:`controls` (country facts and control variables),
-:mod:`decompose` (Leontief and WWZ decompositions), :mod:`indices` (the paper's
-indices), :mod:`panel`; estimation: :mod:`fe`, :mod:`models`, :mod:`results`,
-:mod:`paper`; presentation: :mod:`formatting`, :mod:`tables`, :mod:`figures`; the book
-and :mod:`cli`.
-The specification is ``METHODS.md`` (shipped as ``docs/METHODS.md``).
+The folders are the layers, lowest first (:data:`LAYERS`); a module imports only its own
+layer or lower ones (docs/ARCHITECTURE.md, checked by tests/test_architecture.py):
+:mod:`mutualism.core` (errors, files, parameters, cache, verdict rules), :mod:`mutualism.io`
+(tables, readers, the synthetic world, controls), :mod:`mutualism.gvc` (Leontief, the
+decompositions, the paper's indices), :mod:`mutualism.econometrics` (panel, estimators,
+results, the paper's specification), :mod:`mutualism.report` (text, tables, figures),
+:mod:`mutualism.book` (what the chapters call, the build) and :mod:`mutualism.cli` (the
+``mutualism`` command). The specification is ``docs/METHODS.md``.
 """
 
 from importlib.metadata import PackageNotFoundError, version
 
-from .config import Params
-from .errors import MutualismError
-from .mrio import MRIO, build_mrio
+from .core.config import Params
+from .core.errors import MutualismError
+from .io.mrio import MRIO, build_mrio
 
 try:
     __version__ = version("mutualism")
 except PackageNotFoundError:  # pragma: no cover - running from a source tree
     __version__ = "0.0.0"
 
-__all__ = ["MRIO", "MutualismError", "Params", "build_mrio", "__version__"]
+#: The layers, lowest first: a subpackage of ``mutualism`` each, then the command line.
+LAYERS = ("core", "io", "gvc", "econometrics", "report", "book", "cli")
+
+__all__ = ["LAYERS", "MRIO", "MutualismError", "Params", "build_mrio", "__version__"]

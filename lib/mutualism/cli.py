@@ -1,11 +1,11 @@
 """The ``mutualism`` command line: thin argparse wrappers over the library.
 
 Each subcommand has ``--help``. Every option and output path is checked before any table
-is read (:func:`_preflight`). Errors caused by input (:class:`~mutualism.errors.MutualismError`)
+is read (:func:`_preflight`). Errors caused by input (:class:`~mutualism.core.errors.MutualismError`)
 are printed as one line, ``mutualism: error: …``, without a traceback; the exit codes are
-:data:`mutualism.errors.EXIT_CODES_HELP` (0 success, 1 ``validate`` found the table
+:data:`mutualism.core.errors.EXIT_CODES_HELP` (0 success, 1 ``validate`` found the table
 invalid, 2 bad input or usage, 3 internal error with its traceback, 130 SIGINT, 143
-SIGTERM, 129 SIGHUP). SIGTERM and SIGHUP raise :class:`~mutualism.errors.Terminated`, so
+SIGTERM, 129 SIGHUP). SIGTERM and SIGHUP raise :class:`~mutualism.core.errors.Terminated`, so
 staged folders and atomic writes clean up and the previous output stays complete (or the
 new one, when the interrupt came after it was swapped in: the closing line says which).
 """
@@ -22,8 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from .errors import (EXIT_BUG, EXIT_CODES_HELP, EXIT_INPUT, EXIT_SIGHUP, EXIT_SIGINT, EXIT_SIGTERM, MutualismError,
-                     OutputError, Terminated, UnknownOptionError)
+from .core.errors import (EXIT_BUG, EXIT_CODES_HELP, EXIT_INPUT, EXIT_SIGHUP, EXIT_SIGINT, EXIT_SIGTERM,
+                          MutualismError, OutputError, Terminated, UnknownOptionError)
 
 
 # Sections below that end with ``_EXTRA.append(_add_x)`` register further subcommands
@@ -86,7 +86,7 @@ def check_output(out: str, *, folder: bool = False, suffixes: Sequence[str] = ()
 
 def _write_table(df, out: str) -> None:
     """Write a DataFrame to ``.parquet``, ``.csv`` or ``.csv.gz`` (atomically)."""
-    from .fileio import atomic_write
+    from .core.fileio import atomic_write
 
     check_output(out, suffixes=TABLE_SUFFIXES)
     path = Path(out)
@@ -110,8 +110,8 @@ def _add_synth(sub) -> None:
 
 
 def _run_synth(args) -> int:
-    from .config import parse_years
-    from .synthetic import write_world
+    from .core.config import parse_years
+    from .io.synthetic import write_world
 
     written = write_world(args.out, size=args.size, years=parse_years(args.years), seed=args.seed, format=args.format)
     print(f"wrote {len(written)} files under {args.out} (the folder was replaced whole)")
@@ -132,7 +132,7 @@ def _add_validate(sub) -> None:
 
 
 def _run_validate(args) -> int:
-    from .sources import validation_report
+    from .io.sources import validation_report
 
     ok, text = validation_report(args.path, args.year, source=args.source, concordance=args.concordance)
     print(text)
@@ -158,7 +158,7 @@ def _run_wwz(args) -> int:
 
 # ----- decompose --------------------------------------------------------------------
 def _add_decompose(sub) -> None:
-    from .decompose import BREAKDOWNS, DECOMPOSITIONS, METHOD_OUTPUTS, MY_PERIMETERS, OUTPUTS
+    from .gvc.decompose import BREAKDOWNS, DECOMPOSITIONS, METHOD_OUTPUTS, MY_PERIMETERS, OUTPUTS
 
     outputs = "; ".join(f"{m}: {'|'.join(o)}" for m, o in METHOD_OUTPUTS.items())
     p = sub.add_parser("decompose", help="decompose one year's bilateral gross exports (METHODS §9, §11, §12)",
@@ -187,7 +187,7 @@ def _add_decompose(sub) -> None:
 
 def _code_list(option: str, value: str | None, example: str) -> list[str] | None:
     """A comma-separated list of codes, read as ``--partners`` is (aliases: ROM → ROU)."""
-    from .countries import parse_partner_list
+    from .core.countries import parse_partner_list
 
     if value is None:
         return None
@@ -199,8 +199,8 @@ def _code_list(option: str, value: str | None, example: str) -> list[str] | None
 
 
 def _run_decompose(args) -> int:
-    from .decompose import decomposition, write_decomposition
-    from .sources import load_path
+    from .gvc.decompose import decomposition, write_decomposition
+    from .io.sources import load_path
 
     # checked before the table is read
     exporters = _code_list("--exporters", args.exporters, "CHN,DEU")
@@ -262,7 +262,7 @@ def _add_indices(sub) -> None:
 
 
 def _params_from_args(args):
-    from .config import Params
+    from .core.config import Params
 
     return Params(source=args.source, data_path=args.path, years=args.years, partners=args.partners,
                   fva=args.fva, itr=args.itr, itr_scale=args.itr_scale, synthetic_size=args.size,
@@ -270,7 +270,7 @@ def _params_from_args(args):
 
 
 def _run_indices(args) -> int:
-    from .indices import compute_indices
+    from .gvc.indices import compute_indices
 
     timer = Timer()
     params = _params_from_args(args)
@@ -279,7 +279,7 @@ def _run_indices(args) -> int:
                             cross_industry=args.cross_industry, scheduler=args.scheduler)
     with timer("write"):
         _write_table(table, args.out)
-    from .panel import describe_zero_output
+    from .econometrics.panel import describe_zero_output
 
     for line in [*table.attrs.get("notes", []), *describe_zero_output(table)]:
         print(f"note: {line}", file=sys.stderr)
@@ -290,17 +290,17 @@ def _run_indices(args) -> int:
 def _check_run(params) -> None:
     """Checks of a run's options that need no table: partners (notes printed), synthetic
     years, the controls of real data."""
-    from .countries import check_partners_option
+    from .core.countries import check_partners_option
 
     for note in check_partners_option(params.partners):
         print(f"note: {note}", file=sys.stderr)
     if params.source == "synthetic" and params.data_path is None:
-        from .synthetic import check_years
+        from .io.synthetic import check_years
 
         check_years(params.load_years)
     elif params.data_path is not None:
-        from .errors import DataNotFoundError
-        from .sources import available_years
+        from .core.errors import DataNotFoundError
+        from .io.sources import available_years
 
         have = available_years(params.source, params.data_path)
         missing = [y for y in params.load_years if have is not None and y not in have]
@@ -327,10 +327,10 @@ def _add_estimate(sub) -> None:
 
 
 def _run_estimate(args) -> int:
-    from .paper import run_paper
-    from .panel import assemble
-    from .fileio import atomic_write
-    from .tables import scorecard, scorecard_summary, write_tables
+    from .econometrics.paper import run_paper
+    from .econometrics.panel import assemble
+    from .core.fileio import atomic_write
+    from .report.tables import scorecard, scorecard_summary, write_tables
 
     params = _params_from_args(args).with_(controls_path=args.controls_path, cov_type=args.cov_type,
                                            winsor=args.winsor, bootstrap_reps=args.bootstrap_reps)
@@ -342,7 +342,7 @@ def _run_estimate(args) -> int:
     if params.controls_path is not None:
         if not Path(params.controls_path).is_dir():
             raise UnknownOptionError(f"--controls-path {params.controls_path!r} is not a folder")
-        from .controls import load_raw
+        from .io.controls import load_raw
 
         load_raw(params.controls_path)  # every control file checked before the indices are computed
     timer = Timer()
@@ -351,8 +351,8 @@ def _run_estimate(args) -> int:
         results = run_paper(panel, cov_type=params.cov_type, bootstrap_reps=params.bootstrap_reps, seed=params.seed,
                             mediator_form=params.mediator_form)
         card = scorecard(results)
-    from .fileio import staged_dir
-    from .panel import describe_removals
+    from .core.fileio import staged_dir
+    from .econometrics.panel import describe_removals
 
     with timer("write"), staged_dir(out) as stage:  # the folder is swapped in whole, never half-written
         _write_table(panel.data, str(stage / "panel.parquet"))
@@ -378,7 +378,7 @@ def _add_multiverse(sub) -> None:
     p = sub.add_parser("multiverse", help="Table 1 (with controls), the IV and the indirect effects under every "
                                           "combination of the METHODS options (96 specifications)",
                        description="For every combination of fva, itr, itr_attribution, cross_industry, winsor and "
-                                   "cov_type (mutualism.multiverse), estimate Table 1 columns 4-6, the 2SLS second "
+                                   "cov_type (mutualism.book.multiverse), estimate Table 1 columns 4-6, the 2SLS second "
                                    "stages and the indirect effects on the data of a parameter file; write "
                                    "OUT/multiverse.csv (one row per specification, estimate and dependent variable) "
                                    "and the specification curve OUT/specification_curve.png/.csv.")
@@ -392,8 +392,8 @@ def _add_multiverse(sub) -> None:
 
 
 def _run_multiverse(args) -> int:
-    from .config import Params
-    from .multiverse import conclusions, run_multiverse, save_specification_curve, write
+    from .core.config import Params
+    from .book.multiverse import conclusions, run_multiverse, save_specification_curve, write
 
     params = Params.from_yaml(args.params)
     _check_run(params)
@@ -428,9 +428,9 @@ def _add_book(sub) -> None:
 
 
 def _run_book(args) -> int:
-    from .build import build_book
+    from .book.build import build_book
 
-    from .fileio import read_yaml_mapping
+    from .core.fileio import read_yaml_mapping
 
     read_yaml_mapping(args.params, what="parameter file")  # syntax and shape checked before any chapter runs
     index = build_book(args.params, out_dir=args.out, chapters=args.chapters, strict=args.strict,
@@ -480,8 +480,8 @@ def _preflight(args) -> None:
         attribute, folder, suffixes, markers = _OUTPUTS[args.command]
         check_output(getattr(args, attribute), folder=folder, suffixes=suffixes, replaced_if=markers)
     if args.command == "synth":
-        from .config import parse_years
-        from .synthetic import check_years
+        from .core.config import parse_years
+        from .io.synthetic import check_years
 
         check_years(parse_years(args.years))
 
@@ -490,17 +490,16 @@ def _terminate(signum, frame) -> None:  # pragma: no cover - exercised through a
     raise Terminated(signum)
 
 
-#: Signals the CLI turns into :class:`~mutualism.errors.Terminated` (SIGHUP as SIGTERM).
+#: Signals the CLI turns into :class:`~mutualism.core.errors.Terminated` (SIGHUP as SIGTERM).
 _TERMINATING = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name))
 
 
 def _say(message: str) -> None:
     """Print a closing one-line message on stderr, after ending any progress bar's line."""
     try:
-        from tqdm.std import tqdm
+        from .core.parallel import close_progress
 
-        for bar in list(getattr(tqdm, "_instances", ())):
-            bar.close()
+        close_progress()
     except Exception:  # pragma: no cover - progress bars are cosmetic
         pass
     try:
@@ -511,8 +510,8 @@ def _say(message: str) -> None:
 
 def _interrupted(what: str, code: int) -> int:
     """The closing line of an interrupt: whether the new output was already swapped in whole
-    (:data:`mutualism.fileio.SWAPPED`) or the previous one is unchanged."""
-    from .fileio import SWAPPED
+    (:data:`mutualism.core.fileio.SWAPPED`) or the previous one is unchanged."""
+    from .core.fileio import SWAPPED
 
     done = SWAPPED[_swapped_before:]
     if done:
@@ -540,7 +539,7 @@ def _ascii_fallback(exc: UnicodeError):
 
 class _Stdout:
     """Standard output for one run: a write the stream refuses (disk full, ``> /dev/full``, a
-    closed pipe) becomes one :class:`~mutualism.errors.WriteError` naming the stream, and the
+    closed pipe) becomes one :class:`~mutualism.core.errors.WriteError` naming the stream, and the
     stream is pointed at ``/dev/null`` so the interpreter's last flush cannot fail again."""
 
     def __init__(self, stream) -> None:
@@ -548,7 +547,7 @@ class _Stdout:
         self._failed: OSError | None = None
 
     def _fail(self, exc: OSError):
-        from .errors import WriteError, os_reason
+        from .core.errors import WriteError, os_reason
 
         try:
             devnull = os.open(os.devnull, os.O_WRONLY)
@@ -604,9 +603,9 @@ def _signal_name(exc: BaseException) -> tuple[str, int]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status (see :data:`~mutualism.errors.EXIT_CODES_HELP`)."""
+    """Run the command line; returns the exit status (see :data:`~mutualism.core.errors.EXIT_CODES_HELP`)."""
     global _swapped_before
-    from .fileio import SWAPPED
+    from .core.fileio import SWAPPED
 
     _swapped_before = len(SWAPPED)
     _encodable_streams()
