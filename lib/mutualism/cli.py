@@ -1,10 +1,15 @@
 """The ``mutualism`` command line: thin argparse wrappers over the library.
 
-Each subcommand has ``--help``. Every option and output path is checked before any table
-is read (:func:`_preflight`). Errors caused by input (:class:`~mutualism.core.errors.MutualismError`)
-are printed as one line, ``mutualism: error: …``, without a traceback; the exit codes are
-:data:`mutualism.core.errors.EXIT_CODES_HELP` (0 success, 1 ``validate`` found the table
-invalid, 2 bad input or usage, 3 internal error with its traceback, 130 SIGINT, 143
+Each subcommand has ``--help``. The flags of the run options (``--fva``, ``--itr-attribution``,
+``--mediator-form``, …) are made from the :class:`~mutualism.core.config.Params` fields'
+metadata (:func:`add_run_options`): their names, valid values, defaults and help are written
+once, in :mod:`mutualism.core.config`. Every option and output path is checked before any table
+is read (:func:`_preflight`). A usage error (an unknown flag, a value outside a flag's
+choices) is one line, ``mutualism: error: argument --fva: invalid choice: …``, exit status 2.
+Errors caused by input (:class:`~mutualism.core.errors.MutualismError`) are printed as one
+line, ``mutualism: error: …``, without a traceback; the exit codes are
+:data:`mutualism.core.errors.EXIT_CODES_HELP` (0 success, 1 ``validate`` found the table invalid,
+2 bad input or usage, 3 internal error with its traceback, 130 SIGINT, 143
 SIGTERM, 129 SIGHUP). SIGTERM and SIGHUP raise :class:`~mutualism.core.errors.Terminated`, so
 staged folders and atomic writes clean up and the previous output stays complete (or the
 new one, when the interrupt came after it was swapped in: the closing line says which).
@@ -29,6 +34,68 @@ from .core.errors import (EXIT_BUG, EXIT_CODES_HELP, EXIT_INPUT, EXIT_SIGHUP, EX
 # Sections below that end with ``_EXTRA.append(_add_x)`` register further subcommands
 # (estimate, book); the four core subcommands are listed in build_parser.
 _EXTRA: list = []
+
+
+class _Parser(argparse.ArgumentParser):
+    """A usage error as one line naming the flag, instead of argparse's usage block and message."""
+
+    def error(self, message: str):
+        self.exit(EXIT_INPUT, f"mutualism: error: {message} (see `{self.prog} --help`)\n")
+
+
+#: Subcommands that read the run options from a parameter file (``--params``): a run-option
+#: flag given there overrides the file's value (its default, ``None``, leaves the file's).
+FROM_FILE = ("multiverse",)
+
+
+def add_run_options(p, command: str) -> None:
+    """Add to the parser ``p`` of ``command`` one flag per :class:`~mutualism.core.config.Params`
+    field whose :class:`~mutualism.core.config.Option` lists ``command``: its flag, choices,
+    default (the field's; ``None`` under :data:`FROM_FILE`), and its help with the METHODS section."""
+    from .core.config import Params, options, plain
+
+    defaults = Params().as_dict()
+    for name, option in options().items():
+        if command not in option.commands:
+            continue
+        default = None if command in FROM_FILE else defaults[name]
+        shown = "the parameter file's" if command in FROM_FILE else plain(default)
+        text = f"{option.help} (METHODS {option.section}; default: {shown})".replace("`", "").replace("%", "%%")
+        flag = option.cli_flag(name)
+        p.add_argument(flag, dest=name, default=default, choices=option.choices, type=_flag_type(option), help=text,
+                       metavar=None if option.choices else flag.lstrip("-").upper().replace("-", "_"))
+
+
+def _flag_type(option):
+    """A flag's conversion: text, or a number refused in one line with the valid values."""
+    if option.type is None:
+        return str
+
+    def convert(text: str):
+        try:
+            return option.type(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not valid; give {option.valid_values()}".replace("`", ""))
+    convert.__name__ = option.type.__name__
+    return convert
+
+
+def params_from_args(args, base=None):
+    """The :class:`~mutualism.core.config.Params` of a subcommand's run-option flags (the fields
+    it does not take keep ``base``'s values, by default the defaults). A value a flag gave that
+    ``Params`` refuses is one line naming the flag (``--winsor: winsor=0.7 is not valid; …``)."""
+    from .core.config import Params, options
+
+    given = {name: getattr(args, name) for name, option in options().items() if args.command in option.commands}
+    if args.command in FROM_FILE:
+        given = {name: value for name, value in given.items() if value is not None}
+    try:
+        return Params(**given) if base is None else base.with_(**given)
+    except UnknownOptionError as error:
+        name = getattr(error, "parameter", None)
+        if name in given:
+            raise UnknownOptionError(f"{options()[name].cli_flag(name)}: {error}") from None
+        raise
 
 
 class Timer:
@@ -98,11 +165,14 @@ def _write_table(df, out: str) -> None:
 
 # ----- synth ------------------------------------------------------------------------
 def _add_synth(sub) -> None:
+    from .core.config import Params
+
+    load = Params().load_years  # the tables the default run reads
     p = sub.add_parser("synth", help="write the synthetic world (tables and control data)",
                        description="Generate the deterministic synthetic world (METHODS §1, §6) and write it.")
-    p.add_argument("--size", choices=["small", "full"], default="small")
-    p.add_argument("--years", default="2001-2020", help="A-B or a comma list (default 2001-2020)")
-    p.add_argument("--seed", type=int, default=2023)
+    add_run_options(p, "synth")
+    p.add_argument("--years", default=f"{load[0]}-{load[-1]}",
+                   help=f"A-B or a comma list (default {load[0]}-{load[-1]}: the years the default run loads)")
     p.add_argument("--out", required=True, help="output folder")
     p.add_argument("--format", choices=["pymrio", "eora26"], default="pymrio",
                    help="pymrio saved folders (default) or Eora26's text-file layout")
@@ -113,21 +183,25 @@ def _run_synth(args) -> int:
     from .core.config import parse_years
     from .io.synthetic import write_world
 
-    written = write_world(args.out, size=args.size, years=parse_years(args.years), seed=args.seed, format=args.format)
+    written = write_world(args.out, size=args.synthetic_size, years=parse_years(args.years), seed=args.seed,
+                          format=args.format)
     print(f"wrote {len(written)} files under {args.out} (the folder was replaced whole)")
     return 0
 
 
 # ----- validate ---------------------------------------------------------------------
 def _add_validate(sub) -> None:
+    from .core.config import SOURCES
+
     p = sub.add_parser("validate", help="check one year of a table and print a report",
                        description="Load one year, apply METHODS §1's checks and print dimensions, totals, "
                                    "balance residuals, zero-output and negative-final-demand counts. "
                                    "Exits 1 on an invalid table.")
     p.add_argument("path", help="pymrio saved folder (or a folder of years), Eora26 folder/zip")
     p.add_argument("--year", type=int, required=True)
-    p.add_argument("--source", choices=["pymrio", "eora26"], default=None, help="default: guessed from the path")
-    p.add_argument("--concordance", default=None, help="sector concordance name under data/ (e.g. wiod2013)")
+    p.add_argument("--source", choices=[s for s in SOURCES if s != "synthetic"], default=None,
+                   help="default: guessed from the path")
+    add_run_options(p, "validate")
     p.set_defaults(func=_run_validate)
 
 
@@ -146,7 +220,7 @@ def _add_wwz(sub) -> None:
     p.add_argument("--mrio", required=True, help="pymrio saved folder or Eora26 folder")
     p.add_argument("--year", type=int, required=True)
     p.add_argument("--out", required=True, help=".parquet or .csv.gz")
-    p.add_argument("--concordance", default=None, help="aggregate sectors first (name under data/)")
+    add_run_options(p, "wwz")
     p.set_defaults(func=_run_wwz)
 
 
@@ -181,7 +255,7 @@ def _add_decompose(sub) -> None:
     p.add_argument("--perimeter", choices=MY_PERIMETERS, default=MY_PERIMETERS[0],
                    help="my: the exporting country (default) or the world (§12.5)")
     p.add_argument("--out", required=True, help=".parquet or .csv.gz")
-    p.add_argument("--concordance", default=None, help="aggregate sectors first (name under data/)")
+    add_run_options(p, "decompose")
     p.set_defaults(func=_run_decompose)
 
 
@@ -233,50 +307,23 @@ _EXTRA.append(_add_decompose)
 
 
 # ----- indices ----------------------------------------------------------------------
-def _add_run_options(p) -> None:
-    """Options shared by `indices` and `estimate`: the data and the METHODS §3–§4 options."""
-    p.add_argument("--source", choices=["synthetic", "eora26", "pymrio"], default="synthetic")
-    p.add_argument("--path", default=None, help="data folder (for synthetic: a world written by `mutualism synth`)")
-    p.add_argument("--years", default="2002-2020")
-    p.add_argument("--partners", default="bri", help="bri, bri64 or a comma-separated ISO3 list")
-    p.add_argument("--fva", choices=["leontief", "wwz"], default="leontief")
-    p.add_argument("--itr", choices=["routes5", "vax"], default="routes5")
-    p.add_argument("--itr-scale", choices=["level", "world_output_share"], default="level")
-    p.add_argument("--size", choices=["small", "full"], default="small", help="synthetic world size")
-    p.add_argument("--seed", type=int, default=2023, help="synthetic world (and bootstrap) seed")
-    p.add_argument("--concordance", default=None, help="sector concordance name under data/ (e.g. wiod2013)")
-    p.add_argument("--cache-dir", default=".cache/mutualism")
-
-
 def _add_indices(sub) -> None:
     p = sub.add_parser("indices", help="the paper's indices for a range of years (METHODS §2–§6, §10)")
-    _add_run_options(p)
-    p.add_argument("--jobs", type=int, default=1, help="parallel years (joblib processes)")
-    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                   help="dask.distributed scheduler (tcp://host:port) that runs the years instead of --jobs; "
-                        "its workers must see --path and --cache-dir at the same absolute paths")
+    add_run_options(p, "indices")
+    p.add_argument("--jobs", type=int, default=1, help="parallel years (joblib processes; without --scheduler)")
     p.add_argument("--cross-industry", action="store_true",
                    help="China's industry against the partner's whole economy (METHODS §8 robustness)")
     p.add_argument("--out", required=True, help=".parquet or .csv.gz")
     p.set_defaults(func=_run_indices)
 
 
-def _params_from_args(args):
-    from .core.config import Params
-
-    return Params(source=args.source, data_path=args.path, years=args.years, partners=args.partners,
-                  fva=args.fva, itr=args.itr, itr_scale=args.itr_scale, synthetic_size=args.size,
-                  seed=args.seed, cache_dir=args.cache_dir, concordance=args.concordance)
-
-
 def _run_indices(args) -> int:
     from .gvc.indices import compute_indices
 
     timer = Timer()
-    params = _params_from_args(args)
+    params = params_from_args(args)
     _check_run(params)
-    table = compute_indices(params, n_jobs=args.jobs, timer=timer,
-                            cross_industry=args.cross_industry, scheduler=args.scheduler)
+    table = compute_indices(params, n_jobs=args.jobs, timer=timer, cross_industry=args.cross_industry)
     with timer("write"):
         _write_table(table, args.out)
     from .econometrics.panel import describe_zero_output
@@ -316,12 +363,8 @@ def _add_estimate(sub) -> None:
                        description="Compute the indices, assemble the panel with the pair controls, estimate every "
                                    "specification of Tables 1-7 and write panel.parquet, quality.csv, "
                                    "table<k>.html/.md/.tex and scorecard.csv into OUT.")
-    _add_run_options(p)
-    p.add_argument("--controls-path", default=None, help="folder of the real control files (default: synthetic)")
-    p.add_argument("--cov-type", choices=["robust", "cluster_partner", "cluster_partner_industry"], default="robust")
-    p.add_argument("--winsor", type=float, default=0.01, help="winsorising fraction (default 0.01)")
-    p.add_argument("--bootstrap-reps", type=int, default=499, help="mediation bootstrap replications")
-    p.add_argument("--jobs", type=int, default=1, help="parallel years (joblib processes)")
+    add_run_options(p, "estimate")
+    p.add_argument("--jobs", type=int, default=1, help="parallel years (joblib processes; without --scheduler)")
     p.add_argument("--out", required=True, help="output folder")
     p.set_defaults(func=_run_estimate)
 
@@ -332,16 +375,13 @@ def _run_estimate(args) -> int:
     from .core.fileio import atomic_write
     from .report.tables import scorecard, scorecard_summary, write_tables
 
-    params = _params_from_args(args).with_(controls_path=args.controls_path, cov_type=args.cov_type,
-                                           winsor=args.winsor, bootstrap_reps=args.bootstrap_reps)
+    params = params_from_args(args)  # --controls-path: a folder, checked there
     out = Path(args.out)
     if params.controls_path is None and params.source != "synthetic":
         raise UnknownOptionError(f"--source {params.source} needs --controls-path (the folder of the real control "
                                  "files, e.g. ../shared/data/external)")
     _check_run(params)
     if params.controls_path is not None:
-        if not Path(params.controls_path).is_dir():
-            raise UnknownOptionError(f"--controls-path {params.controls_path!r} is not a folder")
         from .io.controls import load_raw
 
         load_raw(params.controls_path)  # every control file checked before the indices are computed
@@ -375,17 +415,19 @@ _EXTRA.append(_add_estimate)
 
 # ----- multiverse -------------------------------------------------------------------
 def _add_multiverse(sub) -> None:
+    from .econometrics.layout import TABLES
+
     p = sub.add_parser("multiverse", help="Table 1 (with controls), the IV and the indirect effects under every "
                                           "combination of the METHODS options (96 specifications)",
                        description="For every combination of fva, itr, itr_attribution, cross_industry, winsor and "
-                                   "cov_type (mutualism.book.multiverse), estimate Table 1 columns 4-6, the 2SLS second "
+                                   "cov_type (mutualism.book.multiverse), estimate Table 1 columns "
+                                   f"{TABLES['1'].span('with_controls')}, the 2SLS second "
                                    "stages and the indirect effects on the data of a parameter file; write "
                                    "OUT/multiverse.csv (one row per specification, estimate and dependent variable) "
-                                   "and the specification curve OUT/specification_curve.png/.csv.")
+                                   "and the specification curve OUT/specification_curve.png/.csv. A run-option "
+                                   "flag given overrides the parameter file's value.")
     p.add_argument("--params", required=True, help="parameter file (e.g. params/default.yml)")
-    p.add_argument("--scheduler", default=None, metavar="ADDRESS",
-                   help="dask.distributed scheduler (tcp://host:port); default: the file's `scheduler`, else this "
-                        "machine. Workers must see data_path, controls_path and cache_dir (shared file system)")
+    add_run_options(p, "multiverse")
     p.add_argument("--jobs", type=int, default=1, help="joblib processes on this machine (without a scheduler)")
     p.add_argument("--out", required=True, help="output folder")
     p.set_defaults(func=_run_multiverse)
@@ -395,9 +437,9 @@ def _run_multiverse(args) -> int:
     from .core.config import Params
     from .book.multiverse import conclusions, run_multiverse, save_specification_curve, write
 
-    params = Params.from_yaml(args.params)
+    params = params_from_args(args, Params.from_yaml(args.params))
     _check_run(params)
-    result = run_multiverse(params, n_jobs=args.jobs, scheduler=args.scheduler, progress=True)
+    result = run_multiverse(params, n_jobs=args.jobs, progress=True)
     path = write(result, args.out)
     save_specification_curve(result.table, args.out)
     lines = [f"{params.describe()}", f"{result.specifications} specifications; index tasks: {result.index_tasks} "
@@ -446,7 +488,7 @@ _EXTRA.append(_add_book)
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="mutualism",
         description="Re-derive the indices and estimates of Liu, Zhou & Zeng (2023) from MRIO tables.",
     )

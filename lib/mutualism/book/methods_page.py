@@ -10,6 +10,8 @@ of the book a link to its section.
   and the file name ``docs/METHODS.md`` written as code into a link to the page (only
   when the book contains the page).
 
+* The page ``book/running`` gets its table of options from :func:`mutualism.core.config.options_table`.
+
 * Every "chapter N" and "chapter N, §M" of a page becomes a link to that chapter and its
   numbered section M (section N.M of the table of contents), once Sphinx has numbered it.
 
@@ -22,6 +24,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..core.config import with_options_table
 from ..core.resources import source_tree
 from ..core.errors import MutualismError
 
@@ -126,11 +129,17 @@ def api_page() -> str:
     return "\n".join(lines) + "\n"
 
 
+#: The page whose table of options is generated (``config.with_options_table``).
+RUNNING_PAGE = "book/running"
+
+
 def _source_read(app: Any, docname: str, source: list[str]) -> None:
     if docname == PAGE:
         source[0] = labelled(for_readers(methods_file().read_text(encoding="utf-8")))
     elif docname == API_PAGE:
         source[0] = api_page()
+    elif docname == RUNNING_PAGE:
+        source[0] = with_options_table(source[0], where="book/running.md")
 
 
 def _link_nodes(text: str, known: set[str], make_ref) -> list | None:
