@@ -144,31 +144,8 @@ display(fig3)
 # manufacturing industry: median over the partners in each year.
 
 # %% tags=["remove-input"]
-trend3 = book.levels(data3)
-words = book.INDEX_WORDS
-top3 = {i: trend3.xs(i, level="index")["level"].nlargest(2).index.tolist() for i in figures.INDICES}
-paper_top = [f"C9 {names['C9']}", f"C5 {names['C5']}"]
-# per index, which of the paper's two industries are among this run's top two
-shared = {i: [g for g in paper_top if g in top3[i]] for i in figures.INDICES}
-both = [words[i] for i in figures.INDICES if len(shared[i]) == 2]
-one = {i: shared[i][0] for i in figures.INDICES if len(shared[i]) == 1}
-neither = [words[i] for i in figures.INDICES if not shared[i]]
-parts = []
-if both:
-    parts.append(("both are the top two here on all three indices" if len(both) == 3 else
-                  f"both are the top two here on {sentences.listing(both)}"))
-parts += [f"on {words[i]} only {g.split(' ', 1)[0]} is among the top two (ranked {top3[i].index(g) + 1})"
-          for i, g in one.items()]
-if neither and len(neither) < 3:
-    parts.append(f"on {sentences.listing(neither)} neither is")
-book.say(
-    "The two industries with the highest average median are "
-    + "; ".join(f"for {words[i]}, {top3[i][0]} and {top3[i][1]}" for i in figures.INDICES)
-    + ". The paper singles out electrical equipment and machinery (C9) and textiles (C5) as the most symbiotic "
-    + ("industries; here neither is among the top two on any index." if len(neither) == 3 else
-       "industries; " + "; ".join(parts) + ".")
-    + " " + sentences.industry_trend_share(data3, "RH", [f"{c} {names[c]}" for c in industries])
-)
+book.say(sentences.top_industries(data3, names) + " "
+         + sentences.industry_trend_share(data3, "RH", [f"{c} {names[c]}" for c in industries]))
 
 # %% [markdown]
 # The figures' data are saved beside the book as

@@ -82,18 +82,5 @@ book.show_table(paper, "2")
 
 # %% tags=["remove-input"]
 if "2" in paper.tables:
-    first, *second = paper.tables["2"].columns
-    iv = second[0]
-    strength = ("above" if iv.kp_wald_f > book.STOCK_YOGO_10 else "above the rule-of-thumb 10 but below"
-                if iv.kp_wald_f > 10 else "below")
-    published = book.paper_iv_diagnostics()
-    book.say(
-        f"{sentences.first_stage(results)} "
-        f"The Kleibergen–Paap rk LM statistic is {iv.kp_lm:.2f} ({book.p_value(iv.kp_lm_pvalue)}; the paper reports "
-        f"{published['kp_lm']:.2f}) and the rk Wald F is {iv.kp_wald_f:.2f} (the paper: {published['wald_f']:.2f}), "
-        f"{strength} the Stock–Yogo value {book.STOCK_YOGO_10}."
-        + ("" if iv.kp_wald_f > 10 else
-           " With an instrument this weak, 2SLS estimates are biased towards OLS and their tests are unreliable: "
-           "the second stage below should not be read as evidence either way.")
-    )
+    book.say(f"{sentences.first_stage(results)} {sentences.instrument_strength(results)}")
     book.say(sentences.second_stage(results))

@@ -65,12 +65,11 @@ import matplotlib.pyplot as plt
 from IPython.display import HTML, display
 
 from mutualism.book import appendix, sentences
+from mutualism.econometrics.layout import TABLES
 from mutualism.report import figures
-from mutualism.report.tables import paper_tables
 
 res = appendix.load()
 meta = res["metadata"]
-paper = paper_tables()
 
 # %% [markdown]
 # ## The data, the options and the commit
@@ -97,18 +96,19 @@ book.say(f"**Partners ({len(res['partners'])}):** "
 # ## Table 1 on WIOD 2013
 
 # %% tags=["remove-input"]
-display(HTML(appendix.table1_html(res["table1"], paper)))
+display(HTML(appendix.table1_html(res["table1"])))
 t1 = res["table1"]
 n = int(t1["nobs"].iloc[0])
 book.say(
     f"**Table 1 on WIOD 2013.** Baseline regressions of eq. (12), {n:,} partner × industry × year cells; columns "
-    "(1)–(3) without controls, (4)–(6) with them; year, partner and industry fixed effects; standard errors in "
+    f"{TABLES['1'].span('without_controls')} without controls, {TABLES['1'].span('with_controls')} with them; year, "
+    "partner and industry fixed effects; standard errors in "
     "parentheses (heteroskedasticity-robust, HC1); \\*\\*\\* p<0.01, \\*\\* p<0.05, \\* p<0.1. The italic row is "
     f"the paper's coefficient on Eora (N = {sentences.paper_n():,}). A control missing from a column could not be "
     "estimated on this sample (constant, or absorbed by the fixed effects)."
 )
 book.say("The coefficient of ln ITR with controls:\n\n"
-         + appendix.table1_sentences(t1, paper, (appendix.RESULTS_DIR / "table1.csv").as_posix()))
+         + appendix.table1_sentences(t1, (appendix.RESULTS_DIR / "table1.csv").as_posix()))
 
 # %% [markdown]
 # ## Mutualism by region on WIOD 2013 (the paper's Figure 2)

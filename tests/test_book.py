@@ -207,12 +207,6 @@ def test_levels_rank_lines_without_judging_a_trend():
     assert "direction" not in out.columns  # trends are verdict.trend, never first vs last year
 
 
-def test_paper_value_reads_one_published_row():
-    assert book.paper_value(1, 1, "lnITR")["coef"] == pytest.approx(0.2872)
-    with pytest.raises(Exception, match="no single row"):
-        book.paper_value(1, 9, "lnITR")
-
-
 def test_coordination_floor_counts_cells_at_one_half():
     import numpy as np
     import pandas as pd

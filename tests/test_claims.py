@@ -30,6 +30,7 @@ from mutualism import book
 from mutualism.core import verdict
 from mutualism.book.build import build_book as book_build
 from mutualism.core.config import Params
+from mutualism.econometrics.layout import TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -39,7 +40,7 @@ CHAPTERS = ["03_measurement", "04_baseline", "05_robustness", "06_endogeneity", 
 #: ``wiod_book``, full strict builds) and three built here, from ``params/default.yml`` and
 #: ``params/claims_<name>.yml``.
 RUNS = ["ci", "default", "wwz_vax", "nowinsor_cluster", "wiod2013"]
-WITH_CONTROLS = {"lnRH": 4, "lnHD": 5, "lnXT": 6}
+WITH_CONTROLS = TABLES["1"].by_dependent("with_controls")
 MEDIATING = ("partial mediation", "full mediation", "mediation, direct effect not reduced")
 
 
@@ -152,6 +153,16 @@ class Run:
         assert len(line), where
         return verdict.trend(line["year"], line[where.get("stat", "median")])
 
+    def instrument_strength(self, where):
+        col = self._tables(where).tables[where["table"]].columns[where["column"] - 1]
+        return verdict.instrument_strength(getattr(col, where["statistic"]))
+
+    def among_top(self, where) -> bool:
+        """Whether a line of a figure is among the ``top`` highest of its index by its mean over the years."""
+        data = pd.read_csv(self.build / "figures" / f"{where['figure']}.csv")
+        means = data[data["index"] == where["index"]].groupby("group")[where["stat"]].mean()
+        return where["group"] in means.nlargest(where["top"]).index
+
     def matches_paper(self, where) -> bool:
         mine, theirs = self.mediation(where), self.mediation({**where, "paper": True})
         return mine.label == theirs.label or (mine.label in MEDIATING and theirs.label in MEDIATING)
@@ -176,6 +187,8 @@ class Run:
                      for group in where["share_of_groups"]]
         elif "trend_share" in where:
             flags = [self.trend(w).label == where["holds_when"] for w in where["trend_share"]]
+        elif "ranking" in where:
+            flags = [self.among_top(w) for w in where["ranking"]]
         elif "mediation_match" in where:
             flags = [self.matches_paper(w) for w in where["mediation_match"]]
         elif "parts" in where:
@@ -211,6 +224,8 @@ class Run:
             return self.trend(where)
         if kind == "Share":
             return self.share(where, findings)
+        if kind == "InstrumentStrength":
+            return self.instrument_strength(where)
         raise AssertionError(f"unknown claim kind {kind}")
 
 

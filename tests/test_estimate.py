@@ -168,17 +168,19 @@ def test_mediation_effects_sobel_bootstrap_and_verdicts():
     se = np.sqrt(a**2 * res.outcome_equations["lnXT"].std_errors["RVC"] ** 2
                  + p2**2 * res.mediator_equation.std_errors["lnITR"] ** 2)
     assert row["sobel_se"] == pytest.approx(se)
-    assert row["kind"] == "masking" and row["phi1"] > 0 > row["indirect"]  # planted α1·φ2 = −0.2 against φ1 = 0.3
-    assert row["verdict"] == res.verdicts["lnXT"].label == "masking"  # paths significant, interval below 0
+    assert res.verdicts["lnXT"].kind == "masking" and row["phi1"] > 0 > row["indirect"]  # planted α1·φ2 = −0.2 vs φ1 = 0.3
+    assert res.verdicts["lnXT"].label == "masking"  # paths significant, interval below 0
+    assert res.verdicts["lnXT"].indirect == row["indirect"] and res.verdicts["lnXT"].ci_low == row["boot_low"]
+    assert "verdict" not in res.effects.columns and "kind" not in res.effects.columns  # numbers only; verdicts once
     assert row["boot_low"] < -0.2 < row["boot_high"] and row["boot_reps"] == 99
-    assert res.effects.loc["lnRH", "kind"] in ("mediation", "masking")
+    assert res.verdicts["lnRH"].kind in ("mediation", "masking")
     assert res.bootstrap_unit == "rows" and res.n_units == len(f)  # robust: rows, as the Sobel SEs
     again = mediation(f, "RVC", ["lnXT", "lnRH"], ["lnPOL"], bootstrap_reps=99, seed=1)
     pd.testing.assert_frame_equal(res.effects, again.effects)  # seeded
     positive = mediation(simulate(3, partners=30, phi2=0.4), "RVC", ["lnXT"], ["lnPOL"], bootstrap_reps=0)
-    assert positive.effects.loc["lnXT", "kind"] == "mediation"
+    assert positive.verdicts["lnXT"].kind == "mediation"
     assert np.isnan(positive.effects.loc["lnXT", "boot_low"])
-    assert positive.effects.loc["lnXT", "verdict"] == "not established in this run"  # no interval, no evidence
+    assert positive.verdicts["lnXT"].label == "not established in this run"  # no interval, no evidence
     assert "RVC" in summary(res) and f"99 resamples of the {len(f)} rows" in summary(res)
 
 

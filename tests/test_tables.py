@@ -184,18 +184,15 @@ def test_scorecard_columns_and_agreement_logic(results):
     row = card[(card.table == 3) & (card.regressor == "lnITR x D1") & (card.column == 2)].iloc[0]
     res = results.column(3, 2)
     assert row["coef_run"] == res.params["lnITR x D1"] and row["n_run"] == res.nobs
-    # agreement logic on hand-made rows: sign, and the significance class (*** vs ** disagree)
-    fake = paper.iloc[:3].copy()
-    own = results.column(1, 1)
-    mine = stars(own.pvalues["lnITR"])
-    other = "**" if mine == "***" else "***"
-    fake["coef"] = [0.5, -0.5, 0.5]
-    fake["stars"] = [mine, mine, other]
-    card2 = scorecard(results, fake)
-    positive = own.params["lnITR"] > 0
-    assert card2["sign_agrees"].tolist() == [positive, not positive, positive]
-    assert card2["stars_agree"].tolist() == [True, True, False]
-    assert card2["agrees"].tolist() == [positive, not positive, False]
+    # the agreement columns are the verdicts stored on the run's tables, and each is the sign and
+    # the significance class (*** vs ** disagree) of this run's coefficient against the paper's
+    for r in card.itertuples():
+        t = results.tables[str(r.table)]
+        agree = t.agreements[(r.column, t.aliases.get(r.regressor, r.regressor))]
+        assert (r.sign_agrees, r.stars_agree, r.agrees, r.agreement) == (agree.sign_agrees, agree.stars_agree,
+                                                                         agree.agrees, agree.label)
+        assert r.sign_agrees == (r.coef_run * r.coef > 0) and r.stars_agree == (r.stars_run == r.stars)
+        assert r.agrees == (r.sign_agrees and r.stars_agree)
 
 
 def test_scorecard_counts_equal_a_brute_force_count(results):
@@ -233,9 +230,87 @@ def test_scorecard_marks_missing_tables_and_rejects_layout_mismatch(results):
     assert t3["coef_run"].isna().all() and t3["sign_agrees"].isna().all()
     assert (t3["agreement"] == "not estimated").all()
     assert "6 of the 42 were not estimated" in render_scorecard(card)
+
+def test_scorecard_rejects_a_published_row_the_layout_does_not_have(results, monkeypatch):
+    import mutualism.report.tables as tables
+
     bad = paper_tables().iloc[:1].assign(regressor="lnFOO")
+    monkeypatch.setattr(tables, "paper_tables", lambda: bad)
     with pytest.raises(MutualismError, match="lnFOO"):
-        scorecard(results, bad)
+        scorecard(results)
+
+
+def test_published_is_the_one_lookup_and_a_missing_row_is_none(monkeypatch):
+    import mutualism.core.published as pub
+
+    row = pub.published(1, 1, "lnITR")
+    assert row["coef"] == pytest.approx(0.2872) and row["stars"] == "***" and row["dependent"] == "lnRH"
+    assert pub.published("6", 2, "RVC")["coef"] == pytest.approx(-1.9377)
+    assert pub.published(1, 9, "lnITR") is None and pub.published("1L", 1, "lnITR_lag1") is None
+    assert pub.published(3, 1, "lnFOO") is None
+    assert pub.iv_diagnostics(pub.published(2, 1, "LAB")) == {"kp_lm": 263.67, "wald_f": 265.38}
+    assert all(np.isnan(v) for v in pub.iv_diagnostics(None).values())
+    twice = pd.concat([pub.paper_tables().iloc[:1]] * 2)
+    monkeypatch.setattr(pub, "paper_tables", lambda: twice)
+    with pytest.raises(MutualismError, match="2 rows for table 1, column 1, lnITR"):
+        pub.published(1, 1, "lnITR")
+
+
+def test_the_layout_is_where_the_paper_prints_and_where_the_run_estimates(results):
+    """Every published row sits where the layout puts it (column, dependent variable, controls, a
+    reported regressor) and each table's columns are the paper's; run_paper builds its columns
+    from the layout (dependent, controls, estimator, the treatment among the regressors)."""
+    from mutualism.econometrics.layout import TABLES
+
+    paper = paper_tables()
+    for r in paper.itertuples():
+        col = TABLES[str(r.table)].columns[r.column - 1]
+        assert (col.number, col.dependent, col.controls) == (r.column, r.dependent, r.controls == "yes"), r
+        assert r.regressor in TABLES[str(r.table)].regressors, r
+    assert set(paper["table"].astype(str)) == set(TABLES) - {"1L"}
+    for key, layout in TABLES.items():
+        if key != "1L":
+            assert paper.loc[paper["table"].astype(str) == key, "column"].max() == len(layout.columns), key
+        assert sorted(n for g in layout.groups.values() for n in g) == list(range(1, len(layout.columns) + 1))
+        t = results.tables[key]
+        assert t.title == layout.title and len(t.columns) == len(layout.columns)
+        for res, col in zip(t.columns, layout.columns):
+            assert res.dependent == t.aliases.get(col.dependent, col.dependent), (key, col)
+            assert (res.controls, res.estimator) == (col.controls, col.estimator), (key, col)
+            assert col.treatment in res.params.index, (key, col)
+        assert [name for name, _ in t.rows] == [t.aliases.get(r, r) for r in layout.regressors]
+    assert TABLES["1"].by_dependent("with_controls") == {"lnRH": 4, "lnHD": 5, "lnXT": 6}
+    assert TABLES["1"].span("without_controls") == "(1)–(3)" and TABLES["2"].span("first_stage") == "(1)"
+    assert results.tables["2"].note == "Column (1): first stage; (2)–(4): second stages."
+    with pytest.raises(KeyError, match="with_controls"):
+        TABLES["2"].group("with_controls")
+
+
+def test_verdicts_are_computed_once_and_stored_on_the_tables(results):
+    """judge(): each reported coefficient's Effect and, where the paper reports the cell, its Agreement,
+    recomputed here from the numbers and the published row; Table 2 carries the strength of its
+    instrument; the lagged table, which the paper does not print, no agreement."""
+    from mutualism.core import verdict
+    from mutualism.core.published import published
+
+    compared = 0
+    for key, t in results.tables.items():
+        for k, c in enumerate(t.columns, 1):
+            for name, _ in t.rows:
+                if name not in c.params.index:
+                    assert (k, name) not in t.verdicts
+                    continue
+                assert t.verdicts[(k, name)] == verdict.effect(c.params[name], c.std_errors[name], c.pvalues[name])
+                row = published(key, k, t.paper_name(name))
+                if row is None:
+                    assert (k, name) not in t.agreements
+                else:
+                    compared += 1
+                    assert t.agreements[(k, name)] == verdict.agreement(c.params[name], c.pvalues[name], row["coef"],
+                                                                        row["stars"])
+    assert compared == len(paper_tables()) and not results.tables["1L"].agreements
+    assert results.tables["2"].strength == verdict.instrument_strength(results.column(2, 2).kp_wald_f)
+    assert all(results.tables[k].strength is None for k in results.tables if k != "2")
 
 
 def test_absorbed_control_is_omitted_and_named_in_the_note():
@@ -343,7 +418,7 @@ def test_rvc_enters_in_per_cent_and_tables_6_7_carry_both_verdicts(results):
             v = med.verdicts[y]
             assert v.baseline_beta1 == results.column(1, 4 + k).params["lnITR"]
             assert v.phi1 == results.column(key, k + 2).params["lnITR"]
-            assert v.label == med.effects.loc[y, "verdict"]
+            assert (v.indirect, v.ci_low, v.ci_high) == tuple(med.effects.loc[y, ["indirect", "boot_low", "boot_high"]])
     assert {v.label for v in results.mediation["INC"].paper_verdicts.values()} == {"partial mediation"}
     assert results.mediation["RVC"].paper_verdicts["lnRH"].label == "masking"
 

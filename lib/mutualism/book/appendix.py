@@ -5,7 +5,9 @@
 ``figure2.csv``, ``figure3.csv``, ``metadata.json`` with the options and the commit);
 ``tests/test_wiod_results.py`` recomputes them. This module reads those files and turns
 them into the appendix's table and sentences; every sign and trend it states is a verdict
-of :mod:`mutualism.core.verdict`, recorded with :mod:`mutualism.core.claims` (METHODS §8).
+of :mod:`mutualism.core.verdict`, recorded with :mod:`mutualism.core.claims` (METHODS §8). The
+paper's coefficients come from :func:`mutualism.core.published.published`, the variables'
+names from :func:`mutualism.report.formatting.variable_label`.
 """
 
 from __future__ import annotations
@@ -18,18 +20,16 @@ import pandas as pd
 
 from ..core.resources import source_tree
 from ..core import claims, verdict
-from ..report.formatting import number
+from ..core.published import published
+from ..econometrics.models import TREATMENT
+from ..econometrics.panel import CONTROLS
+from ..report.formatting import number, variable_label
 from .sentences import WORDS, trend_numbers
 
 #: The committed result files, relative to the repository root.
 RESULTS_DIR = Path("data") / "results_wiod2013"
-#: Display names of Table 1's regressors.
-REGRESSOR_LABELS = {"lnITR": "ln ITR (industrial transfer)", "lnPOL": "ln POL (institutional distance)",
-                    "lnECO": "ln ECO (economic distance)", "lnCUL": "ln CUL (cultural distance)",
-                    "lnDIS": "ln DIS (geographic distance)", "lnGVC_P": "ln GVC_P (GVC participation)",
-                    "lnGVC_D": "ln GVC_D (GVC position gap)", "lnRCA_D": "ln RCA_D (comparative-advantage gap)",
-                    "FTA": "FTA (free-trade agreement)"}
-DEPENDENT_LABELS = {"lnRH": "ln RH (fusion)", "lnHD": "ln HD (interaction)", "lnXT": "ln XT (coordination)"}
+#: Table 1's regressors in the order of its rows: ln ITR, then the controls of eq. 12.
+REGRESSORS = (TREATMENT, *CONTROLS)
 
 
 def results_dir(root: str | Path | None = None) -> Path:
@@ -52,7 +52,7 @@ def _cell(row) -> str:
     return f"{number(row.coef)}{verdict.significance_class(row.p)}<br>({number(row.se)})"
 
 
-def table1_html(table1: pd.DataFrame, paper: pd.DataFrame) -> str:
+def table1_html(table1: pd.DataFrame) -> str:
     """Table 1 on WIOD 2013 as HTML: each coefficient with stars and standard error, the paper's
     coefficient of ln ITR beside it, N and R²."""
     from html import escape
@@ -61,22 +61,20 @@ def table1_html(table1: pd.DataFrame, paper: pd.DataFrame) -> str:
     deps = [table1.loc[table1["column"] == c, "dependent"].iloc[0] for c in cols]
     head = "".join(f"<th>({c})</th>" for c in cols)
     rows = [f"<tr><th></th>{head}</tr>",
-            "<tr><th>Dependent variable</th>" + "".join(f"<td>{escape(DEPENDENT_LABELS.get(d, d))}</td>"
+            "<tr><th>Dependent variable</th>" + "".join(f"<td>{escape(variable_label(d))}</td>"
                                                           for d in deps) + "</tr>"]
-    order = [r for r in REGRESSOR_LABELS if r in set(table1["regressor"])]
+    order = [r for r in REGRESSORS if r in set(table1["regressor"])]
     for reg in order:
         cells = []
         for c in cols:
             row = table1[(table1["column"] == c) & (table1["regressor"] == reg)]
             cells.append(f"<td>{_cell(row.iloc[0])}</td>" if len(row) else "<td></td>")
-        rows.append(f"<tr><th>{escape(REGRESSOR_LABELS[reg])}</th>{''.join(cells)}</tr>")
-        if reg == "lnITR":
-            published = []
-            for c in cols:
-                p = paper[(paper["table"] == 1) & (paper["column"] == c) & (paper["regressor"] == "lnITR")]
-                published.append(f"<td><i>{p['coef'].iloc[0]:.4f}{p['stars'].iloc[0]}</i></td>" if len(p)
-                                 else "<td></td>")
-            rows.append(f"<tr><th><i>paper (Eora, 2002–2020)</i></th>{''.join(published)}</tr>")
+        rows.append(f"<tr><th>{escape(variable_label(reg))}</th>{''.join(cells)}</tr>")
+        if reg == TREATMENT:
+            theirs = [published("1", c, TREATMENT) for c in cols]
+            rows.append("<tr><th><i>paper (Eora, 2002–2020)</i></th>"
+                        + "".join(f"<td><i>{p['coef']:.4f}{p['stars']}</i></td>" if p is not None else "<td></td>"
+                                  for p in theirs) + "</tr>")
     first = table1.groupby("column").first()
     rows.append("<tr><th>Controls</th>" + "".join(f"<td>{first.loc[c, 'controls']}</td>" for c in cols) + "</tr>")
     rows.append("<tr><th>Observations (N)</th>" + "".join(f"<td>{int(first.loc[c, 'nobs']):,}</td>" for c in cols)
@@ -86,13 +84,13 @@ def table1_html(table1: pd.DataFrame, paper: pd.DataFrame) -> str:
     return f'<table class="regression" id="table-1-wiod2013">{"".join(rows)}</table>'
 
 
-def table1_sentences(table1: pd.DataFrame, paper: pd.DataFrame, file: str) -> str:
+def table1_sentences(table1: pd.DataFrame, file: str) -> str:
     """The coefficient of ln ITR with controls per index, judged and compared with the paper."""
     lines = []
-    for _, row in table1[(table1["regressor"] == "lnITR") & (table1["controls"] == "yes")].iterrows():
+    for _, row in table1[(table1["regressor"] == TREATMENT) & (table1["controls"] == "yes")].iterrows():
         eff = verdict.effect(row["coef"], row["se"], row["p"])
-        pub = paper[(paper["table"] == 1) & (paper["column"] == row["column"]) & (paper["regressor"] == "lnITR")]
-        agree = verdict.agreement(row["coef"], row["p"], pub["coef"].iloc[0], pub["stars"].iloc[0])
+        pub = published("1", int(row["column"]), TREATMENT)
+        agree = verdict.agreement(row["coef"], row["p"], pub["coef"], pub["stars"])
         stars = agree.stars.replace("*", "\\*")
         text = (f"- **{WORDS[row['dependent']]}**: {number(row['coef'])}{stars} (s.e. {number(row['se'])}), {eff.label} at "
                 f"5 %; the paper: {agree.paper_coef:.4f}{agree.paper_stars.replace('*', chr(92) + '*')} — "

@@ -16,8 +16,8 @@ from typing import Any, Mapping
 
 from ..core.config import Params
 from ..report.formatting import gap, p_value  # noqa: F401
-from .prose import (INDEX_WORDS, MISSING_CAUSES, STOCK_YOGO_10, concordance_table, coordination_floor,  # noqa: F401
-                    industry_names, paper_iv_diagnostics, paper_value, partner_table, quality_text, regions,
+from .prose import (INDEX_WORDS, MISSING_CAUSES, concordance_table, coordination_floor,  # noqa: F401
+                    industry_names, partner_table, quality_text, regions,
                     robustness_summary, levels)
 from .runs import ROBUSTNESS, RunResults, run_results  # noqa: F401
 from .worked_example import (EXAMPLE_COUNTRIES, EXAMPLE_SECTORS, EXAMPLE_TABLES, WorkedExample,  # noqa: F401
@@ -25,8 +25,8 @@ from .worked_example import (EXAMPLE_COUNTRIES, EXAMPLE_SECTORS, EXAMPLE_TABLES,
 
 __all__ = ["banner", "say", "show_table", "start_chapter",
            # re-exported for the chapters
-           "INDEX_WORDS", "MISSING_CAUSES", "STOCK_YOGO_10", "concordance_table", "coordination_floor",
-           "industry_names", "paper_iv_diagnostics", "paper_value", "partner_table", "quality_text",
+           "INDEX_WORDS", "MISSING_CAUSES", "concordance_table", "coordination_floor",
+           "industry_names", "partner_table", "quality_text",
            "regions", "robustness_summary", "levels", "ROBUSTNESS", "RunResults", "run_results", "EXAMPLE_COUNTRIES",
            "EXAMPLE_SECTORS", "EXAMPLE_TABLES", "WorkedExample", "worked_example", "p_value", "gap"]
 

@@ -164,7 +164,9 @@ def _variant_of(task: _EstimationTask) -> IndexVariant:
 
 def _rows(results) -> list[dict[str, Any]]:
     """Rows of one specification from a :class:`~mutualism.econometrics.results.PaperResults`."""
+    from ..econometrics.layout import TABLES
     from ..econometrics.panel import DEPENDENTS
+    from ..econometrics.paper import MEDIATORS
 
     rows: list[dict[str, Any]] = []
 
@@ -172,19 +174,19 @@ def _rows(results) -> list[dict[str, Any]]:
         rows.extend({"estimate": estimate, "dependent": y, "coef": np.nan, "se": np.nan, "p": np.nan,
                      "ci_low": np.nan, "ci_high": np.nan, "n": pd.NA, "note": note} for y in DEPENDENTS)
 
-    for estimate, key, first in (("baseline", "1", 3), ("iv", "2", 1)):
+    for estimate, key, group in (("baseline", "1", "with_controls"), ("iv", "2", "second_stage")):
         if key not in results.options.get("tables", ESTIMATE_TABLES.values()):
             continue
         if key not in results.tables:
             missing(estimate, f"table {key} not estimated: {results.failures.get(key, 'not run')}")
             continue
-        for col in results.tables[key].columns[first:first + 3]:
+        for col in (results.tables[key].columns[c.number - 1] for c in TABLES[key].group(group)):
             ci = col.conf_int().loc[TREATMENT]
             rows.append({"estimate": estimate, "dependent": col.dependent, "coef": float(col.params[TREATMENT]),
                          "se": float(col.std_errors[TREATMENT]), "p": float(col.pvalues[TREATMENT]),
                          "ci_low": float(ci["lower"]), "ci_high": float(ci["upper"]), "n": int(col.nobs),
                          "note": ""})
-    for mediator, key in (("RVC", "6"), ("INC", "7")):
+    for key, mediator in MEDIATORS.items():
         estimate = f"indirect_{mediator}"
         if key not in results.options.get("tables", ESTIMATE_TABLES.values()):
             continue
@@ -434,7 +436,9 @@ def specification_curve(table: pd.DataFrame, *, estimate: str = "baseline", word
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from ..econometrics.layout import TABLES
     from ..econometrics.panel import DEPENDENTS
+    from ..econometrics.paper import MEDIATORS
 
     data = curve_data(table, estimate)
     present = set(data["dependent"])
@@ -484,7 +488,9 @@ def save_specification_curve(table: pd.DataFrame, out_dir: str | Path, *, stem: 
 
 def curve_alt_text(table: pd.DataFrame, words: dict[str, str] | None = None) -> str:
     """Alt text of the specification curve, with the plotted ranges."""
+    from ..econometrics.layout import TABLES
     from ..econometrics.panel import DEPENDENTS
+    from ..econometrics.paper import MEDIATORS
 
     data = curve_data(table)
     parts = []

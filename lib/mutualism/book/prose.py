@@ -11,33 +11,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..core.errors import MutualismError
+from ..report.formatting import VARIABLE_WORDS
 
 if TYPE_CHECKING:  # pragma: no cover
     from .runs import RunResults
 
-#: Plain-English names of the three mutualism indices (levels and logs), for the prose.
-INDEX_WORDS = {"RH": "fusion", "HD": "interaction", "XT": "coordination",
-               "lnRH": "fusion", "lnHD": "interaction", "lnXT": "coordination"}
-#: Stock–Yogo (2005) critical value of the first-stage F for a 10 % maximal IV size,
-#: one endogenous regressor and one instrument.
-STOCK_YOGO_10 = 16.38
-
-
-def paper_iv_diagnostics() -> dict[str, float]:
-    """The Kleibergen–Paap rk LM and Wald F the paper reports for Table 2, read from the
-    note of the first-stage row of ``data/paper_tables.csv``."""
-    import re
-
-    from ..report.tables import paper_tables
-
-    paper = paper_tables()
-    note = paper.loc[(paper["table"] == 2) & (paper["column"] == 1), "note"].iloc[0]
-    lm = re.search(r"KP rk LM ([\d.]+)", note)
-    wald = re.search(r"Wald F ([\d.]+)", note)
-    return {"kp_lm": float(lm.group(1)) if lm else float("nan"),
-            "wald_f": float(wald.group(1)) if wald else float("nan")}
-
+#: Plain-English names of the three mutualism indices (levels and logs), for the prose
+#: (the words of :data:`mutualism.report.formatting.VARIABLE_WORDS`).
+INDEX_WORDS = {f"{prefix}{index}": VARIABLE_WORDS[index] for prefix in ("", "ln") for index in ("RH", "HD", "XT")}
 
 
 def levels(data, stat: str = "median"):
@@ -66,38 +47,26 @@ def industry_names() -> dict[str, str]:
 
 
 # ----- reading estimates into sentences ------------------------------------------------------
-def paper_value(table: int | str, column: int, regressor: str):
-    """The paper's published row (``data/paper_tables.csv``) for one coefficient."""
-    from ..report.tables import paper_tables
-
-    paper = paper_tables()
-    row = paper[(paper["table"].astype(str) == str(table)) & (paper["column"] == column)
-                & (paper["regressor"] == regressor)]
-    if len(row) != 1:
-        raise MutualismError(f"paper_tables.csv has no single row for table {table}, column {column}, {regressor}")
-    return row.iloc[0]
-
-
 def robustness_summary(results: RunResults):
     """The with-controls columns of Table 1 (coefficient of ln ITR) for the baseline and
     each robustness variant: one row per specification, one column per index, plus N."""
     import pandas as pd
 
-    from ..report.formatting import estimate
+    from ..econometrics.layout import TABLES
+    from ..report.formatting import estimate, integer, variable_label
     from .runs import ROBUSTNESS
 
-    from ..report.formatting import integer
-
+    with_controls = TABLES["1"].group("with_controls")
     rows = []
     specs = {"baseline": ("baseline (this run's options)", results.paper),
              **{name: (label, results.robustness[name]) for name, (label, _) in ROBUSTNESS.items()}}
     for name, (label, paper) in specs.items():
         row: dict[str, Any] = {"specification": label}
         if "1" in paper.tables:
-            for column in paper.tables["1"].columns[3:]:
-                row[f"ln {column.dependent[2:]} ({INDEX_WORDS[column.dependent]})"] = estimate(column, "lnITR",
-                                                                                           se_label="")
-            row["N"] = integer(paper.tables["1"].columns[3].nobs)
+            columns = [paper.tables["1"].columns[c.number - 1] for c in with_controls]
+            for column in columns:
+                row[variable_label(column.dependent)] = estimate(column, "lnITR", se_label="")
+            row["N"] = integer(columns[0].nobs)
         else:
             row["note"] = "not estimated: " + paper.failures.get("1", "not run")
         rows.append(row)

@@ -1,9 +1,14 @@
 """Sentences of chapters 3–9 that state a verdict, each recorded as a claim (METHODS §8).
 
-Every function here reads numbers from a run's results (``book.run_results``), decides
-with :mod:`mutualism.core.verdict`, writes a Markdown sentence that states the verdict's label
-and records it with :func:`mutualism.core.claims.record`, naming where the numbers live
-(``where``) so that ``tests/test_claims.py`` can recompute the verdict from the run.
+Every function here reads numbers from a run's results (``book.run_results``), takes the
+verdicts of :mod:`mutualism.core.verdict` that the results carry (computed once when the
+tables were estimated, :func:`mutualism.econometrics.paper.judge`; only the verdicts about
+the sentences' own collections — shares, trends of a figure, rankings — are decided here),
+writes a Markdown sentence that states the verdict's label and records it with
+:func:`mutualism.core.claims.record`, naming where the numbers live (``where``) so that
+``tests/test_claims.py`` can recompute the verdict from the run. Columns are found through
+the layout of the paper's tables (:data:`mutualism.econometrics.layout.TABLES`); the
+paper's published values through :func:`mutualism.core.published.published`.
 
 Words: the three indices are *fusion* (RH), *interaction* (HD) and *coordination* (XT);
 the term ``ln ITR × D`` is called "the term ln ITR × D1" (never "interaction", which is
@@ -17,14 +22,19 @@ import math
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..core import claims, verdict
+from ..core.published import published
+from ..econometrics.layout import TABLES as LAYOUT
 from ..econometrics.models import BOOTSTRAP_UNITS, interaction_name
-from ..econometrics.paper import DUMMY_GROUPS
+from ..econometrics.paper import DUMMY_GROUPS, MEDIATORS, paper_iv_diagnostics, paper_mediation_verdicts
 from .prose import INDEX_WORDS
 
 #: Plain names of the dependent variables (the one mapping of :mod:`mutualism.book.prose`).
 WORDS = INDEX_WORDS
-#: The with-controls columns of Table 1, by dependent variable (1-based, as printed).
-TABLE1_WITH_CONTROLS = {"lnRH": 4, "lnHD": 5, "lnXT": 6}
+
+
+def with_controls() -> dict[str, int]:
+    """The with-controls columns of Table 1 by dependent variable (from the layout)."""
+    return LAYOUT["1"].by_dependent("with_controls")
 
 
 # ----- numbers -----------------------------------------------------------------------
@@ -68,26 +78,16 @@ def listing(items: Sequence[str]) -> str:
 
 
 # ----- reading the run ----------------------------------------------------------------
-def paper_row(table: int | str, column: int, regressor: str) -> Mapping[str, Any] | None:
-    """The paper's published row (``data/paper_tables.csv``), or None."""
-    from ..report.tables import paper_tables
-
-    paper = paper_tables()
-    row = paper[(paper["table"].astype(str) == str(table)) & (paper["column"] == column)
-                & (paper["regressor"] == regressor)]
-    return None if len(row) != 1 else row.iloc[0].to_dict()
-
-
 def paper_n() -> int:
-    """The paper's number of observations (Table 1, ``data/paper_tables.csv``)."""
-    return int(paper_row("1", 4, "lnITR")["n"])
+    """The paper's number of observations (Table 1 with controls, ``data/paper_tables.csv``)."""
+    return int(published("1", LAYOUT["1"].group("with_controls")[0].number, "lnITR")["n"])
 
 
 def paper_signs(table: str, cols: Sequence[int], regressor: str) -> str:
     """The paper's coefficients of ``regressor`` in some columns, each with its index and stars."""
     parts = []
     for col in cols:
-        row = paper_row(table, col, regressor)
+        row = published(table, col, regressor)
         if row is not None:
             parts.append(f"{WORDS.get(row['dependent'], row['dependent'])} {num(row['coef'])}"
                          f"{_paper_stars(row).replace('*', chr(92) + '*')}")
@@ -100,6 +100,10 @@ def _paper_stars(row: Mapping[str, Any]) -> str:
 
 def _results_of(results, variant: str | None):
     return results.paper if variant is None else results.robustness[variant]
+
+
+def _table(results, table: str, variant: str | None = None):
+    return _results_of(results, variant).tables[table]
 
 
 def column(results, table: str, col: int, *, variant: str | None = None):
@@ -122,17 +126,15 @@ def where(table: str, col: int, regressor: str, variant: str | None = None) -> d
 
 
 def judged(results, table: str, col: int, regressor: str, *, variant: str | None = None) -> verdict.Effect:
-    return verdict.effect(*coefficient(results, table, col, regressor, variant=variant))
+    """The stored :class:`~mutualism.core.verdict.Effect` of one coefficient of the run."""
+    return _table(results, table, variant).verdicts[(col, regressor)]
 
 
-def compared(results, table: str, col: int, regressor: str, paper_regressor: str | None = None,
-             *, variant: str | None = None) -> verdict.Agreement | None:
-    """This run against the paper (same table and column), or None when the paper has no such row."""
-    row = paper_row(table.rstrip("L"), col, paper_regressor or regressor)
-    if row is None:
-        return None
-    coef, _, p = coefficient(results, table, col, regressor, variant=variant)
-    return verdict.agreement(coef, p, row["coef"], _paper_stars(row))
+def compared(results, table: str, col: int, regressor: str, *, variant: str | None = None
+             ) -> verdict.Agreement | None:
+    """The stored agreement of one coefficient with the paper's (same table, column and
+    cell), or None when the paper does not report it."""
+    return _table(results, table, variant).agreements.get((col, regressor))
 
 
 def _paper_factor(results, table: str, col: int, regressor: str, variant: str | None) -> float:
@@ -148,14 +150,12 @@ def _paper_factor(results, table: str, col: int, regressor: str, variant: str | 
 
 # ----- one coefficient against the paper ---------------------------------------------
 def coefficient_sentence(results, table: str, col: int, regressor: str, *, lead: str,
-                         paper_regressor: str | None = None, variant: str | None = None,
-                         with_agreement: bool = True) -> tuple[str, verdict.Effect]:
+                         variant: str | None = None, with_agreement: bool = True) -> tuple[str, verdict.Effect]:
     """``lead: 0.2850*** (s.e. 0.0054), positive at 5 %; the paper: 0.2850***, agrees``;
-    both verdicts recorded."""
-    coef, se, p = coefficient(results, table, col, regressor, variant=variant)
-    eff = verdict.effect(coef, se, p)
-    text = f"{lead}: {estimate_md(coef, se, p)}, {eff.label} at 5 %"
-    agree = compared(results, table, col, regressor, paper_regressor, variant=variant) if with_agreement else None
+    both (stored) verdicts recorded."""
+    eff = judged(results, table, col, regressor, variant=variant)
+    text = f"{lead}: {estimate_md(eff.coef, eff.se, eff.p)}, {eff.label} at 5 %"
+    agree = compared(results, table, col, regressor, variant=variant) if with_agreement else None
     if agree is not None:
         factor = _paper_factor(results, table, col, regressor, variant)  # RVC in per cent here, a share there
         shown = num(agree.paper_coef * factor) if factor != 1.0 else num(agree.paper_coef)
@@ -164,7 +164,7 @@ def coefficient_sentence(results, table: str, col: int, regressor: str, *, lead:
     loc = where(table, col, regressor, variant)
     claims.record(eff, text, where=loc)
     if agree is not None:
-        claims.record(agree, text, where={**loc, "paper_regressor": paper_regressor or regressor})
+        claims.record(agree, text, where={**loc, "paper_regressor": _table(results, table, variant).paper_name(regressor)})
     return text, eff
 
 
@@ -185,18 +185,20 @@ def baseline(results) -> str:
     """Table 1: each coefficient of ln ITR against the paper's, and Hypothesis 1."""
     if "1" not in results.paper.tables:
         return f"Table 1 could not be estimated on this run: {results.paper.failures.get('1', 'not run')}"
-    cols = results.paper.tables["1"].columns
+    layout = LAYOUT["1"]
     lines, effects, wheres = [], {}, {}
-    for k, dep in enumerate(("lnRH", "lnHD", "lnXT")):
-        without, _ = coefficient_sentence(results, "1", k + 1, "lnITR", lead="without controls")
-        with_, eff = coefficient_sentence(results, "1", k + 4, "lnITR", lead="with controls")
+    for dep, col in with_controls().items():
+        without, _ = coefficient_sentence(results, "1", layout.column("without_controls", dep), "lnITR",
+                                          lead="without controls")
+        with_, eff = coefficient_sentence(results, "1", col, "lnITR", lead="with controls")
         lines.append(f"- **{WORDS[dep]}**, {without}; {with_}.")
-        effects[dep], wheres[dep] = eff, where("1", k + 4, "lnITR")
+        effects[dep], wheres[dep] = eff, where("1", col, "lnITR")
+    nobs = column(results, "1", layout.group("with_controls")[0].number).nobs
     h1, share = hypothesis_share(effects, wheres, what="positive elasticity at 5 % with controls",
                                  subject="With controls, a positive elasticity significant at 5 %")
     paper_side = ("as in the paper, where it holds for all three" if share.label == "holds in all"
                   else "whereas in the paper it holds for all three")
-    return (f"The coefficient of ln ITR (N = {cols[3].nobs:,}; the paper has {paper_n():,}):\n\n" + "\n".join(lines)
+    return (f"The coefficient of ln ITR (N = {nobs:,}; the paper has {paper_n():,}):\n\n" + "\n".join(lines)
             + f"\n\n{h1}: {paper_side}. Hypothesis 1 predicts it for every index.")
 
 
@@ -204,10 +206,10 @@ def largest_elasticity(results) -> str:
     """The largest with-controls elasticity, read exactly: ``(1.1^β − 1)·100 %``."""
     if "1" not in results.paper.tables:
         return ""
-    best = max(TABLE1_WITH_CONTROLS.items(), key=lambda kv: coefficient(results, "1", kv[1], "lnITR")[0])
+    best = max(with_controls().items(), key=lambda kv: coefficient(results, "1", kv[1], "lnITR")[0])
     dep, col = best
-    coef, se, p = coefficient(results, "1", col, "lnITR")
-    eff = verdict.effect(coef, se, p)
+    eff = judged(results, "1", col, "lnITR")
+    coef = eff.coef
     pct = elasticity_percent(coef)
     if not eff.significant:
         text = (f"The largest of the three elasticities, for {WORDS[dep]} ({num(coef)}), is not significant at 5 %: "
@@ -250,7 +252,7 @@ def robustness(results, variants: Mapping[str, str]) -> str:
             lines.append(f"- {label}: not estimated ({paper.failures.get('1', 'not run')}).")
             continue
         parts, ok = [], True
-        for dep, col in TABLE1_WITH_CONTROLS.items():
+        for dep, col in with_controls().items():
             eff = judged(results, "1", col, "lnITR", variant=name)
             part = f"{WORDS[dep]} {estimate_md(eff.coef, eff.se, eff.p)}, {eff.label}"
             claims.record(eff, part, where=where("1", col, "lnITR", name))
@@ -258,13 +260,14 @@ def robustness(results, variants: Mapping[str, str]) -> str:
             ok = ok and eff.label == "positive"
             wheres.append(where("1", col, "lnITR", name))
         held_flags.append(ok)
-        lines.append(f"- {label} (N = {paper.tables['1'].columns[3].nobs:,}): " + "; ".join(parts) + ".")
+        nobs = column(results, "1", LAYOUT["1"].group("with_controls")[0].number, variant=name).nobs
+        lines.append(f"- {label} (N = {nobs:,}): " + "; ".join(parts) + ".")
     sh = verdict.share(held_flags, what="a positive effect at 5 % on every index")
     detail = f" ({sh.holds} of {sh.total})" if 0 < sh.holds < sh.total else ""
     summary = (f"A positive effect significant at 5 % on every index {sh.label} of the checks estimated here"
                f"{detail}; the paper states that all three checks keep its conclusions.")
     claims.record(sh, summary, where={"share_of_groups": [[where("1", c, "lnITR", n)
-                                                           for c in TABLE1_WITH_CONTROLS.values()]
+                                                           for c in with_controls().values()]
                                                           for n in variants if "1" in results.robustness[n].tables],
                                       "holds_when": "positive"})
     return "\n".join(lines) + "\n\n" + summary
@@ -275,8 +278,8 @@ def rescaling_note(results, winsor: float) -> str:
     base, scaled = results.paper, results.robustness["world_output_share"]
     if "1" not in base.tables or "1" not in scaled.tables:
         return ""
-    gap = max(abs(a.params["lnITR"] - b.params["lnITR"])
-              for a, b in zip(base.tables["1"].columns[3:], scaled.tables["1"].columns[3:]))
+    gap = max(abs(base.tables["1"].columns[c - 1].params["lnITR"] - scaled.tables["1"].columns[c - 1].params["lnITR"])
+              for c in with_controls().values())
     text = (f"Rescaling by world output moves the elasticities by at most {num(gap)}. The year effects absorb a "
             "divisor common to all cells of a year, so in exact arithmetic the elasticity cannot change")
     if winsor > 0:
@@ -291,23 +294,53 @@ def second_stage(results) -> str:
     if "2" not in results.paper.tables:
         return f"Table 2 could not be estimated on this run: {results.paper.failures.get('2', 'not run')}"
     lines, effects, wheres = [], {}, {}
-    for k, dep in enumerate(("lnRH", "lnHD", "lnXT")):
-        text, eff = coefficient_sentence(results, "2", k + 2, "lnITR", lead=f"**{WORDS[dep]}**")
-        ols = (f"; OLS with controls gave {num(coefficient(results, '1', k + 4, 'lnITR')[0])}"
+    second = LAYOUT["2"].by_dependent("second_stage")
+    for dep, col in second.items():
+        text, eff = coefficient_sentence(results, "2", col, "lnITR", lead=f"**{WORDS[dep]}**")
+        ols = (f"; OLS with controls gave {num(coefficient(results, '1', with_controls()[dep], 'lnITR')[0])}"
                if "1" in results.paper.tables else "")
         lines.append(f"- {text}{ols}.")
-        effects[dep], wheres[dep] = eff, where("2", k + 2, "lnITR")
+        effects[dep], wheres[dep] = eff, where("2", col, "lnITR")
     h, _ = hypothesis_share(effects, wheres, what="positive instrumented effect at 5 %",
                             subject="Instrumented, a positive effect significant at 5 %")
     return ("Second stage, coefficient of ln ITR:\n\n" + "\n".join(lines)
-            + f"\n\n{h}; the paper's second stages: " + paper_signs("2", (2, 3, 4), "lnITR") + ".")
+            + f"\n\n{h}; the paper's second stages: " + paper_signs("2", tuple(second.values()), "lnITR") + ".")
 
 
 def first_stage(results) -> str:
     if "2" not in results.paper.tables:
         return ""
-    text, _ = coefficient_sentence(results, "2", 1, "LAB", lead="First stage, the coefficient of the labour force")
+    first = LAYOUT["2"].group("first_stage")[0]
+    text, _ = coefficient_sentence(results, "2", first.number, first.treatment,
+                                   lead="First stage, the coefficient of the labour force")
     return text + "."
+
+
+def instrument_strength(results) -> str:
+    """Table 2's Kleibergen–Paap statistics beside the paper's, and the strength of the
+    instrument (the stored :func:`mutualism.core.verdict.instrument_strength`, recorded); with a
+    weak instrument, the warning that the second stage is no evidence either way."""
+    if "2" not in results.paper.tables:
+        return ""
+    from ..report.formatting import p_value
+
+    table = results.paper.tables["2"]
+    iv, strength = table.iv, table.strength
+    theirs = paper_iv_diagnostics()
+    if strength.label == verdict.NOT_ESTIMATED:
+        text = (f"The Kleibergen–Paap statistics could not be computed on this run (the paper reports an rk LM of "
+                f"{theirs['kp_lm']:.2f} and an rk Wald F of {theirs['wald_f']:.2f}): the strength of the instrument "
+                f"is {strength.label}.")
+    else:
+        text = (f"The Kleibergen–Paap rk LM statistic is {iv.kp_lm:.2f} ({p_value(iv.kp_lm_pvalue)}; the paper "
+                f"reports {theirs['kp_lm']:.2f}) and the rk Wald F is {iv.kp_wald_f:.2f} (the paper: "
+                f"{theirs['wald_f']:.2f}), {strength.label} {strength.critical}.")
+    if strength.weak:
+        text += (" With an instrument this weak, 2SLS estimates are biased towards OLS and their tests are unreliable: "
+                 "the second stage below should not be read as evidence either way.")
+    column_of_iv = next(k for k, c in enumerate(table.columns, 1) if c is iv)
+    claims.record(strength, text, where={"table": "2", "column": column_of_iv, "statistic": "kp_wald_f"})
+    return text
 
 
 # ----- chapter 7 ----------------------------------------------------------------------
@@ -317,14 +350,14 @@ def heterogeneity(results, key: str, dummy: str) -> str:
         return f"Table {key} could not be estimated on this run: {results.paper.failures.get(key, 'not run')}"
     name = interaction_name(dummy)
     yes, no = DUMMY_GROUPS[dummy]
-    lines, flags = [], []
-    for k, col in enumerate(results.paper.tables[key].columns):
-        coef, se, p = coefficient(results, key, k + 1, name)
+    table = results.paper.tables[key]
+    lines = []
+    for k, col in enumerate(table.columns):
+        het = table.heterogeneity[col.dependent]
+        coef, se, p = het.coef, het.se, het.p
         beta1 = float(col.params["lnITR"])
-        het = verdict.heterogeneity(coef, se, p, group=yes, base_coef=beta1)
-        row = paper_row(key, k + 1, name)
-        agree = verdict.agreement(coef, p, row["coef"], _paper_stars(row)) if row is not None else None
-        paper_text = (f"; the paper: {num(row['coef'])}{_paper_stars(row).replace('*', chr(92) + '*')} — "
+        agree = table.agreements.get((k + 1, name))
+        paper_text = (f"; the paper: {num(agree.paper_coef)}{agree.paper_stars.replace('*', chr(92) + '*')} — "
                       f"{agree.label}" if agree is not None else "")
         text = (f"- **{WORDS[col.dependent]}**: the term ln ITR × {dummy} is {estimate_md(coef, se, p)} "
                 f"({p_text(p)}): {het.label}"
@@ -336,56 +369,34 @@ def heterogeneity(results, key: str, dummy: str) -> str:
         if agree is not None:
             claims.record(agree, text, where={**loc, "paper_regressor": name})
         lines.append(text)
-        flags.append(het.label != "no detectable difference")
     return "\n".join(lines)
 
 
 def heterogeneity_verdicts(results, key: str, dummy: str) -> dict[str, verdict.Heterogeneity]:
-    """The heterogeneity verdict of each index in Table ``key`` (no sentence)."""
+    """The stored heterogeneity verdict of each index in Table ``key`` (no sentence)."""
     if key not in results.paper.tables:
         return {}
-    name = interaction_name(dummy)
-    out = {}
-    for k, col in enumerate(results.paper.tables[key].columns):
-        coef, se, p = coefficient(results, key, k + 1, name)
-        out[col.dependent] = verdict.heterogeneity(coef, se, p, group=DUMMY_GROUPS[dummy][0],
-                                                   base_coef=float(col.params["lnITR"]))
-    return out
+    return dict(results.paper.tables[key].heterogeneity)
 
 
 # ----- chapter 8 ----------------------------------------------------------------------
-#: Where Tables 6 and 7 live, by mediator.
-MEDIATION_TABLES = {"RVC": "6", "INC": "7"}
+#: Where Tables 6 and 7 live, by mediator (from the layout).
+MEDIATION_TABLES = {mediator: key for key, mediator in MEDIATORS.items()}
 
 
 def mediation_verdicts(results, mediator: str) -> dict[str, verdict.Mediation]:
-    """This run's verdict for each outcome of the mediation by ``mediator`` (METHODS §8 (a)–(c))."""
+    """This run's stored verdict for each outcome of the mediation by ``mediator`` (METHODS §8
+    (a)–(c), with the baseline β1 of Table 1: none when Table 1 was not estimated)."""
     paper = results.paper
     if mediator not in paper.mediation or "1" not in paper.tables:
         return {}
-    med = paper.mediation[mediator]
-    m_name = med.mediator_equation.dependent
-    alpha1, alpha1_p = float(med.mediator_equation.params["lnITR"]), float(med.mediator_equation.pvalues["lnITR"])
-    out = {}
-    for outcome, eq in med.outcome_equations.items():
-        row = med.effects.loc[outcome]
-        out[outcome] = verdict.mediation(
-            alpha1=alpha1, alpha1_p=alpha1_p, phi2=float(eq.params[m_name]), phi2_p=float(eq.pvalues[m_name]),
-            phi1=float(eq.params["lnITR"]), phi1_p=float(eq.pvalues["lnITR"]),
-            baseline_beta1=coefficient(results, "1", TABLE1_WITH_CONTROLS[outcome], "lnITR")[0],
-            ci_low=float(row["boot_low"]), ci_high=float(row["boot_high"]))
-    return out
+    return dict(paper.mediation[mediator].verdicts)
 
 
 def paper_mediation_verdict(mediator: str, outcome: str) -> verdict.Mediation:
-    """The paper's own verdict from its published Tables 1, 6, 7 (METHODS §8 (a), (b); stars for (c))."""
-    key = MEDIATION_TABLES[mediator]
-    k = ("lnRH", "lnHD", "lnXT").index(outcome)
-    a, f1, f2 = paper_row(key, 1, "lnITR"), paper_row(key, k + 2, "lnITR"), paper_row(key, k + 2, mediator)
-    base = paper_row("1", TABLE1_WITH_CONTROLS[outcome], "lnITR")
-    return verdict.paper_mediation(alpha1=a["coef"], alpha1_stars=_paper_stars(a), phi2=f2["coef"],
-                                   phi2_stars=_paper_stars(f2), phi1=f1["coef"], phi1_stars=_paper_stars(f1),
-                                   baseline_beta1=base["coef"])
+    """The paper's own verdict from its published Tables 1, 6, 7 (METHODS §8 (a), (b); stars
+    for (c)): :func:`mutualism.econometrics.paper.paper_mediation_verdicts`, the one rule."""
+    return paper_mediation_verdicts(MEDIATION_TABLES[mediator])[outcome]
 
 
 def mediation(results, mediator: str, cov_type: str) -> str:
@@ -397,14 +408,14 @@ def mediation(results, mediator: str, cov_type: str) -> str:
         return f"Table {key} could not be estimated on this run: {paper.failures.get(key, 'not run')}"
     med = paper.mediation[mediator]
     m_name = med.mediator_equation.dependent
-    alpha_text, _ = coefficient_sentence(results, key, 1, "lnITR", lead=f"Transfer → {m_name}, $\\alpha_1$",
-                                         paper_regressor="lnITR")
+    alpha_text, _ = coefficient_sentence(results, key, LAYOUT[key].group("mediator")[0].number, "lnITR",
+                                         lead=f"Transfer → {m_name}, $\\alpha_1$")
     lines = [alpha_text + "."]
     verdicts = mediation_verdicts(results, mediator)
     reps = int(med.effects["boot_reps"].max()) if len(med.effects) else 0
     for k, (outcome, v) in enumerate(verdicts.items()):
         row = med.effects.loc[outcome]
-        theirs = paper_mediation_verdict(mediator, outcome)
+        theirs = med.paper_verdicts[outcome]
         if reps > 0 and math.isfinite(v.ci_low):
             covers = not (v.ci_low > 0 or v.ci_high < 0)
             unit = getattr(med, "bootstrap_unit", None) or BOOTSTRAP_UNITS[cov_type]
@@ -442,7 +453,7 @@ def channels_summary(results) -> str:
     parts, flags, wheres = [], [], []
     for mediator in ("RVC", "INC"):
         for outcome, v in mediation_verdicts(results, mediator).items():
-            theirs = paper_mediation_verdict(mediator, outcome)
+            theirs = results.paper.mediation[mediator].paper_verdicts[outcome]
             same = v.label == theirs.label or (v.label in MEDIATING and theirs.label in MEDIATING)
             flags.append(same)
             wheres.append({"mediator": mediator, "outcome": outcome})
@@ -513,6 +524,51 @@ def industry_trend_share(data, index: str, groups: Iterable[str], *, figure: str
     return text
 
 
+#: The two industries the paper singles out as the most symbiotic (its Figure 3): electrical
+#: equipment and machinery, textiles and clothing.
+PAPER_TOP_INDUSTRIES = ("C9", "C5")
+
+
+def top_industries(data, names: Mapping[str, str], *, figure: str = "figure3") -> str:
+    """The two industries with the highest average median of each index (the lines of
+    ``figure``, :func:`mutualism.book.prose.levels`), and whether the paper's two
+    (:data:`PAPER_TOP_INDUSTRIES`) are among them: a share over the (industry, index) pairs
+    (:func:`verdict.share`), recorded."""
+    from .prose import levels
+
+    indices, top = ("RH", "HD", "XT"), len(PAPER_TOP_INDUSTRIES)
+    ranked = levels(data)
+    best = {i: ranked.xs(i, level="index")["level"].nlargest(top).index.tolist() for i in indices}
+    paper_top = [f"{c} {names[c]}" for c in PAPER_TOP_INDUSTRIES]
+    shared = {i: [g for g in paper_top if g in best[i]] for i in indices}
+    sh = verdict.share([g in best[i] for i in indices for g in paper_top],
+                       what="one of the paper's most symbiotic industries among this run's top two of an index")
+    both = [WORDS[i] for i in indices if len(shared[i]) == len(paper_top)]
+    one = {i: shared[i][0] for i in indices if len(shared[i]) == 1}
+    neither = [WORDS[i] for i in indices if not shared[i]]
+    if len(neither) == len(indices):
+        detail = "neither is among the top two on any index"
+    else:
+        parts = []
+        if both:
+            parts.append("both are the top two here on all three indices" if len(both) == len(indices) else
+                         f"both are the top two here on {listing(both)}")
+        parts += [f"on {WORDS[i]} only {g.split(' ', 1)[0]} is among the top two (ranked {best[i].index(g) + 1})"
+                  for i, g in one.items()]
+        if neither:
+            parts.append(f"on {listing(neither)} neither is")
+        detail = "; ".join(parts)
+    count = f" ({sh.holds} of {sh.total})" if 0 < sh.holds < sh.total else ""
+    text = ("The two industries with the highest average median are "
+            + "; ".join(f"for {WORDS[i]}, {best[i][0]} and {best[i][1]}" for i in indices)
+            + ". The paper singles out electrical equipment and machinery (C9) and textiles (C5) as the most symbiotic "
+            f"industries: a place among this run's top two {sh.label} of the {sh.total} pairs of one of them and one "
+            f"index{count}; {detail}.")
+    claims.record(sh, text, where={"ranking": [{"figure": figure, "index": i, "group": g, "stat": "median", "top": top}
+                                               for i in indices for g in paper_top], "holds_when": "among the top"})
+    return text
+
+
 # ----- chapter 9: the paper's findings and policy implications ----------------------------
 #: Status of a finding from the share of its testable parts that hold in this run.
 def status(share: verdict.Share, untestable: int = 0) -> str:
@@ -575,7 +631,7 @@ def findings(results, figure2, all_partners: str) -> tuple[str, dict[int, verdic
     texts.append(t)
     # 2. transfer raises mutualism, through value chains and agglomeration
     parts = []
-    for dep, col in TABLE1_WITH_CONTROLS.items():
+    for dep, col in with_controls().items():
         if "1" in results.paper.tables:
             e = judged(results, "1", col, "lnITR")
             parts.append((f"a positive effect on {WORDS[dep]}", e.label == "positive", where("1", col, "lnITR")))
@@ -604,8 +660,8 @@ def findings(results, figure2, all_partners: str) -> tuple[str, dict[int, verdic
         verdicts = heterogeneity_verdicts(results, key, dummy)
         group = DUMMY_GROUPS[dummy][0]
         for dep in deps:
-            k = ("lnRH", "lnHD", "lnXT").index(dep)
-            loc = {**where(key, k + 1, interaction_name(dummy)), "group": group, "base_regressor": "lnITR"}
+            loc = {**where(key, LAYOUT[key].column("outcomes", dep), interaction_name(dummy)), "group": group,
+                   "base_regressor": "lnITR"}
             holds = None if dep not in verdicts else verdicts[dep].label == f"stronger in {group}"
             parts.append((f"stronger {WORDS[dep]} effect in {group}", holds, loc))
     t, out[3] = _finding(3, "The effect differs by region, industry and period: transfer does more for interaction "
@@ -667,9 +723,9 @@ def paper_partial_mediation(mediator: str) -> str:
     """What the paper's own coefficients say about the size of mediation (partial vs full)."""
     key = MEDIATION_TABLES[mediator]
     parts = []
-    for k, outcome in enumerate(("lnRH", "lnHD", "lnXT")):
+    for outcome, col in LAYOUT[key].by_dependent("outcomes").items():
         theirs = paper_mediation_verdict(mediator, outcome)
-        phi1 = paper_row(key, k + 2, "lnITR")
+        phi1 = published(key, col, "lnITR")
         text = (f"{WORDS[outcome]}: $\\varphi_1$ = {num(phi1['coef'])}{_paper_stars(phi1).replace('*', chr(92) + '*')} "
                 f"against $\\beta_1$ = {num(theirs.baseline_beta1)}, {theirs.label}")
         claims.record(theirs, text, where={"mediator": mediator, "outcome": outcome, "paper": True})
@@ -777,7 +833,8 @@ def attribution_comparison(results) -> str:
         return (f"Table 1 could not be estimated under `itr_attribution: {other}`: "
                 f"{variant.failures.get('1', 'not run')}")
     parts, gaps = [], []
-    for dep, col in TABLE1_WITH_CONTROLS.items():
+    first = LAYOUT["1"].group("with_controls")[0].number
+    for dep, col in with_controls().items():
         mine = results.paper.tables["1"].columns[col - 1]
         theirs = variant.tables["1"].columns[col - 1]
         a, b = float(mine.params["lnITR"]), float(theirs.params["lnITR"])
@@ -787,8 +844,8 @@ def attribution_comparison(results) -> str:
     return (f"How much the bookkeeping of domestic value added in final-goods exports matters (chapter 3 explains "
             f"the two readings of the paper): with `itr_attribution: {other}` instead of "
             f"`{params.itr_attribution}` (every other option unchanged), the elasticities of Table 1 with controls "
-            f"are " + "; ".join(parts) + f" (N = {variant.tables['1'].columns[3].nobs:,} against "
-            f"{results.paper.tables['1'].columns[3].nobs:,}); the largest change is {num(max(gaps))}.")
+            f"are " + "; ".join(parts) + f" (N = {variant.tables['1'].columns[first - 1].nobs:,} against "
+            f"{results.paper.tables['1'].columns[first - 1].nobs:,}); the largest change is {num(max(gaps))}.")
 
 
 def opposite_signs(results, card) -> str:
@@ -797,8 +854,8 @@ def opposite_signs(results, card) -> str:
     for row in card[card["coef_run"].notna()].itertuples():
         key = str(row.table)
         table = results.paper.tables[key]
-        regressor = table.aliases.get(row.regressor, row.regressor) if hasattr(table, "aliases") else row.regressor
-        agree = compared(results, key, int(row.column), regressor, row.regressor)
+        regressor = table.aliases.get(row.regressor, row.regressor)
+        agree = compared(results, key, int(row.column), regressor)
         if agree is None or agree.label != "opposite sign":
             continue
         dep = table.columns[int(row.column) - 1].dependent

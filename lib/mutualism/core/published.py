@@ -1,12 +1,19 @@
 """The paper's published coefficients (``data/paper_tables.csv``; METHODS.md §8).
 
 One row per reported coefficient of Tables 1–7: table, column, dependent, regressor,
-coefficient, standard error, stars, controls, N, R² and a note. Read here once for the
-specification (the paper's own mediation verdicts, :mod:`mutualism.econometrics.paper`) and the
-presentation (the "paper" rows of each table and the scorecard, :mod:`mutualism.report.tables`).
+coefficient, standard error, stars, controls, N, R² and a note. :func:`published` is the
+one lookup of a row, for every reader: the specification (the paper's own verdicts and
+this run's agreement with it, :mod:`mutualism.econometrics.paper`), the presentation (the
+"paper" rows of each table, :mod:`mutualism.report.tables`) and the book's sentences and
+appendix. A coefficient the paper does not report is ``None``, never an error: each reader
+leaves the paper's side out (or says "not reported"). :func:`paper_tables` is the whole
+table, for the scorecard, which lists every row.
 """
 
 from __future__ import annotations
+
+import math
+import re
 
 import pandas as pd
 
@@ -23,15 +30,17 @@ def paper_tables() -> pd.DataFrame:
     return paper
 
 
-def published(table: str | int, column: int, regressor: str, paper: pd.DataFrame | None = None) -> pd.Series | None:
-    """The published row of ``regressor`` in ``table``'s column ``column`` (None when not reported).
+def published(table: str | int, column: int, regressor: str) -> pd.Series | None:
+    """The published row of ``regressor`` in column ``column`` (1-based, as printed) of
+    Table ``table`` (``1``…``7``; the key of a table the paper does not print, such as the
+    lagged ``"1L"``, finds nothing), or ``None`` when the paper does not report it.
 
     Raises
     ------
     MutualismError
         More than one row matches (a malformed ``paper_tables.csv``).
     """
-    paper = paper_tables() if paper is None else paper
+    paper = paper_tables()
     hit = paper[(paper["table"].astype(str) == str(table)) & (paper["column"] == int(column))
                 & (paper["regressor"] == regressor)]
     if len(hit) > 1:
@@ -39,14 +48,10 @@ def published(table: str | int, column: int, regressor: str, paper: pd.DataFrame
     return None if hit.empty else hit.iloc[0]
 
 
-def iv_diagnostics(paper: pd.DataFrame | None = None) -> dict[str, float]:
-    """The Kleibergen–Paap rk LM and Wald F the paper reports for Table 2 (from the note of
-    its first-stage row): ``{"kp_lm": …, "wald_f": …}``, NaN when the note lacks one."""
-    import re
-
-    paper = paper_tables() if paper is None else paper
-    rows = paper.loc[(paper["table"].astype(str) == "2") & (paper["column"] == 1), "note"]
-    note = str(rows.iloc[0]) if len(rows) else ""
+def iv_diagnostics(row: pd.Series | None) -> dict[str, float]:
+    """The Kleibergen–Paap rk LM and Wald F the paper reports in the note of a published
+    row (its first-stage row of Table 2): ``{"kp_lm": …, "wald_f": …}``, NaN when the note
+    lacks one or the row is ``None``."""
+    note = "" if row is None else str(row["note"])
     lm, wald = re.search(r"KP rk LM ([\d.]+)", note), re.search(r"Wald F ([\d.]+)", note)
-    return {"kp_lm": float(lm.group(1)) if lm else float("nan"),
-            "wald_f": float(wald.group(1)) if wald else float("nan")}
+    return {"kp_lm": float(lm.group(1)) if lm else math.nan, "wald_f": float(wald.group(1)) if wald else math.nan}

@@ -12,6 +12,8 @@ paper, a mediation, a heterogeneity or a trend is decided here, by one rule each
 * :func:`heterogeneity` — "stronger"/"weaker" only when ``lnITR × D`` is significant
   (:func:`paper_heterogeneity` for the paper's published coefficient and stars);
 * :func:`trend` — OLS slope on the year with its interval, never first-vs-last year;
+* :func:`instrument_strength` — the first-stage rk Wald F against the Stock–Yogo critical
+  value and the rule-of-thumb 10;
 * :func:`share` — in how many specifications (multiverse) a conclusion holds.
 
 Pure functions of numbers; no formatting of prose and no import from estimation,
@@ -359,6 +361,43 @@ def trend(years: Iterable[float], values: Iterable[float], *, level: float = DEF
     lo, hi = slope - q * se, slope + q * se
     label = "rose" if lo > 0 else "fell" if hi < 0 else "no clear trend"
     return Trend(slope, lo, hi, n, first, last, level, label)
+
+
+# ----- instrument strength -----------------------------------------------------------
+#: Stock–Yogo (2005) critical value of the first-stage F for a 10 % maximal size of a 5 %
+#: Wald test, one endogenous regressor and one instrument.
+STOCK_YOGO_10 = 16.38
+#: The informal threshold of a strong first stage (Staiger and Stock 1997).
+RULE_OF_THUMB_F = 10.0
+
+
+@dataclass(frozen=True)
+class InstrumentStrength(_Verdict):
+    """The first stage of a 2SLS estimate judged by its Kleibergen–Paap rk Wald F; ``weak``
+    when it is not above the rule of thumb (or not estimated: no evidence of strength)."""
+
+    wald_f: float
+    critical: float
+    rule_of_thumb: float
+    weak: bool
+    label: str      # "above the Stock–Yogo value" | "above the rule-of-thumb 10 but below the Stock–Yogo value"
+    #                 | "below the rule-of-thumb 10 and the Stock–Yogo value" | "not estimated"
+
+
+def instrument_strength(wald_f: float, *, critical: float = STOCK_YOGO_10,
+                        rule_of_thumb: float = RULE_OF_THUMB_F) -> InstrumentStrength:
+    """"above the Stock–Yogo value" when ``wald_f > critical``; above the rule of thumb but
+    below that value; or below both (METHODS.md §8). NaN is "not estimated"."""
+    f, critical, rule = _float(wald_f), float(critical), float(rule_of_thumb)
+    if not math.isfinite(f):
+        label = NOT_ESTIMATED
+    elif f > critical:
+        label = "above the Stock–Yogo value"
+    elif f > rule:
+        label = f"above the rule-of-thumb {rule:g} but below the Stock–Yogo value"
+    else:
+        label = f"below the rule-of-thumb {rule:g} and the Stock–Yogo value"
+    return InstrumentStrength(f, critical, rule, not (math.isfinite(f) and f > rule), label)
 
 
 # ----- multiverse shares -------------------------------------------------------------

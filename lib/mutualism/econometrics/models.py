@@ -419,7 +419,8 @@ def mediation(data: Panel | pd.DataFrame, mediator: str, outcomes: Sequence[str]
     ``α1·φ2`` over ``bootstrap_reps`` resamples drawn with ``seed`` of the units that
     ``cov_type`` treats as independent (:data:`BOOTSTRAP_UNITS`: rows, partners or
     partner × industry cells). ``verdicts[y]`` is :func:`mutualism.core.verdict.mediation` at
-    5 % with ``baseline[y]`` (the β1 of Table 1 with controls; NaN when not given).
+    5 % with ``baseline[y]`` (the β1 of Table 1 with controls; NaN when not given), computed
+    here once; ``effects`` holds the numbers only.
     """
     frame = frame_of(data)
     controls, outcomes = list(controls), list(outcomes)
@@ -452,8 +453,7 @@ def mediation(data: Panel | pd.DataFrame, mediator: str, outcomes: Sequence[str]
                                         baseline_beta1=(baseline or {}).get(y, np.nan), ci_low=lo, ci_high=hi)
         rows.append({"outcome": y, "alpha1": alpha1, "phi1": phi1, "phi2": phi2, "indirect": indirect,
                      "sobel_se": sobel_se, "sobel_z": z, "sobel_p": float(2 * stats.norm.sf(abs(z))),
-                     "boot_low": lo, "boot_high": hi, "boot_reps": int(draws.size), "kind": verdicts[y].kind,
-                     "verdict": verdicts[y].label})
+                     "boot_low": lo, "boot_high": hi, "boot_reps": int(draws.size)})
     return MediationResult(mediator, med_eq, out_eqs, pd.DataFrame(rows).set_index("outcome"), level=level,
                            bootstrap_reps=bootstrap_reps, seed=seed, bootstrap_unit=BOOTSTRAP_UNITS[cov_type],
                            n_units=n_units, verdicts=verdicts)

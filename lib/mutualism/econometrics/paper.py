@@ -8,11 +8,17 @@ with the models of :mod:`mutualism.econometrics.models` and returns a
 * Estimation sample (§8): :func:`estimation_sample` — the rows with the table's variables
   and every control that enters; a control the fixed effects absorb does not restrict it;
   :func:`sample_loss` records which partners and cells were lost to which variable.
+* Layout: the columns of every table come from :data:`mutualism.econometrics.layout.TABLES`
+  (dependent variable, treatment, controls, estimator, column groups).
 * Units: :data:`SCALES` (RVC in per cent); ``mediator_form`` ``level`` | ``log`` (§8).
-* Verdicts (§8): Tables 3–5 carry :func:`mutualism.core.verdict.heterogeneity` of each
-  interaction, Tables 6–7 :func:`mutualism.core.verdict.mediation` with the baseline β1 of
-  Table 1 (with controls); beside each, the paper's own verdict from
-  ``data/paper_tables.csv`` (:mod:`mutualism.core.published`).
+* Verdicts (§8), computed once here and stored on the results (:func:`judge`): every table
+  carries the :func:`mutualism.core.verdict.effect` of each reported coefficient and its
+  :func:`~mutualism.core.verdict.agreement` with the paper; Tables 3–5 the
+  :func:`~mutualism.core.verdict.heterogeneity` of each interaction, Table 2 the
+  :func:`~mutualism.core.verdict.instrument_strength` of its first stage, Tables 6–7
+  :func:`~mutualism.core.verdict.mediation` with the baseline β1 of Table 1 (with controls);
+  beside each, the paper's own verdict from ``data/paper_tables.csv``
+  (:func:`mutualism.core.published.published`).
 """
 
 from __future__ import annotations
@@ -27,32 +33,24 @@ from ..core import verdict
 from ..core.config import COV_TYPES, MEDIATOR_FORMS
 from ..core.errors import EstimationError, UnknownOptionError, check_option
 from .fe import ABSORBED_TOL, EFFECTS, absorber, single_threaded
-from .models import (INSTRUMENT, TREATMENT, fe_iv, fe_interaction, fe_ols, interaction_name, mediation,
-                     with_interaction)
+from .layout import TABLES
+from .models import INSTRUMENT, TREATMENT, fe_iv, fe_interaction, fe_ols, interaction_name, mediation, with_interaction
 from .panel import CONTROLS, DEPENDENTS, LAG_SUFFIX, Panel
-from ..core.published import published
+from ..core.published import iv_diagnostics, published
 from .results import MediationResult, PaperResults, RegressionTable, SampleLoss
 from ..core.verdict import Heterogeneity, Mediation
 
-TITLES = {
-    "1": "Table 1 Baseline regressions",
-    "1L": "Table 1 (lagged) Baseline regressions with regressors at t−1",
-    "2": "Table 2 Instrumental-variable estimates",
-    "3": "Table 3 Regional heterogeneity (D1: high-income partner)",
-    "4": "Table 4 Industry heterogeneity (D2: medium/high-tech industry)",
-    "5": "Table 5 Period heterogeneity (D3: after 2013)",
-    "6": "Table 6 Mediation by regional value-chain cooperation (RVC)",
-    "7": "Table 7 Mediation by industrial agglomeration (INC)",
-}
+#: The title of every table, in the paper's order (from the layout).
+TITLES = {key: layout.title for key, layout in TABLES.items()}
 
 
 #: Factors applied to a variable before it enters a regression, so that its coefficients
 #: read in sensible units (METHODS.md §5: RVC is a share of gross exports of the order of
 #: 1e-4; it enters in per cent). Tables say so in their note.
 SCALES = {"RVC": 100.0}
-MEDIATORS = {"6": "RVC", "7": "INC"}
-#: The heterogeneity tables and the group each dummy marks with 1 (METHODS.md §6).
-DUMMIES = {"3": "D1", "4": "D2", "5": "D3"}
+#: The mediation tables and their mediator, the heterogeneity tables and their dummy (from the layout).
+MEDIATORS = {key: layout.mediator for key, layout in TABLES.items() if layout.mediator}
+DUMMIES = {key: layout.dummy for key, layout in TABLES.items() if layout.dummy}
 #: The two sides of each heterogeneity dummy (METHODS §6): (D = 1, D = 0).
 DUMMY_GROUPS = {"D1": ("high-income partners", "developing partners"),
                 "D2": ("medium/high-tech industries", "low-tech industries"),
@@ -169,14 +167,18 @@ def sample_loss(data: pd.DataFrame, sample: pd.DataFrame, variables: Sequence[st
                       omitted=dict(omitted or {}))
 
 
-def paper_mediation_verdicts(key: str, outcomes: Sequence[str] = DEPENDENTS) -> dict[str, Mediation]:
+def paper_mediation_verdicts(key: str) -> dict[str, Mediation]:
     """The paper's own verdict for each outcome of Table ``key`` (6 or 7) from its published
-    coefficients and stars, with the baseline β1 of its Table 1 with controls."""
-    mediator = MEDIATORS[key]
-    alpha = published(key, 1, TREATMENT)
+    coefficients and stars, with the baseline β1 of its Table 1 with controls (an outcome
+    the paper does not report in full is left out)."""
+    layout, table1 = TABLES[key], TABLES["1"]
+    mediator = layout.mediator
+    alpha = published(key, layout.group("mediator")[0].number, TREATMENT)
     out = {}
-    for k, y in enumerate(outcomes):
-        phi1, phi2, base = published(key, k + 2, TREATMENT), published(key, k + 2, mediator), published(1, k + 4, TREATMENT)
+    for c in layout.group("outcomes"):
+        y = c.dependent
+        phi1, phi2 = published(key, c.number, TREATMENT), published(key, c.number, mediator)
+        base = published("1", table1.column("with_controls", y), TREATMENT)
         if any(r is None for r in (alpha, phi1, phi2, base)):
             continue
         out[y] = verdict.paper_mediation(alpha1=alpha["coef"], alpha1_stars=alpha["stars"], phi2=phi2["coef"],
@@ -194,16 +196,55 @@ def heterogeneity_verdicts(columns: Sequence, dummy: str) -> dict[str, Heterogen
             for c in columns}
 
 
-def paper_heterogeneity_verdicts(key: str, outcomes: Sequence[str] = DEPENDENTS) -> dict[str, Heterogeneity]:
+def paper_heterogeneity_verdicts(key: str) -> dict[str, Heterogeneity]:
     """The paper's verdict on ``lnITR × D`` in Table ``key`` (3, 4 or 5), from its stars."""
     dummy = DUMMIES[key]
     out = {}
-    for k, y in enumerate(outcomes):
-        term, main = published(key, k + 1, interaction_name(dummy)), published(key, k + 1, TREATMENT)
+    for c in TABLES[key].group("outcomes"):
+        term, main = published(key, c.number, interaction_name(dummy)), published(key, c.number, TREATMENT)
         if term is not None and main is not None:
-            out[y] = verdict.paper_heterogeneity(term["coef"], term["stars"], group=DUMMY_GROUPS[dummy][0],
-                                                 base_coef=main["coef"])
+            out[c.dependent] = verdict.paper_heterogeneity(term["coef"], term["stars"], group=DUMMY_GROUPS[dummy][0],
+                                                           base_coef=main["coef"])
     return out
+
+
+def paper_iv_diagnostics() -> dict[str, float]:
+    """The Kleibergen–Paap rk LM and Wald F the paper reports for Table 2 (the note of its
+    first-stage row, :func:`mutualism.core.published.iv_diagnostics`)."""
+    first = TABLES["2"].group("first_stage")[0]
+    return iv_diagnostics(published("2", first.number, first.treatment))
+
+
+def judge(table: RegressionTable) -> RegressionTable:
+    """``table`` with its verdicts (METHODS.md §8), the one place they are computed:
+
+    * ``verdicts[(column, regressor)]``: :func:`mutualism.core.verdict.effect` of every
+      reported regressor (``table.rows``) of every column that has it;
+    * ``agreements[(column, regressor)]``: :func:`~mutualism.core.verdict.agreement` with the
+      paper's coefficient of the same cell (same table, column, dependent variable and, under
+      the paper's name, regressor), where the paper reports one;
+    * Tables 3–5: ``heterogeneity`` (:func:`heterogeneity_verdicts`) and ``paper_heterogeneity``;
+    * a table with an ``iv``: ``strength`` (:func:`~mutualism.core.verdict.instrument_strength`
+      of its rk Wald F).
+    """
+    verdicts, agreements = {}, {}
+    for number, col in enumerate(table.columns, 1):
+        for name, _ in table.rows:
+            if name not in col.params.index:
+                continue
+            coef, p = col.params[name], col.pvalues[name]
+            verdicts[(number, name)] = verdict.effect(coef, col.std_errors[name], p)
+            row = published(table.key, number, table.paper_name(name))
+            if row is not None and row["dependent"] == table.paper_name(col.dependent):
+                agreements[(number, name)] = verdict.agreement(coef, p, row["coef"], row["stars"])
+    extra: dict = {}
+    dummy = TABLES[table.key].dummy if table.key in TABLES else None
+    if dummy is not None:
+        extra.update(heterogeneity=heterogeneity_verdicts(table.columns, dummy),
+                     paper_heterogeneity=paper_heterogeneity_verdicts(table.key))
+    if table.iv is not None:
+        extra["strength"] = verdict.instrument_strength(table.iv.kp_wald_f)
+    return replace(table, verdicts=verdicts, agreements=agreements, **extra)
 
 
 @single_threaded
@@ -240,14 +281,11 @@ def run_paper(panel: Panel, *, cov_type: str = "robust", bootstrap_reps: int = 4
     tables: dict[str, RegressionTable] = {}
     mediations: dict[str, MediationResult] = {}
     failures: dict[str, str] = {}
-    headers = tuple(DEPENDENTS)
-    itr_row = ((TREATMENT, TREATMENT),)
-
     def attempt(key: str, build) -> None:
         if key not in selected:
             return
         try:
-            tables[key] = build()
+            tables[key] = judge(build())
         except EstimationError as exc:
             failures[key] = str(exc)
 
@@ -258,34 +296,50 @@ def run_paper(panel: Panel, *, cov_type: str = "robust", bootstrap_reps: int = 4
         s, kept, omitted = estimation_sample(data, columns, candidates)
         return s, kept, sample_loss(data, s, [*columns, *kept], omitted)
 
+    def rows(key: str, aliases: Mapping[str, str] | None = None) -> tuple[tuple[str, str], ...]:
+        names = [(aliases or {}).get(r, r) for r in TABLES[key].regressors]
+        return tuple((n, n) for n in names)
+
+    def headers(key: str, aliases: Mapping[str, str] | None = None) -> tuple[str, ...]:
+        return tuple((aliases or {}).get(c.dependent, c.dependent) for c in TABLES[key].columns)
+
     def table1() -> RegressionTable:
+        layout = TABLES["1"]
         s, ctl, loss = sample([*DEPENDENTS, TREATMENT], controls)
-        cols = [fe_ols(s, y, [TREATMENT], label=f"(1) {y}", controls=False, **opts) for y in DEPENDENTS]
-        cols += [fe_ols(s, y, [TREATMENT, *ctl], label=f"(2) {y}", **opts) for y in DEPENDENTS]
-        return RegressionTable("1", TITLES["1"], tuple(cols), itr_row, headers=headers * 2, sample=loss)
+
+        def column(c) -> object:
+            if c.controls:
+                return fe_ols(s, c.dependent, [c.treatment, *ctl], label=f"(2) {c.dependent}", **opts)
+            return fe_ols(s, c.dependent, [c.treatment], label=f"(1) {c.dependent}", controls=False, **opts)
+
+        return RegressionTable("1", layout.title, tuple(column(c) for c in layout.columns), rows("1"),
+                               headers=headers("1"), sample=loss)
 
     def table1_lag() -> RegressionTable:
-        lagged = [f"{c}{LAG_SUFFIX}" for c in (TREATMENT, *controls)]
-        s, ctl, loss = sample([*DEPENDENTS, lagged[0]], lagged[1:])
-        cols = [fe_ols(s, y, [lagged[0], *ctl], label=f"lagged {y}", **opts) for y in DEPENDENTS]
-        return RegressionTable("1L", TITLES["1L"], tuple(cols), ((lagged[0], "lnITR (t−1)"),), headers=headers,
+        layout = TABLES["1L"]
+        lagged = layout.regressors[0]
+        s, ctl, loss = sample([*DEPENDENTS, lagged], [f"{c}{LAG_SUFFIX}" for c in controls])
+        cols = [fe_ols(s, c.dependent, [c.treatment, *ctl], label=f"lagged {c.dependent}", **opts)
+                for c in layout.columns]
+        return RegressionTable("1L", layout.title, tuple(cols), ((lagged, "lnITR (t−1)"),), headers=headers("1L"),
                                sample=loss)
 
     def table2() -> RegressionTable:
+        layout = TABLES["2"]
         s, ctl, loss = sample([*DEPENDENTS, TREATMENT, INSTRUMENT], controls)
-        ivs = [fe_iv(s, y, TREATMENT, [INSTRUMENT], ctl, label=f"2SLS {y}", **opts) for y in DEPENDENTS]
-        return RegressionTable("2", TITLES["2"], (ivs[0].first_stage, *ivs),
-                               ((INSTRUMENT, INSTRUMENT), (TREATMENT, TREATMENT)), headers=(TREATMENT, *DEPENDENTS),
-                               note="Column (1): first stage; (2)–(4): second stages.", iv=ivs[0], sample=loss)
+        ivs = [fe_iv(s, c.dependent, c.treatment, [INSTRUMENT], ctl, label=f"2SLS {c.dependent}", **opts)
+               for c in layout.group("second_stage")]
+        note = f"Column {layout.span('first_stage')}: first stage; {layout.span('second_stage')}: second stages."
+        return RegressionTable("2", layout.title, (ivs[0].first_stage, *ivs), rows("2"), headers=headers("2"),
+                               note=note, iv=ivs[0], sample=loss)
 
     def interaction_table(key: str, dummy: str) -> RegressionTable:
+        layout = TABLES[key]
         s, ctl, loss = sample([*DEPENDENTS, TREATMENT, dummy], controls)
         s = with_interaction(s, dummy)
-        cols = [fe_interaction(s, y, dummy, ctl, label=f"{y} x {dummy}", **opts) for y in DEPENDENTS]
-        name = interaction_name(dummy)
-        return RegressionTable(key, TITLES[key], tuple(cols), ((TREATMENT, TREATMENT), (name, name)), headers=headers,
-                               sample=loss, heterogeneity=heterogeneity_verdicts(cols, dummy),
-                               paper_heterogeneity=paper_heterogeneity_verdicts(key))
+        cols = [fe_interaction(s, c.dependent, dummy, ctl, label=f"{c.dependent} x {dummy}", **opts)
+                for c in layout.columns]
+        return RegressionTable(key, layout.title, tuple(cols), rows(key), headers=headers(key), sample=loss)
 
     def baseline() -> dict[str, float]:
         """β1 of Table 1 with controls, by outcome (estimated here when Table 1 is not selected)."""
@@ -295,20 +349,23 @@ def run_paper(panel: Panel, *, cov_type: str = "robust", bootstrap_reps: int = 4
                 t1 = table1()
             except EstimationError:
                 return {}
-        return {c.dependent: float(c.params[TREATMENT]) for c in t1.columns if c.controls}
+        return {c.dependent: float(t1.columns[c.number - 1].params[TREATMENT])
+                for c in TABLES["1"].group("with_controls")}
 
     def mediation_table(key: str, mediator: str) -> RegressionTable:
+        layout = TABLES[key]
         column = mediator_column(mediator, mediator_form)
+        aliases = {mediator: column} if column != mediator else {}
         s, ctl, loss = sample([*DEPENDENTS, TREATMENT, column], controls)
-        med = mediation(s, column, DEPENDENTS, ctl, bootstrap_reps=bootstrap_reps, seed=seed, baseline=baseline(),
+        outcomes = [c.dependent for c in layout.group("outcomes")]
+        med = mediation(s, column, outcomes, ctl, bootstrap_reps=bootstrap_reps, seed=seed, baseline=baseline(),
                         **opts)
         scale = SCALES.get(mediator, 1.0) if mediator_form == "level" else 1.0
         med = replace(med, paper_verdicts=paper_mediation_verdicts(key), form=mediator_form, scale=scale)
         mediations[mediator] = med
-        return RegressionTable(key, TITLES[key], (med.mediator_equation, *med.outcome_equations.values()),
-                               ((TREATMENT, TREATMENT), (column, column)), headers=(column, *DEPENDENTS),
-                               mediation=med, sample=loss, scales={column: scale} if scale != 1.0 else {},
-                               aliases={mediator: column} if column != mediator else {})
+        return RegressionTable(key, layout.title, (med.mediator_equation, *med.outcome_equations.values()),
+                               rows(key, aliases), headers=headers(key, aliases), mediation=med, sample=loss,
+                               scales={column: scale} if scale != 1.0 else {}, aliases=aliases)
 
     attempt("1", table1)
     attempt("1L", table1_lag)

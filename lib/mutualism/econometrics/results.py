@@ -73,8 +73,8 @@ class MediationResult:
     ``mediator_equation``: ``M = α1·lnITR + …``; ``outcome_equations[y]``:
     ``y = φ1·lnITR + φ2·M + …``; ``effects``: one row per outcome with ``alpha1, phi1,
     phi2, indirect (= α1·φ2), sobel_se, sobel_z, sobel_p, boot_low, boot_high,
-    boot_reps, kind, verdict`` (``kind`` and ``verdict`` are the ``kind`` and ``label`` of
-    ``verdicts[y]``, METHODS.md §8 (a)–(c)). ``level``, ``bootstrap_reps`` and ``seed`` are the bootstrap's options;
+    boot_reps`` (numbers; the verdict is ``verdicts[y]``, METHODS.md §8 (a)–(c)).
+    ``level``, ``bootstrap_reps`` and ``seed`` are the bootstrap's options;
     ``bootstrap_unit`` what it resampled ("rows", "partners", "partner × industry cells",
     following ``cov_type``) and ``n_units`` how many there are. ``verdicts[y]`` is this
     run's :class:`mutualism.core.verdict.Mediation` for outcome ``y``; ``paper_verdicts[y]`` the
@@ -131,8 +131,15 @@ class RegressionTable:
     common sample); ``scales[v]`` the factor variable ``v`` was multiplied by before
     estimation (RVC in per cent: 100); ``aliases[paper_name]`` this run's name of a
     variable the paper names differently (``RVC`` → ``lnRVC`` with ``mediator_form=log``).
-    ``heterogeneity[y]`` / ``paper_heterogeneity[y]`` (Tables 3–5): this run's and the
-    paper's :class:`mutualism.core.verdict.Heterogeneity` of the ``lnITR × D`` term for outcome ``y``.
+    Verdicts (METHODS.md §8, computed once by :func:`mutualism.econometrics.paper.judge`
+    when the table is built; readers never recompute them): ``verdicts[(column, regressor)]``
+    the :class:`mutualism.core.verdict.Effect` of every reported coefficient (column 1-based,
+    regressor as this run names it); ``agreements[(column, regressor)]`` its
+    :class:`~mutualism.core.verdict.Agreement` with the paper's published coefficient of the same
+    cell (only the cells the paper reports); ``heterogeneity[y]`` / ``paper_heterogeneity[y]``
+    (Tables 3–5): this run's and the paper's :class:`~mutualism.core.verdict.Heterogeneity` of the
+    ``lnITR × D`` term for outcome ``y``; ``strength`` (Table 2): the
+    :class:`~mutualism.core.verdict.InstrumentStrength` of ``iv``'s first stage.
     """
 
     key: str
@@ -148,6 +155,13 @@ class RegressionTable:
     aliases: Mapping[str, str] = field(default_factory=dict)
     heterogeneity: Mapping[str, Any] = field(default_factory=dict)
     paper_heterogeneity: Mapping[str, Any] = field(default_factory=dict)
+    verdicts: Mapping[tuple[int, str], Any] = field(default_factory=dict)
+    agreements: Mapping[tuple[int, str], Any] = field(default_factory=dict)
+    strength: Any = None
+
+    def paper_name(self, name: str) -> str:
+        """The paper's name of this run's variable ``name`` (the inverse of ``aliases``)."""
+        return next((paper for paper, run in self.aliases.items() if run == name), name)
 
 
 @dataclass(frozen=True, eq=False)

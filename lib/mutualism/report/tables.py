@@ -7,7 +7,9 @@ extra lines (KP statistics, indirect effects), "Controls" yes/no, fixed effects,
 R² (including the fixed effects). Each is rendered to HTML (``<table class="regtable"
 id="table-k">`` with a caption), Markdown and LaTeX (booktabs).
 
-The scorecard sets every row of ``data/paper_tables.csv`` beside this run's estimate.
+The scorecard sets every row of ``data/paper_tables.csv`` beside this run's estimate and
+its stored agreement verdict. The paper's cells come from the one lookup
+:func:`mutualism.core.published.published` (``None``: not reported, the cell stays empty).
 """
 
 from __future__ import annotations
@@ -21,10 +23,10 @@ import numpy as np
 import pandas as pd
 
 from . import formatting
-from ..core import verdict
 from ..core.errors import MutualismError, check_option
 from .formatting import STAR_NOTE, decimals_for, integer, number, stars, variable_label
-from ..core.published import iv_diagnostics, paper_tables
+from ..core.published import paper_tables, published
+from ..econometrics.paper import paper_iv_diagnostics
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..econometrics.results import PaperResults, RegressionTable
@@ -50,18 +52,10 @@ def file_stem(key: str) -> str:
     return "table1_lag" if key == "1L" else f"table{key}"
 
 
-def _paper_name(table: RegressionTable, name: str) -> str:
-    """The paper's name of this run's variable ``name`` (inverse of ``table.aliases``)."""
-    return next((paper for paper, run in table.aliases.items() if run == name), name)
-
-
-def _published_row(table: RegressionTable, column: int, dependent: str, name: str,
-                   paper: pd.DataFrame) -> pd.Series | None:
-    row = paper[(paper["table"].astype(str) == table.key) & (paper["column"] == column)
-                & (paper["regressor"] == _paper_name(table, name))]
-    if row.empty or row.iloc[0]["dependent"] != _paper_name(table, dependent):
-        return None
-    return row.iloc[0]
+def _published_row(table: RegressionTable, column: int, dependent: str, name: str) -> pd.Series | None:
+    """The paper's row of the same cell (same dependent variable), or None."""
+    row = published(table.key, column, table.paper_name(name))
+    return None if row is None or row["dependent"] != table.paper_name(dependent) else row
 
 
 def paper_factor(table: RegressionTable, dependent: str, name: str) -> float:
@@ -73,11 +67,10 @@ def paper_factor(table: RegressionTable, dependent: str, name: str) -> float:
     return float(scales.get(dependent, 1.0)) / float(scales.get(name, 1.0))
 
 
-def _published_cells(table: RegressionTable, column: int, dependent: str, name: str,
-                     paper: pd.DataFrame) -> tuple[str, str]:
+def _published_cells(table: RegressionTable, column: int, dependent: str, name: str) -> tuple[str, str]:
     """The paper's coefficient with stars and its standard error in parentheses, in this
     run's units (:func:`paper_factor`); empty when the paper does not report the cell."""
-    row = _published_row(table, column, dependent, name, paper)
+    row = _published_row(table, column, dependent, name)
     if row is None:
         return "", ""
     factor = paper_factor(table, dependent, name)
@@ -87,12 +80,13 @@ def _published_cells(table: RegressionTable, column: int, dependent: str, name: 
     return f"{number(coef, d)}{row['stars']}", se_text
 
 
-def _published_sample(table: RegressionTable, column: int, paper: pd.DataFrame) -> tuple[str, str]:
-    """The paper's N and R² of ``column`` (from any of its reported rows), or empty."""
-    rows = paper[(paper["table"].astype(str) == table.key) & (paper["column"] == column)]
-    if rows.empty:
+def _published_sample(table: RegressionTable, column: int) -> tuple[str, str]:
+    """The paper's N and R² of ``column`` (from the first of its regressors the paper reports), or empty."""
+    rows = (published(table.key, column, table.paper_name(name)) for name, _ in table.rows)
+    row = next((r for r in rows if r is not None), None)
+    if row is None:
         return "", ""
-    n, r2 = rows.iloc[0]["n"], rows.iloc[0]["r2"]
+    n, r2 = row["n"], row["r2"]
     return (integer(int(n)) if pd.notna(n) else ""), (f"{float(r2):.4f}" if pd.notna(r2) else "")
 
 
@@ -104,7 +98,7 @@ def table_decimals(table: RegressionTable) -> int:
     return decimals_for(values)
 
 
-def grid(table: RegressionTable, paper: pd.DataFrame | None = None) -> tuple[list[str], list[list[str]], str]:
+def grid(table: RegressionTable) -> tuple[list[str], list[list[str]], str]:
     """Header cells, body rows (label + one cell per column) and the note of ``table``.
 
     Under each regressor's coefficient (with stars) and standard error comes a row
@@ -112,7 +106,6 @@ def grid(table: RegressionTable, paper: pd.DataFrame | None = None) -> tuple[lis
     Coefficients and standard errors share one number of decimals (:func:`table_decimals`);
     variables are named in words; counts are integers.
     """
-    paper = paper_tables() if paper is None else paper
     cols = table.columns
     d = table_decimals(table)
     header = ["", *(f"({k + 1})" for k in range(len(cols)))]
@@ -126,7 +119,7 @@ def grid(table: RegressionTable, paper: pd.DataFrame | None = None) -> tuple[lis
             present = name in c.params.index
             coef_row.append(formatting.coefficient(c, name, d) if present else "")
             se_row.append(f"({number(c.std_errors[name], d)})" if present else "")
-            theirs = _published_cells(table, k + 1, c.dependent, name, paper) if present else ("", "")
+            theirs = _published_cells(table, k + 1, c.dependent, name) if present else ("", "")
             converted |= bool(theirs[0]) and paper_factor(table, c.dependent, name) != 1.0
             paper_row.append(theirs[0])
             paper_se.append(theirs[1])
@@ -137,7 +130,7 @@ def grid(table: RegressionTable, paper: pd.DataFrame | None = None) -> tuple[lis
         body.append([label, *cells])
     body.append(["Controls", *("yes" if c.controls else "no" for c in cols)])
     body.append(["Year, industry and partner fixed effects", *("yes" if c.effects else "no" for c in cols)])
-    samples = [_published_sample(table, k + 1, paper) for k in range(len(cols))]
+    samples = [_published_sample(table, k + 1) for k in range(len(cols))]
     body.append(["Observations (N)", *(integer(c.nobs) for c in cols)])
     if any(n for n, _ in samples):
         body.append([PAPER_ROW, *(n for n, _ in samples)])
@@ -164,7 +157,7 @@ def extra_rows(table: RegressionTable) -> list[tuple[str, tuple[str, ...]]]:
     rows: list[tuple[str, tuple[str, ...]]] = []
     blank = ("",) * (len(table.columns) - 1)
     if table.iv is not None:
-        theirs = iv_diagnostics()
+        theirs = paper_iv_diagnostics()
         rows += [("Kleibergen–Paap rk LM (p-value)", (formatting.kp_lm(table.iv), *blank))]
         if np.isfinite(theirs["kp_lm"]):
             rows.append((PAPER_ROW, (f"{theirs['kp_lm']:.2f}", *blank)))
@@ -306,11 +299,13 @@ def render_all(results: PaperResults, fmt: str = "html") -> str:
                      for k, title in results.titles.items())
 
 
-def scorecard(results: PaperResults, paper: pd.DataFrame | None = None) -> pd.DataFrame:
+def scorecard(results: PaperResults) -> pd.DataFrame:
     """This run's estimate beside every published coefficient (METHODS.md §8 agreement).
 
     Returns the columns of ``paper_tables.csv`` plus ``coef_run, se_run, stars_run,
-    n_run, r2_run`` and, from :func:`mutualism.core.verdict.agreement`,
+    n_run, r2_run`` and, from the :func:`mutualism.core.verdict.agreement` stored on the
+    run's table (``RegressionTable.agreements``, computed once by
+    :func:`mutualism.econometrics.paper.judge`),
 
     * ``sign_agrees`` — both coefficients have the same (non-zero) sign;
     * ``stars_agree`` — the same significance class (``***``, ``**``, ``*`` or none; ``***``
@@ -326,8 +321,7 @@ def scorecard(results: PaperResults, paper: pd.DataFrame | None = None) -> pd.Da
         A row names a dependent variable or regressor that the run's column does not have
         (a layout mismatch, not a data problem).
     """
-    paper = paper_tables() if paper is None else paper.copy()
-    paper["stars"] = paper["stars"].fillna("").astype(str)
+    paper = paper_tables()
     runs = []
     for row in paper.itertuples(index=False):
         key = str(row.table)
@@ -342,10 +336,10 @@ def scorecard(results: PaperResults, paper: pd.DataFrame | None = None) -> pd.Da
         res = columns[int(row.column) - 1]
         dependent = table.aliases.get(row.dependent, row.dependent)
         regressor = table.aliases.get(row.regressor, row.regressor)
-        if res.dependent != dependent or regressor not in res.params.index:
+        agree = table.agreements.get((int(row.column), regressor))
+        if res.dependent != dependent or regressor not in res.params.index or agree is None:
             raise MutualismError(f"paper_tables.csv: table {key} column {row.column} is {row.dependent} on "
                                  f"{row.regressor}; this run's column is {res.dependent} on {list(res.params.index)}")
-        agree = verdict.agreement(res.params[regressor], res.pvalues[regressor], row.coef, row.stars)
         runs.append({"coef_run": float(res.params[regressor]), "se_run": float(res.std_errors[regressor]),
                      "stars_run": agree.stars, "n_run": res.nobs, "r2_run": res.rsquared,
                      "sign_agrees": agree.sign_agrees, "stars_agree": agree.stars_agree, "agrees": agree.agrees,
@@ -515,7 +509,7 @@ def mediation_frame(med) -> pd.DataFrame:
                      "Sobel p": formatting.p_value(float(r["sobel_p"]), spaced=False).removeprefix("p").removeprefix("="),
                      f"Bootstrap {med.level:.0%} interval": (f"[{number(r['boot_low'], d)}, {number(r['boot_high'], d)}]"
                                                             if np.isfinite(r["boot_low"]) else "not run"),
-                     "Verdict, this run": med.verdicts[y].label if y in med.verdicts else r["verdict"],
+                     "Verdict, this run": med.verdicts[y].label,
                      "Verdict, paper": med.paper_verdicts[y].label if y in med.paper_verdicts else "not reported"})
     return pd.DataFrame(rows)
 
