@@ -198,3 +198,55 @@ def test_wiod_2011_lu_and_inverse_agree_on_real_data():
     pd.testing.assert_frame_equal(lu, inv, rtol=1e-9, atol=0)
     assert lu.drop(columns=["year", "partner", "industry"]).notna().all().all()  # every WIOD cell is defined
     assert (lu["RH"] > 0).all() and (lu["ITR"] > 0).all() and (lu["GVC_P"] > 0).all()
+
+
+# ----- the same numbers whatever the threads, n_jobs or scheduler (issue 19) -------------------------
+@pytest.fixture(scope="module")
+def synthetic_small():
+    from mutualism.io.synthetic import make_mrio
+
+    return make_mrio(2012, size="small", seed=2023)
+
+
+@pytest.mark.parametrize("itr, fva, cross_industry", [("routes5", "leontief", False), ("vax", "wwz", True),
+                                                      ("routes5", "wwz", False)])
+def test_the_indices_are_the_same_bits_on_one_two_or_three_threads(synthetic_small, itr, fva, cross_industry):
+    """The small synthetic world (n = 1040): five LU panels with the look-ahead and several
+    solve blocks a direction, so the threads really split the work. One thread (a joblib
+    worker's share on two cores), two (every core of this machine, as with n_jobs=1) and
+    three give the same frame to the bit; SciPy's multi-threaded LU would not."""
+    from threadpoolctl import threadpool_limits
+
+    from mutualism.gvc import blocked
+
+    world = synthetic_small
+    partners = indices._partners(Params(), world.countries)
+    # routes5's solves: N + (P + 1) + 3G right-hand sides, N + (P + 1) + 1 + K·G transposed
+    assert world.n > 4 * blocked.NB and world.N + len(partners) + 1 + 3 * world.G > blocked.SOLVE_BLOCK
+    options = dict(itr=itr, fva=fva, cross_industry=cross_industry)
+    with threadpool_limits(limits=1, user_api="blas"):
+        assert blocked.task_threads() == 1
+        one = indices.year_indices(world, partners, **options)
+    with threadpool_limits(limits=2, user_api="blas"):
+        assert blocked.task_threads() == 2
+        two = indices.year_indices(world, partners, **options)
+    three = indices.year_indices(world, partners, threads=3, **options)
+    pd.testing.assert_frame_equal(one, two, check_exact=True)
+    pd.testing.assert_frame_equal(one, three, check_exact=True)
+    assert one[["RH", "HD", "ITR", "GVC_D"]].notna().mean().min() > 0.9   # numbers, not NaN, compared
+
+
+def test_n_jobs_and_a_dask_cluster_give_the_numbers_of_one_process_to_the_bit(tmp_path):
+    """``XT``, ``g`` and ``GVC_D`` difference nearly equal numbers: any rounding that depends
+    on where a year runs would show in them."""
+    from distributed import LocalCluster
+
+    params = Params(years="2012-2013", bootstrap_reps=0)
+    one = indices.compute_indices(params.with_(cache_dir=str(tmp_path / "one")), n_jobs=1, progress=False)
+    two = indices.compute_indices(params.with_(cache_dir=str(tmp_path / "two")), n_jobs=2, progress=False)
+    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None) as cluster:
+        dask = indices.compute_indices(params.with_(cache_dir=str(tmp_path / "dask")), progress=False,
+                                       scheduler=cluster.scheduler_address)
+    assert one["XT"].notna().sum() > 0.9 * len(one)
+    pd.testing.assert_frame_equal(one, two, check_exact=True)
+    pd.testing.assert_frame_equal(one, dask, check_exact=True)

@@ -5,7 +5,9 @@ and the results come back in task order on every backend."""
 from __future__ import annotations
 
 import itertools
+import os
 
+import numpy as np
 import pytest
 
 from mutualism.core.errors import MutualismError
@@ -99,3 +101,96 @@ def test_a_batch_function_that_loses_a_result_is_an_error():
         run_batches(_short_batch, _tasks(2, 3), key=_year)
     with pytest.raises(MutualismError, match="n_jobs=0"):
         run_batches(_square_batch, _tasks(2, 3), key=_year, n_jobs=0)
+
+
+# ----- threads (issue 19): the cores split between workers, kernels independent of their number -----
+def _threads_here(_task) -> int:
+    from mutualism.gvc.blocked import task_threads
+
+    return task_threads()
+
+
+def test_a_plain_process_uses_every_blas_thread_and_joblib_workers_split_the_cores():
+    from threadpoolctl import threadpool_limits
+
+    from mutualism.core.parallel import run_tasks, worker_threads
+    from mutualism.gvc.blocked import one_blas_thread, task_threads
+
+    cores = os.cpu_count() or 1
+    assert run_tasks(_threads_here, [0, 1]) == [task_threads()] * 2     # n_jobs=1: this process's threads
+    with threadpool_limits(limits=2, user_api="blas"):
+        assert task_threads() == 2
+    with one_blas_thread():
+        assert task_threads() == 1
+    assert worker_threads(2) == max(1, cores // 2) and worker_threads(-1) == 1 and worker_threads(1) == cores
+    assert run_tasks(_threads_here, list(range(4)), n_jobs=2) == [worker_threads(2)] * 4
+
+
+def _leontief_like(n: int, seed: int) -> np.ndarray:
+    """``I − A`` of a random productive table, Fortran-ordered (what the solver factorises)."""
+    rng = np.random.default_rng(seed)
+    return np.asfortranarray(np.eye(n) - rng.random((n, n)) * (0.9 / n))
+
+
+@pytest.mark.parametrize("n", [1, 7, 2 * 256 + 37])
+def test_blocked_lu_and_solves_equal_scipy_and_are_the_same_bits_for_any_thread_count(n):
+    """Several panels (the last one short), the look-ahead and several solve blocks (the
+    last short) at n = 549; 1, 2 and 3 threads give the same bits; SciPy's LU to 1e-14."""
+    import scipy.linalg
+
+    from mutualism.gvc import blocked
+
+    M = _leontief_like(n, seed=n)
+    rhs = np.asfortranarray(np.random.default_rng(1).standard_normal((n, 2 * blocked.SOLVE_BLOCK + 5)))
+    if n > 100:
+        assert n > 2 * blocked.NB and n % blocked.NB and rhs.shape[1] % blocked.SOLVE_BLOCK
+    ref_lu, ref_piv = scipy.linalg.lu_factor(M)
+    runs = []
+    for threads in (1, 2, 3):
+        lu, piv = blocked.lu_factor(M.copy(order="F"), threads)
+        runs.append((lu, piv, blocked.lu_solve((lu, piv), rhs.copy(order="F"), trans=0, threads=threads),
+                     blocked.lu_solve((lu, piv), rhs.copy(order="F"), trans=1, threads=threads)))
+    for later in runs[1:]:
+        for a, b in zip(runs[0], later):
+            np.testing.assert_array_equal(a, b)
+    lu, piv, x, xt = runs[0]
+    np.testing.assert_array_equal(piv, ref_piv)                                   # same pivots as LAPACK
+    np.testing.assert_allclose(lu, ref_lu, rtol=0, atol=1e-14)
+    np.testing.assert_allclose(M @ x, rhs, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(M.T @ xt, rhs, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(x, scipy.linalg.lu_solve((ref_lu, ref_piv), rhs), rtol=1e-13, atol=1e-14)
+    one = rhs[:, 0].copy()
+    assert blocked.lu_solve((lu, piv), one, threads=2) is one                    # a vector, in place
+    # alone, a column is not rounded as inside its block of SOLVE_BLOCK: why the blocks are fixed
+    np.testing.assert_allclose(one, x[:, 0], rtol=1e-13, atol=1e-14)
+
+
+def test_blocked_solver_refuses_a_singular_table_and_a_c_ordered_right_hand_side():
+    from mutualism.core.errors import MRIOValueError
+    from mutualism.gvc import blocked
+    from mutualism.gvc.leontief import LeontiefSolver
+
+    A = np.zeros((300, 300))
+    A[:, 5] = 0.0
+    A[5, 5] = 1.0                         # sector 5 needs all of its own output: I − A singular
+    with pytest.raises(MRIOValueError, match="singular"):
+        LeontiefSolver(A, where="test", threads=2)
+    lu = blocked.lu_factor(_leontief_like(10, 0), 1)
+    with pytest.raises(ValueError, match="Fortran"):
+        blocked.lu_solve(lu, np.ones((10, 3)), threads=1)
+
+
+def test_the_solver_with_threads_copies_what_it_may_not_overwrite():
+    from mutualism.gvc.leontief import LeontiefSolver
+
+    A = np.eye(600) - _leontief_like(600, 3)
+    M = np.random.default_rng(2).random((600, 40))             # C-ordered: solved in a copy
+    before = M.copy()
+    fast, plain = LeontiefSolver(A, threads=2), LeontiefSolver(A)
+    np.testing.assert_allclose(fast.B_times(M), plain.B_times(M), rtol=1e-13)
+    np.testing.assert_allclose(fast.BT_times(M, overwrite=True), plain.BT_times(M), rtol=1e-13)
+    np.testing.assert_array_equal(M, before)
+    F = np.asfortranarray(M)
+    assert fast.B_times(F, overwrite=True) is F                 # Fortran-ordered and allowed: in place
+    # a Fortran-ordered A (as a table read back from the .npz cache can be) factorises the same
+    np.testing.assert_array_equal(LeontiefSolver(np.asfortranarray(A), threads=2).B_times(M), fast.B_times(M))

@@ -21,6 +21,16 @@ ones before the tasks leave this process. The synthetic world needs no files: ea
 generates its tables from ``synthetic_size`` and ``seed``. Workers must run the same
 version of ``mutualism`` (same environment).
 
+Threads
+-------
+A task gets the cores of its process: :func:`mutualism.gvc.blocked.task_threads` is the
+BLAS thread count the process was started with — every core in a plain process (``n_jobs=1``), the cores split
+between joblib's workers (``cores // n_jobs`` each, set by :func:`run_tasks`; 1 on a
+2-core machine with ``n_jobs=2``) and 1 in a Dask worker (the nanny sets
+``OPENBLAS_NUM_THREADS=1``; each worker thread runs one task). The index computation
+spends them on a fixed split of its LU and solves (:mod:`mutualism.gvc.blocked`), so its
+numbers do not depend on how many there are.
+
 Batches
 -------
 A task that costs little beside what it shares with its neighbours (the multiverse's 16
@@ -63,6 +73,13 @@ def shared_paths(params):
         if value:
             changes[name] = str(Path(value).resolve())
     return params.with_(**changes) if changes else params
+
+
+def worker_threads(n_jobs: int) -> int:
+    """BLAS threads of each of ``n_jobs`` joblib workers: the cores split between them."""
+    cores = os.cpu_count() or 1
+    workers = cores if n_jobs == -1 else max(1, n_jobs)
+    return max(1, cores // workers)
 
 
 def _check_n_jobs(n_jobs) -> None:
@@ -181,10 +198,11 @@ def _map_local(func, tasks: list, n_jobs: int, progress: str | None) -> list:
     disable = True if progress is None or len(tasks) < 2 else None
     if n_jobs == 1:
         return [func(t) for t in _progress(tasks, total=len(tasks), desc=progress, disable=disable)]
-    from joblib import Parallel, delayed
+    from joblib import Parallel, delayed, parallel_config
 
-    results = Parallel(n_jobs=n_jobs, return_as="generator")(delayed(func)(t) for t in tasks)
-    return list(_progress(results, total=len(tasks), desc=progress, disable=disable))
+    with parallel_config(backend="loky", inner_max_num_threads=worker_threads(n_jobs)):
+        results = Parallel(n_jobs=n_jobs, return_as="generator")(delayed(func)(t) for t in tasks)
+        return list(_progress(results, total=len(tasks), desc=progress, disable=disable))
 
 
 class _connected:

@@ -38,6 +38,7 @@ import pandas as pd
 
 from ..core.config import FVA_OPTIONS, ITR_ATTRIBUTIONS, ITR_OPTIONS, ITR_SCALES, MANUFACTURING, Params
 from ..core.errors import MRIOShapeError, check_option
+from .blocked import one_blas_thread, task_threads
 from .exports import bilateral_exports
 from .leontief import LeontiefSolver, diagonal_blocks, local_solve
 from ..io.mrio import MRIO
@@ -77,7 +78,7 @@ def pair_indices(A: np.ndarray, v: np.ndarray, Z: np.ndarray, Y: np.ndarray, x: 
                  partners: Sequence[int], industries: Sequence[int], fva: str = "leontief",
                  itr: str = "routes5", itr_attribution: str = "source", cross_industry: bool = False,
                  method: str = "lu",
-                 where: str = "table") -> dict[str, np.ndarray]:
+                 where: str = "table", threads: int | None = None) -> dict[str, np.ndarray]:
     """All indices of one year except the growth-based ones, as ``(P, K)`` arrays (§3–§6).
 
     Parameters
@@ -106,6 +107,10 @@ def pair_indices(A: np.ndarray, v: np.ndarray, Z: np.ndarray, Y: np.ndarray, x: 
         sectors) and ``RCA_r = (E_r / E_r) / (Σ_s E_s / Σ_s E_s) = 1``.
     method : ``lu`` (default, thin solves) or ``inverse`` (explicit ``B``, for comparison).
     where : provenance (source and year) for error messages.
+    threads : threads of the LU and the solves (default: :func:`~mutualism.gvc.blocked.task_threads`,
+        the cores of this process). Every BLAS call runs on one thread and the LU and the
+        solves are split in blocks fixed by the sizes (:mod:`mutualism.gvc.blocked`), so
+        the numbers are the same to the bit for any ``threads`` (and any ``n_jobs``).
 
     Notes
     -----
@@ -126,6 +131,16 @@ def pair_indices(A: np.ndarray, v: np.ndarray, Z: np.ndarray, Y: np.ndarray, x: 
     check_option("fva", fva, FVA_OPTIONS)
     check_option("itr", itr, ITR_OPTIONS)
     check_option("itr_attribution", itr_attribution, ITR_ATTRIBUTIONS)
+    if threads is None:
+        threads = task_threads()
+    with one_blas_thread():
+        return _pair_indices(A, v, Z, Y, x, va, G, china=china, partners=partners, industries=industries, fva=fva,
+                             itr=itr, itr_attribution=itr_attribution, cross_industry=cross_industry, method=method,
+                             where=where, threads=threads)
+
+
+def _pair_indices(A, v, Z, Y, x, va, G, *, china, partners, industries, fva, itr, itr_attribution, cross_industry,
+                  method, where, threads):
     n = Z.shape[0]
     N = n // G
     c = int(china)
@@ -133,7 +148,7 @@ def pair_indices(A: np.ndarray, v: np.ndarray, Z: np.ndarray, Y: np.ndarray, x: 
     ind = np.asarray(industries, dtype=int)
     P, K = rs.size, ind.size
     g = np.arange(G)
-    solver = LeontiefSolver(A, method, where=where)
+    solver = LeontiefSolver(A, method, where=where, threads=threads)
 
     Y3 = Y.reshape(G, N, G)
     v2, x2, va2 = v.reshape(G, N), x.reshape(G, N), va.reshape(G, N)
@@ -350,7 +365,7 @@ def _routes(A, A_diag, v2, Y3, BY, B_row_c, B_col_c, KD, kc, H, *, c, rs, ind, e
 def year_indices(mrio: MRIO, partners: Sequence[str], *, china: str = CHINA, industries: Sequence[str] | None = None,
                  fva: str = "leontief", itr: str = "routes5", itr_attribution: str = "source",
                  itr_scale: str = "level",
-                 cross_industry: bool = False, method: str = "lu") -> pd.DataFrame:
+                 cross_industry: bool = False, method: str = "lu", threads: int | None = None) -> pd.DataFrame:
     """The §10 indices of one year, one row per (partner, industry) (METHODS.md §3–§6).
 
     Everything except ``g_c, g_r, XT``, which need the previous year (:func:`add_coordination`).
@@ -381,7 +396,7 @@ def year_indices(mrio: MRIO, partners: Sequence[str], *, china: str = CHINA, ind
     ind = [mrio.sectors.index(s) for s in industries]
     arrays = pair_indices(mrio.A, mrio.v, mrio.Z, mrio.Y, mrio.x, mrio.va, mrio.G, china=c, partners=rs, industries=ind,
                           fva=fva, itr=itr, itr_attribution=itr_attribution, cross_industry=cross_industry,
-                          method=method, where=mrio.describe())
+                          method=method, where=mrio.describe(), threads=threads)
     if itr_scale == "world_output_share":
         world_output = float(mrio.x.sum())
         for name in ("ITR", *ROUTES, "ITR_vax"):
@@ -517,13 +532,12 @@ def run_year(task: YearTask, tables: dict | None = None) -> tuple[pd.DataFrame, 
     ``tables``: the tables read so far by a batch of tasks (the multiverse's variants of
     one year share one read), keyed by everything :func:`~mutualism.io.sources.load_year` reads.
 
-    Computed with one BLAS thread, as in a joblib worker: multi-threaded BLAS sums in
-    another order, and the indices that difference nearly equal numbers (``g``, ``XT``,
-    ``GVC_D``) would then depend on ``n_jobs`` in their last digits.
+    Computed on the cores of this process (:func:`~mutualism.gvc.blocked.task_threads`:
+    all of them when ``n_jobs=1``, the worker's share otherwise), the same numbers to the
+    bit whatever their number (:func:`pair_indices`): the indices that difference nearly
+    equal numbers (``g``, ``XT``, ``GVC_D``) do not depend on ``n_jobs`` or the scheduler.
     """
     import time
-
-    from threadpoolctl import threadpool_limits
 
     from ..core.cache import read_entry, store
     from ..io.sources import load_year
@@ -542,10 +556,9 @@ def run_year(task: YearTask, tables: dict | None = None) -> tuple[pd.DataFrame, 
         if tables is not None:
             tables[read] = mrio
     t1 = time.perf_counter()
-    with threadpool_limits(limits=1, user_api="blas"):
-        frame = year_indices(mrio, _partners(p, mrio.countries), fva=p.fva, itr=p.itr,
-                             itr_attribution=p.itr_attribution, itr_scale=p.itr_scale,
-                             cross_industry=task.cross_industry)
+    frame = year_indices(mrio, _partners(p, mrio.countries), fva=p.fva, itr=p.itr,
+                         itr_attribution=p.itr_attribution, itr_scale=p.itr_scale,
+                         cross_industry=task.cross_industry)
     t2 = time.perf_counter()
     store(cache, lambda tmp: frame.to_parquet(tmp, index=False))
     return frame, t1 - t0, t2 - t1

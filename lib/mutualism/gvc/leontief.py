@@ -17,6 +17,7 @@ import numpy as np
 import scipy.linalg
 
 from ..core.errors import MRIOValueError, check_option
+from . import blocked
 
 #: Ways of applying ``B``: one LU factorisation (default) or the explicit inverse.
 SOLVERS = ("lu", "inverse")
@@ -33,6 +34,10 @@ class LeontiefSolver:
         triangular solves, BLAS-3 when ``M`` has many columns. ``"inverse"``: the explicit
         inverse, then matrix products — the textbook route, kept for comparison.
     where : provenance for error messages (e.g. ``"WIOD2013 2011"``).
+    threads : ``None`` (default): SciPy's LU and solves with the process's BLAS threads.
+        A number: the LU and the solves of :mod:`mutualism.gvc.blocked` on that many
+        threads, one BLAS thread per call on blocks fixed by the sizes — the same numbers
+        to the bit for any thread count (``lu`` only).
 
     Raises
     ------
@@ -40,17 +45,22 @@ class LeontiefSolver:
         ``I − A`` is singular (the table is not productive).
     """
 
-    def __init__(self, A: np.ndarray, method: str = "lu", *, where: str = "table") -> None:
+    def __init__(self, A: np.ndarray, method: str = "lu", *, where: str = "table", threads: int | None = None) -> None:
         check_option("method", method, SOLVERS)
         self.method = method
         self.n = A.shape[0]
+        self.threads = threads if method == "lu" else None
         # LAPACK works on Fortran-ordered arrays: factorising the transpose (I − A)', whose
         # C-ordered buffer is Fortran-ordered, happens in place without a copy; products
         # with B then use the transposed solve (trans=1) and vice versa.
         transposed = _identity_minus(A).T
         singular = MRIOValueError(f"{where}: I − A is singular, the table is not productive "
                                   "(some column sums of A reach 1 on a closed loop)")
-        if method == "lu":
+        if method == "lu" and self.threads is not None:
+            self._lu_T = blocked.lu_factor(transposed, self.threads)
+            if not np.all(np.diagonal(self._lu_T[0])):
+                raise singular
+        elif method == "lu":
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", scipy.linalg.LinAlgWarning)
                 self._lu_T = scipy.linalg.lu_factor(transposed, overwrite_a=True, check_finite=False)
@@ -67,20 +77,31 @@ class LeontiefSolver:
 
         ``overwrite=True`` with a Fortran-ordered ``M`` solves in place (no copy of ``M``).
         """
+        if self.threads is not None:
+            return blocked.lu_solve(self._lu_T, _solvable(M, overwrite), trans=1, threads=self.threads)
         if self.method == "lu":
             return scipy.linalg.lu_solve(self._lu_T, M, trans=1, overwrite_b=overwrite, check_finite=False)
         return self._B @ M
 
     def BT_times(self, M: np.ndarray, *, overwrite: bool = False) -> np.ndarray:
         """``B'·M``, i.e. ``(M'·B)'``: row vectors times ``B`` (e.g. ``v'B``); ``overwrite`` as above."""
+        if self.threads is not None:
+            return blocked.lu_solve(self._lu_T, _solvable(M, overwrite), trans=0, threads=self.threads)
         if self.method == "lu":
             return scipy.linalg.lu_solve(self._lu_T, M, trans=0, overwrite_b=overwrite, check_finite=False)
         return self._B.T @ M
 
 
+def _solvable(M: np.ndarray, overwrite: bool) -> np.ndarray:
+    """``M`` itself when it may be overwritten and is Fortran-ordered float64, else a Fortran-ordered copy."""
+    if overwrite and M.dtype == np.float64 and M.flags.f_contiguous and M.flags.writeable:
+        return M
+    return np.array(M, dtype=float, order="F")
+
+
 def _identity_minus(A: np.ndarray) -> np.ndarray:
     """A new C-ordered array ``I − A``."""
-    out = np.negative(A, dtype=float)
+    out = np.negative(A, dtype=float, order="C")
     out.flat[:: A.shape[0] + 1] += 1.0
     return out
 
