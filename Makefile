@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 PARAMS ?= params/default.yml
 STAMP  := $(VENV)/.installed
 
-.PHONY: venv test book pdf tex tex-for-tests bench clean chromium
+.PHONY: venv test test-fast book pdf tex tex-for-tests bench clean chromium
 
 venv: $(STAMP)
 
@@ -23,8 +23,17 @@ $(STAMP): requirements-lock.txt pyproject.toml
 # the PDF test (tests/test_pdf.py) typesets three pages with Debian's TeX Live: both are
 # installed here when missing and possible (root with apt-get), the tests skip with a
 # message otherwise (and fail when CI is set).
+# The suite runs on TEST_JOBS workers (pytest-xdist; tests/conftest.py groups the tests so
+# that each book is built once); TEST_JOBS=0 runs it in this process. `make test-fast`
+# leaves out the tests marked slow (the WIOD book, the Dask clusters, the multiverse CLI):
+# a developer's loop, never CI's.
+TEST_JOBS ?= 2
+XDIST := $(if $(filter 0,$(TEST_JOBS)),,-n $(TEST_JOBS) --dist loadgroup)
 test: $(STAMP) chromium tex-for-tests
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest $(XDIST) -m "not slow" $(PYTEST_ARGS)
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \

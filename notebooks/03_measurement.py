@@ -115,19 +115,8 @@ display(fig2)
 # partners.
 
 # %% tags=["remove-input"]
-trend2 = book.levels(data2)
 trend_text, _ = sentences.overall_trends(data2, figures.ALL_PARTNERS)
-regional = trend2.drop(index=figures.ALL_PARTNERS, level="group")
-top = {i: regional.xs(i, level="index")["level"].idxmax() for i in figures.INDICES}
-asia = [book.INDEX_WORDS[i] for i in figures.INDICES if top[i] == "Asia"]
-region_text = ("Asia comes first on all three indices, as the paper reports for its neighbours in East and Southeast "
-               "Asia" if len(asia) == 3 else
-               "the paper reports its Asian neighbours first on all three; here Asia comes first on "
-               + (sentences.listing(asia) if asia else "none of them"))
-book.say(
-    f"For all partners together, {trend_text} Averaged over the years, the region with the highest median is "
-    f"{top['RH']} for fusion, {top['HD']} for interaction and {top['XT']} for coordination: {region_text}."
-)
+book.say(f"For all partners together, {trend_text} {sentences.top_regions(data2, figures.ALL_PARTNERS)}")
 
 # %% [markdown]
 # ## Mutualism by industry (the paper's Figure 3)

@@ -62,8 +62,8 @@ paper = results.paper
 #   + \varphi_t + \lambda_r + \eta_i + \varepsilon_{irt},
 #   \qquad Y \in \{RH, HD, XT\},$$ (eq-baseline)
 #
-# where $\ln D = (\ln POL, \ln ECO, \ln CUL, \ln DIS)$ are the institutional, economic,
-# cultural and geographic distances between China and $r$, and
+# where $\ln D = (\ln POL, \ln ECO, \ln CUL, \ln DIS)$ are the institutional, economic and
+# cultural distances between China and $r$ and the geographic one ($DIS$: distance × oil price), and
 # $Z = (\ln GVC\_P, \ln GVC\_D, \ln RCA\_D, FTA)$ the partner's participation in global
 # value chains, the gap in GVC position, the gap in revealed comparative advantage and a
 # free-trade-agreement dummy. Year, partner and industry fixed effects are absorbed.

@@ -1,7 +1,19 @@
-"""Shared fixtures: small random tables and the location of ../shared."""
+"""Shared fixtures (small random tables, the location of ../shared, the two session books)
+and how the suite is spread over the machine's cores.
+
+``make test`` runs pytest with ``-n 2 --dist loadgroup`` (pytest-xdist): every test joins
+a group that one worker runs whole, so a session fixture is built once. The tests that
+read the CI book (``ci_book``) form one group, those of the WIOD book (``wiod_book``)
+another, each of the runs test_claims.py builds its own; every other test file is a group
+of its own (its module fixtures are computed once). The heaviest groups are sent first
+(:data:`HEAVY_FIRST`). Each worker's BLAS gets one thread (the two workers share two
+cores); tests that compare thread counts set their own limits. Without ``-n`` the same
+tests run one after the other in the order below.
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -49,10 +61,7 @@ def ci_book(tmp_path_factory) -> Path:
     build folder (``html/``, ``executed/``, ``figures/``)."""
     import yaml
 
-    try:
-        from mutualism.book.build import build_book
-    except ImportError:  # before the build orchestration moved out of mutualism.book
-        from mutualism.book import build_book
+    from mutualism.book.build import build_book
 
     out = tmp_path_factory.mktemp("book")
     params = yaml.safe_load((REPO / "params" / "ci.yml").read_text())
@@ -81,3 +90,40 @@ def wiod_book(tmp_path_factory) -> Path:
     params_file.write_text(yaml.safe_dump(params))
     build_book(params_file, out_dir=out / "_build", strict=True, quiet=True)
     return out / "_build"
+
+
+# ----- spreading the suite over the cores (pytest-xdist, ``--dist loadgroup``) ----------------
+#: Groups sent to the workers first, longest first (each takes minutes: a whole book build).
+HEAVY_FIRST = ("claims-default", "ci_book", "wiod_book", "claims-wwz_vax", "claims-nowinsor_cluster",
+               "test_multiverse.py", "test_wiod_results.py", "test_faults.py", "test_parallel.py")
+
+
+def _group(item) -> str:
+    """The xdist group of a test: its session book, its test_claims run, or its file."""
+    names = set(getattr(item, "fixturenames", ()))
+    callspec = getattr(item, "callspec", None)
+    run = callspec.params.get("built") if callspec is not None else None
+    if run is not None:
+        return {"ci": "ci_book", "wiod2013": "wiod_book"}.get(run, f"claims-{run}")
+    if "ci_book" in names:
+        return "ci_book"
+    if "wiod_book" in names:
+        return "wiod_book"
+    return item.path.name
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {g: i for i, g in enumerate(HEAVY_FIRST)}
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(_group(item)))
+    # heaviest groups first, the rest in file order (a stable sort keeps each file's order)
+    items.sort(key=lambda item: rank.get(_group(item), len(rank)))
+
+
+def pytest_configure(config):
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # two workers on two cores: one BLAS thread each
+        for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ[name] = "1"  # for the chapters' kernels and the CLI's subprocesses
+        from threadpoolctl import threadpool_limits
+
+        config._blas_limits = threadpool_limits(1)  # kept for the session

@@ -160,3 +160,16 @@ def _closure(module: str) -> set[str]:
                 seen.add(dep)
                 todo.append(dep)
     return seen
+
+
+def test_ci_runs_the_readme_test_command_with_the_slow_tests():
+    """`.ci/run` calls `make test`, whose pytest selects no marker: the tests marked slow
+    (the WIOD book, the Dask clusters) are left out only by `make test-fast`."""
+    root = PACKAGE.parents[1]
+    assert re.search(r"^make test$", (root / ".ci" / "run").read_text(), re.M)
+    makefile = (root / "Makefile").read_text()
+    recipe = re.search(r"^test: .*\n((?:\t.*\n)+)", makefile, re.M).group(1)
+    assert "pytest" in recipe and "-m" not in recipe.split("pytest", 1)[1]
+    fast = re.search(r"^test-fast: .*\n((?:\t.*\n)+)", makefile, re.M).group(1)
+    assert '-m "not slow"' in fast
+    assert "make test" in (root / "README.md").read_text()

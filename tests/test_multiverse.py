@@ -24,6 +24,7 @@ from mutualism.book import multiverse
 from mutualism.core.config import Params
 from mutualism.gvc.indices import compute_indices
 from mutualism.econometrics.panel import assemble
+from mutualism.econometrics.layout import TABLES
 from mutualism.econometrics.paper import run_paper
 
 BIN = Path(sys.executable).parent
@@ -160,7 +161,8 @@ def test_default_rows_equal_table_1_of_mutualism_estimate(first_run, cache, tmp_
     baseline = rows[rows["estimate"] == "baseline"].set_index("dependent")
     # the library path `mutualism estimate` runs
     results = run_paper(assemble(params, progress=False), cov_type=params.cov_type, bootstrap_reps=0, seed=params.seed)
-    for col in results.tables["1"].columns[3:]:
+    with_controls = TABLES["1"].groups["with_controls"]
+    for col in (results.tables["1"].columns[n - 1] for n in with_controls):
         row = baseline.loc[col.dependent]
         assert (row["coef"], row["se"], row["p"], row["n"]) == (
             col.params["lnITR"], col.std_errors["lnITR"], col.pvalues["lnITR"], col.nobs)
@@ -168,7 +170,7 @@ def test_default_rows_equal_table_1_of_mutualism_estimate(first_run, cache, tmp_
     assert cli.main(["estimate", "--years", YEARS, "--cache-dir", str(cache), "--bootstrap-reps", "0",
                      "--out", str(tmp_path / "est")]) == 0
     card = pd.read_csv(tmp_path / "est" / "scorecard.csv", float_precision="round_trip")
-    card = card[(card["table"].astype(str) == "1") & card["column"].between(4, 6)].set_index("dependent")
+    card = card[(card["table"].astype(str) == "1") & card["column"].isin(with_controls)].set_index("dependent")
     for y in ("lnRH", "lnHD", "lnXT"):
         assert (baseline.loc[y, "coef"], baseline.loc[y, "se"], baseline.loc[y, "n"]) == (
             card.loc[y, "coef_run"], card.loc[y, "se_run"], card.loc[y, "n_run"])
@@ -218,6 +220,7 @@ def _assert_same(a: pd.DataFrame, b: pd.DataFrame) -> None:
             assert a[c].astype(str).tolist() == b[c].astype(str).tolist(), c
 
 
+@pytest.mark.slow  # a Dask cluster (run by CI; `make test-fast` leaves it out)
 def test_a_local_dask_cluster_gives_the_local_result(first_run, tmp_path):
     from distributed import LocalCluster
 
@@ -241,6 +244,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow  # a Dask cluster (run by CI; `make test-fast` leaves it out)
 def test_cli_against_dask_scheduler_and_worker_commands(first_run, cache, tmp_path):
     port = _free_port()
     address = f"tcp://127.0.0.1:{port}"

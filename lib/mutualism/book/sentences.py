@@ -524,6 +524,36 @@ def industry_trend_share(data, index: str, groups: Iterable[str], *, figure: str
     return text
 
 
+#: The region the paper reports first on all three indices (its Figure 2: China's neighbours
+#: in East and Southeast Asia).
+PAPER_TOP_REGION = "Asia"
+
+
+def top_regions(data, all_partners: str, *, figure: str = "figure2") -> str:
+    """The region with the highest average median of each index (the lines of ``figure``
+    other than ``all_partners``, :func:`mutualism.book.prose.levels`), and whether it is
+    the paper's (:data:`PAPER_TOP_REGION`): a share over the three indices
+    (:func:`verdict.share`), recorded."""
+    from .prose import levels
+
+    indices = ("RH", "HD", "XT")
+    ranked = levels(data).drop(index=all_partners, level="group")
+    top = {i: ranked.xs(i, level="index")["level"].idxmax() for i in indices}
+    sh = verdict.share([top[i] == PAPER_TOP_REGION for i in indices],
+                       what=f"{PAPER_TOP_REGION} first among the regions on an index")
+    first = [WORDS[i] for i in indices if top[i] == PAPER_TOP_REGION]
+    count = f" ({sh.holds} of {sh.total}: {listing(first)})" if 0 < sh.holds < sh.total else ""
+    text = (f"Averaged over the years, the region with the highest median is {top['RH']} for {WORDS['RH']}, "
+            f"{top['HD']} for {WORDS['HD']} and {top['XT']} for {WORDS['XT']}. The paper reports its neighbours in "
+            f"East and Southeast Asia first on all three; here {PAPER_TOP_REGION}'s first place {sh.label} of the "
+            f"{sh.total} indices{count}.")
+    claims.record(sh, text, where={"ranking": [{"figure": figure, "index": i, "group": PAPER_TOP_REGION,
+                                                "stat": "median", "top": 1, "exclude": [all_partners]}
+                                               for i in indices],
+                                   "holds_when": "among the top"})
+    return text
+
+
 #: The two industries the paper singles out as the most symbiotic (its Figure 3): electrical
 #: equipment and machinery, textiles and clothing.
 PAPER_TOP_INDUSTRIES = ("C9", "C5")
