@@ -2,7 +2,11 @@
 
 :func:`pair_indices` is the array core for one year: one LU factorisation of ``I − A``
 and a few hundred thin solves (:class:`~mutualism.gvc.decompose.LeontiefSolver`), never the
-explicit inverse. :func:`year_indices` labels it; :func:`add_coordination` joins
+explicit inverse, in three steps — the table in country blocks (``_arrange``, §1), two
+batched solves (``_solve``: ``_normal_solves``, ``_transposed_solves``), then one function
+per quantity (``_fusion`` §3.1, ``_interaction`` §3.2, ``_vax`` §3.3, ``_itr`` §4 with
+``_routes_to_partner``/``_routes_to_china``, ``_rvc`` and ``_inc`` §5, ``_participation``,
+``_position``, ``_rca`` §6). :func:`year_indices` labels it; :func:`add_coordination` joins
 consecutive years for ``XT`` (§3.3); :func:`compute_indices` runs a range of years in
 parallel with an on-disk cache. Ratios with a zero denominator are NaN (never 0) and
 :func:`missing_report` counts them per variable.
@@ -133,160 +137,327 @@ def pair_indices(A: np.ndarray, v: np.ndarray, Z: np.ndarray, Y: np.ndarray, x: 
     check_option("itr_attribution", itr_attribution, ITR_ATTRIBUTIONS)
     if threads is None:
         threads = task_threads()
+    t = _arrange(A, v, Z, Y, x, va, G, china=china, partners=partners, industries=industries,
+                 cross_industry=cross_industry)
     with one_blas_thread():
-        return _pair_indices(A, v, Z, Y, x, va, G, china=china, partners=partners, industries=industries, fva=fva,
-                             itr=itr, itr_attribution=itr_attribution, cross_industry=cross_industry, method=method,
-                             where=where, threads=threads)
+        s = _solve(t, LeontiefSolver(A, method, where=where, threads=threads), itr=itr,
+                   itr_attribution=itr_attribution)
+        out: dict[str, np.ndarray] = {}
+        out.update(_fusion(t, s))
+        out.update(_interaction(t, s, fva))
+        out["RVC"] = _rvc(t, s)
+        out.update(_vax(t, s))
+        out["INC"] = _inc(t)
+        out.update(_itr(t, s, itr))
+        out.update(_participation(t, s))
+        out.update(_position(t, s))
+        out.update(_rca(t))
+        out.update(_flows(t))
+    return out
 
 
-def _pair_indices(A, v, Z, Y, x, va, G, *, china, partners, industries, fva, itr, itr_attribution, cross_industry,
-                  method, where, threads):
-    n = Z.shape[0]
-    N = n // G
-    c = int(china)
-    rs = np.asarray(partners, dtype=int)
-    ind = np.asarray(industries, dtype=int)
-    P, K = rs.size, ind.size
-    g = np.arange(G)
-    solver = LeontiefSolver(A, method, where=where, threads=threads)
+# ----- step 1: the year's table by country block (§1) ---------------------------------------------
+@dataclass(frozen=True)
+class _Table:
+    """One year's arrays in country blocks (§1) and who is compared: China ``c``, the
+    partners ``rs`` (``P``), the industries ``ind`` (``K``); ``EX`` holds ``E_{si→r}`` (``n × G``)."""
 
-    Y3 = Y.reshape(G, N, G)
-    v2, x2, va2 = v.reshape(G, N), x.reshape(G, N), va.reshape(G, N)
-    A_diag = diagonal_blocks(A, G)
+    A: np.ndarray
+    A_diag: np.ndarray              # (G, N, N): A_ss
+    Y3: np.ndarray                  # (G, N, G): [s, i, r] = Y_{si,r}
+    v2: np.ndarray                  # (G, N)
+    x2: np.ndarray
+    va2: np.ndarray
+    final: np.ndarray               # (n, G): final exports Y_{si,r}, r ≠ s
+    EX: np.ndarray                  # (n, G): gross exports E_{si→r}
+    E2: np.ndarray                  # (G, N): E_si
+    c: int
+    rs: np.ndarray
+    ind: np.ndarray
+    cross_industry: bool
+
+    @property
+    def G(self) -> int:
+        return self.Y3.shape[0]
+
+    @property
+    def N(self) -> int:
+        return self.Y3.shape[1]
+
+    @property
+    def n(self) -> int:
+        return self.G * self.N
+
+    @property
+    def P(self) -> int:
+        return self.rs.size
+
+    @property
+    def K(self) -> int:
+        return self.ind.size
+
+    @property
+    def own(self) -> np.ndarray:
+        """China first, then the partners: the countries ``s`` of ``IV_s``, ``dv_s`` (§2, §6)."""
+        return np.concatenate([[self.c], self.rs])
+
+    @property
+    def cb(self) -> slice:
+        """China's rows."""
+        return slice(self.c * self.N, (self.c + 1) * self.N)
+
+    def on_r(self, arr: np.ndarray) -> np.ndarray:
+        """``(P, K, N)`` over ``r``'s sector ``j`` → ``(P, K)``: ``j = i``, or ``Σ_j`` when cross-industry."""
+        return arr.sum(axis=2) if self.cross_industry else arr[:, np.arange(self.K), self.ind]
+
+    def on_r_vec(self, arr: np.ndarray) -> np.ndarray:
+        """``(P, N)`` → ``(P, K)`` (as :meth:`on_r`)."""
+        return self.on_r(np.broadcast_to(arr[:, None, :], (self.P, self.K, self.N)))
+
+    def china(self, arr2: np.ndarray) -> np.ndarray:
+        """China's industries of a ``(G, N)`` array, ``(K,)``."""
+        return arr2[self.c, self.ind]
+
+    @property
+    def E_r(self) -> np.ndarray:
+        """Partners' exports ``E_ri`` (or ``Σ_j E_rj``), ``(P, K)``."""
+        return self.on_r_vec(self.E2[self.rs])
+
+    @property
+    def x_r(self) -> np.ndarray:
+        return self.on_r_vec(self.x2[self.rs])
+
+
+def _arrange(A, v, Z, Y, x, va, G, *, china, partners, industries, cross_industry) -> _Table:
+    """The arrays of :func:`pair_indices` in country blocks, with gross exports by destination (§1)."""
+    N = Z.shape[0] // G
     intermediate, final = bilateral_exports(Z, Y, G)
-    EX = intermediate + final                       # E_{si→r}, (n, G)
-    E = EX.sum(axis=1)
-    E2 = E.reshape(G, N)
-    cb = slice(c * N, (c + 1) * N)
-    own = np.concatenate([[c], rs])                 # China first, then the partners
+    EX = intermediate + final
+    return _Table(A=A, A_diag=diagonal_blocks(A, G), Y3=Y.reshape(G, N, G), v2=v.reshape(G, N), x2=x.reshape(G, N),
+                  va2=va.reshape(G, N), final=final, EX=EX, E2=EX.sum(axis=1).reshape(G, N), c=int(china),
+                  rs=np.asarray(partners, dtype=int), ind=np.asarray(industries, dtype=int),
+                  cross_industry=cross_industry)
 
-    # Right-hand sides are filled in place in one Fortran-ordered buffer per direction and
-    # overwritten by the solve (no concatenation copies, no copy inside LAPACK's wrapper).
-    # --- normal solves: B_{·,c·}, IV right-hand sides, B·Y [, Y_tt and Y_dc placed] ---------
+
+# ----- step 2: two batched solves (§1, performance path) ------------------------------------------
+@dataclass(frozen=True)
+class _Solved:
+    """What the two solves give. ``B_col_c[r, j, i] = B_{rj,ci}``, ``B_row_c[i, r, j] = B_{ci,rj}``,
+    ``BY[a, i, b] = (B·Y_{·b})_{ai}``; ``IV``, ``dv`` (``dv_s = u'·diag(v_s)·B_ss``) and ``dl``
+    (``u'·diag(v_s)·L_ss``) of China and the partners, ``(1+P, N)``; ``vB = v'B``, ``(G, N)``.
+    Under ``routes5`` also ``KD[d, :, t] = B_dt·Y_tt``, ``kc[d] = B_dd·Y_dc`` and
+    ``H[d, :, k] = ((W_c A_cd)_{k·}·B_dd)'`` (route 4); ``exporting`` is ``(dl, dv)`` under that
+    attribution, else ``None``."""
+
+    B_col_c: np.ndarray
+    B_row_c: np.ndarray
+    BY: np.ndarray
+    IV_own: np.ndarray
+    dv_own: np.ndarray
+    dl_own: np.ndarray
+    vB: np.ndarray
+    B_cr: np.ndarray                # [p, k, j] = B_{ci,rj}
+    B_rc: np.ndarray                # [p, k, j] = B_{rj,ci}
+    KD: np.ndarray | None = None
+    kc: np.ndarray | None = None
+    H: np.ndarray | None = None
+    exporting: tuple[np.ndarray, np.ndarray] | None = None
+
+
+def _layout(widths: dict[str, int]) -> tuple[dict[str, int], int]:
+    """First column of each named group of right-hand sides, and their total."""
+    starts = dict(zip(widths, np.cumsum([0, *widths.values()])))
+    return {k: int(v) for k, v in starts.items()}, int(sum(widths.values()))
+
+
+def _normal_solves(t: _Table, solver: LeontiefSolver, itr: str) -> dict[str, np.ndarray]:
+    """``B·M`` for ``B_{·,c·}``, the ``IV_s`` right-hand sides ``E^{(−s)}`` (§6), ``B·Y`` (§4)
+    and, under ``routes5``, ``Y_tt`` and ``Y_dc`` placed in blocks (routes 1–5, §4).
+
+    The right-hand sides are filled in place in one Fortran-ordered buffer, which the solve
+    overwrites (no concatenation copies, no copy inside LAPACK's wrapper).
+    """
+    G, N, c, own, g = t.G, t.N, t.c, t.own, np.arange(t.G)
     widths = {"unit": N, "iv": own.size, "Y": G, **({"Y_own": G, "Y_to_c": G} if itr == "routes5" else {})}
-    at = dict(zip(widths, np.cumsum([0, *widths.values()])))
-    rhs = np.zeros((n, sum(widths.values())), order="F")
-    rhs[cb, :N] = np.eye(N)
-    iv = slice(at["iv"], at["iv"] + own.size)
-    rhs[:, iv] = E[:, None] - EX[:, own]                               # E^{(−s)}
-    rhs[_own_blocks(own, N, at["iv"])] = 0.0                           # d ≠ s
-    rhs[:, at["Y"]:at["Y"] + G] = Y
+    at, total = _layout(widths)
+    rhs = np.zeros((t.n, total), order="F")
+    rhs[t.cb, :N] = np.eye(N)
+    E = t.E2.reshape(t.n)
+    rhs[:, at["iv"]:at["iv"] + own.size] = E[:, None] - t.EX[:, own]       # E^{(−s)}
+    rhs[_own_blocks(own, N, at["iv"])] = 0.0                               # d ≠ s
+    rhs[:, at["Y"]:at["Y"] + G] = t.Y3.reshape(t.n, G)
     if itr == "routes5":
-        rhs[_own_blocks(g, N, at["Y_own"])] = Y3[g, :, g]              # Y_tt in block t
-        rhs[_own_blocks(g, N, at["Y_to_c"])] = Y3[:, :, c]             # Y_dc in block d
+        rhs[_own_blocks(g, N, at["Y_own"])] = t.Y3[g, :, g]               # Y_tt in block t
+        rhs[_own_blocks(g, N, at["Y_to_c"])] = t.Y3[:, :, c]              # Y_dc in block d
     sol = solver.B_times(rhs, overwrite=True)
-    B_col_c = sol[:, :N].reshape(G, N, N)           # [r, j, i] = B_{rj,ci}
-    IV_own = v2[own] * sol[_own_blocks(own, N, at["iv"])]             # (1+P, N)
-    BY = sol[:, at["Y"]:at["Y"] + G].reshape(G, N, G)                  # [a, i, b] = (B·Y_{·b})_{ai}
-
-    # --- transposed solves: B_{c·,·}, dv_s, v'B [, route 4 of c → r] ---------------------------
-    # dl_s = u'·diag(v_s)·L_ss for China and the partners (§4 `exporting`, §9)
-    dl_own = np.linalg.solve(np.swapaxes(np.eye(N) - A_diag[own], 1, 2), v2[own][..., None])[..., 0]
-    if itr_attribution == "source":
-        W_c_A = v2[c][:, None] * local_solve(A_diag[[c]], A[cb, :][None])[0]   # W_c·A_{c,·}, (N, n)
-    else:
-        W_c_A = dl_own[0][:, None] * A[cb, :]                                   # diag(dl_c)·A_{c,·}
-    widths_t = {"unit": N, "dv": own.size, "v": 1, **({"route4": G * K} if itr == "routes5" else {})}
-    at_t = dict(zip(widths_t, np.cumsum([0, *widths_t.values()])))
-    rhs_t = np.zeros((n, sum(widths_t.values())), order="F")
-    rhs_t[cb, :N] = np.eye(N)
-    rhs_t[_own_blocks(own, N, at_t["dv"])] = v2[own]                    # v_s in block s
-    rhs_t[:, at_t["v"]] = v
+    out = {"B_col_c": sol[:, :N].reshape(G, N, N),
+           "IV_own": t.v2[own] * sol[_own_blocks(own, N, at["iv"])],
+           "BY": sol[:, at["Y"]:at["Y"] + G].reshape(G, N, G)}
     if itr == "routes5":
+        out["KD"] = sol[:, at["Y_own"]:at["Y_own"] + G].reshape(G, N, G)
+        out["kc"] = sol[_own_blocks(g, N, at["Y_to_c"])]
+    return out
+
+
+def _transposed_solves(t: _Table, solver: LeontiefSolver, itr: str, itr_attribution: str) -> dict[str, np.ndarray]:
+    """``B'·M`` for ``B_{c·,·}``, ``dv_s`` (§2, §3.3), ``v'B`` (§2, §6) and, under ``routes5``,
+    ``(W_c A_cd)_{k·}·B_dd`` for China's ``K`` industries and every third country ``d``
+    (route 4 of ``c → r``, §4); ``dl_s`` for the ``exporting`` attribution (§4, §9)."""
+    G, N, K, c, own, ind = t.G, t.N, t.K, t.c, t.own, t.ind
+    dl_own = np.linalg.solve(np.swapaxes(np.eye(N) - t.A_diag[own], 1, 2), t.v2[own][..., None])[..., 0]
+    widths = {"unit": N, "dv": own.size, "v": 1, **({"route4": G * K} if itr == "routes5" else {})}
+    at, total = _layout(widths)
+    rhs = np.zeros((t.n, total), order="F")
+    rhs[t.cb, :N] = np.eye(N)
+    rhs[_own_blocks(own, N, at["dv"])] = t.v2[own]                        # v_s in block s
+    rhs[:, at["v"]] = t.v2.reshape(t.n)
+    if itr == "routes5":
+        if itr_attribution == "source":
+            W_c_A = t.v2[c][:, None] * local_solve(t.A_diag[[c]], t.A[t.cb, :][None])[0]   # W_c·A_{c,·}, (N, n)
+        else:
+            W_c_A = dl_own[0][:, None] * t.A[t.cb, :]                                     # diag(dl_c)·A_{c,·}
         left = W_c_A[ind].reshape(K, G, N).transpose(1, 0, 2).copy()   # [d, k, j] = (W_c A_cd)_{k,j}
         left[c] = 0.0                                                   # d ≠ c
-        route4 = _own_blocks(np.repeat(g, K), N, at_t["route4"])       # column (d, k) holds block d
-        rhs_t[route4] = left.reshape(G * K, N)
-    sol_t = solver.BT_times(rhs_t, overwrite=True)
-    B_row_c = sol_t[:, :N].T.reshape(N, G, N)       # [i, r, j] = B_{ci,rj}
-    dv_own = sol_t[_own_blocks(own, N, at_t["dv"])]                    # (1+P, N)
-    vB = sol_t[:, at_t["v"]].reshape(G, N)
-
-    DVA_own = dv_own * E2[own]
-    FV_own = (vB[own] - dv_own) * E2[own]
-
-    # --- aggregation on r's side (same industry, or r's whole economy) ------------------------
-    def on_r(arr: np.ndarray) -> np.ndarray:
-        """(P, K, N) over r's sector j → (P, K): j = i, or Σ_j when cross_industry."""
-        return arr.sum(axis=2) if cross_industry else arr[:, np.arange(K), ind]
-
-    def on_r_vec(arr: np.ndarray) -> np.ndarray:
-        """(P, N) → (P, K)."""
-        return on_r(np.broadcast_to(arr[:, None, :], (P, K, N)))
-
-    B_cr = B_row_c[ind][:, rs, :].transpose(1, 0, 2)    # [p, k, j] = B_{ci,rj}
-    B_rc = B_col_c[rs][:, :, ind].transpose(0, 2, 1)    # [p, k, j] = B_{rj,ci}
-    v_c, x_c, E_c, va_c = v2[c, ind], x2[c, ind], E2[c, ind], va2[c, ind]
-    v_r, x_r_s, E_r_s = v2[rs], x2[rs], E2[rs]
-    x_r, E_r = on_r_vec(x_r_s), on_r_vec(E_r_s)
-
-    # RH (§3.1)
-    phi_cr = on_r(v_c[None, :, None] * B_cr * x_r_s[:, None, :])   # Φ_{ci,r·}
-    phi_rc = on_r(v_r[:, None, :] * B_rc) * x_c[None, :]            # Φ_{r·,ci}
-    out: dict[str, np.ndarray] = {
-        "IIR_cr": ratio(phi_cr, x_r), "IDR_rc": ratio(phi_cr, x_c[None, :]),
-        "IIR_rc": ratio(phi_rc, x_c[None, :]), "IDR_cr": ratio(phi_rc, x_r),
-    }
-    out["RH"] = (out["IIR_cr"] + out["IDR_rc"] + out["IIR_rc"] + out["IDR_cr"]) / 4
-
-    # HD (§3.2) and RVC (§5)
-    vB_rc = on_r(v_r[:, None, :] * B_rc)            # Σ_j v_rj B_{rj,ci}
-    fva_r_to_c = vB_rc * E_c[None, :]
-    fva_c_to_r = on_r(v_c[None, :, None] * B_cr * E_r_s[:, None, :])
-    if fva == "wwz":
-        L_Y_own = local_solve(A_diag, Y3[g, :, g]).reshape(n)        # L_dd·Y_dd
-        A_LY = A @ L_Y_own - np.einsum("gij,gj->gi", A_diag, L_Y_own.reshape(G, N)).reshape(n)
-        E_star = (final.sum(axis=1) + A_LY).reshape(G, N)            # E*_si
-        theta_num_rc = vB_rc * E_star[c, ind][None, :]
-        theta_num_cr = on_r(v_c[None, :, None] * B_cr * E_star[rs][:, None, :])
-    else:
-        theta_num_rc, theta_num_cr = fva_r_to_c, fva_c_to_r
-    out["theta_cr"] = ratio(theta_num_rc, E_c[None, :])
-    out["theta_rc"] = ratio(theta_num_cr, E_r)
-    out["HD"] = (out["theta_cr"] + out["theta_rc"]) / 2
-    out["RVC"] = ratio(fva_r_to_c + fva_c_to_r, E_c[None, :] + E_r)
-
-    # VAX (§3.3), INC (§5)
-    out["VAX_c"] = np.broadcast_to(DVA_own[0, ind], (P, K)).copy()
-    out["VAX_r"] = on_r_vec(DVA_own[1:])
-    world_va = va2.sum() if cross_industry else va2[:, ind].sum(axis=0)
-    out["INC"] = ratio(va_c[None, :] + on_r_vec(va2[rs]), world_va)
-
-    # ITR (§4)
-    BY_c_r = BY[c][:, rs]                           # (B·Y_{·r})_c, (N, P)
-    out["ITR_vax"] = (v_c[:, None] * BY_c_r[ind]).T + on_r_vec(v_r * BY[rs, :, c])
+        route4 = _own_blocks(np.repeat(np.arange(G), K), N, at["route4"])  # column (d, k) holds block d
+        rhs[route4] = left.reshape(G * K, N)
+    sol = solver.BT_times(rhs, overwrite=True)
+    out = {"B_row_c": sol[:, :N].T.reshape(N, G, N), "dv_own": sol[_own_blocks(own, N, at["dv"])],
+           "vB": sol[:, at["v"]].reshape(G, N), "dl_own": dl_own}
     if itr == "routes5":
-        KD = sol[:, at["Y_own"]:at["Y_own"] + G].reshape(G, N, G)         # [d, j, t] = (B_dt·Y_tt)_j
-        kc = sol[_own_blocks(g, N, at["Y_to_c"])]                           # B_dd·Y_dc
-        H = sol_t[route4].reshape(G, K, N).transpose(0, 2, 1)              # [d, j, k] = ((W_c A_cd)_k·B_dd)_j
-        exporting = None if itr_attribution == "source" else (dl_own, dv_own)
-        routes = _routes(A, A_diag, v2, Y3, BY, B_row_c, B_col_c, KD, kc, H, c=c, rs=rs, ind=ind,
-                         exporting=exporting)
-        for name, (to_r, to_c) in zip(ROUTES, routes):
-            out[name] = to_r + on_r_vec(to_c)
+        out["H"] = sol[route4].reshape(G, K, N).transpose(0, 2, 1)   # [d, j, k] = ((W_c A_cd)_k·B_dd)_j
+    return out
+
+
+def _solve(t: _Table, solver: LeontiefSolver, *, itr: str, itr_attribution: str) -> _Solved:
+    """Both solves, and ``B_{ci,rj}``, ``B_{rj,ci}`` for the pairs compared (§3.1, §3.2)."""
+    normal = _normal_solves(t, solver, itr)
+    transposed = _transposed_solves(t, solver, itr, itr_attribution)
+    B_cr = transposed["B_row_c"][t.ind][:, t.rs, :].transpose(1, 0, 2)
+    B_rc = normal["B_col_c"][t.rs][:, :, t.ind].transpose(0, 2, 1)
+    exporting = None if itr_attribution == "source" else (transposed["dl_own"], transposed["dv_own"])
+    return _Solved(B_cr=B_cr, B_rc=B_rc, exporting=exporting, **normal, **transposed)
+
+
+# ----- step 3: one function per quantity (§2–§6) ---------------------------------------------------
+def _from_c(t: _Table, s: _Solved, weight: np.ndarray) -> np.ndarray:
+    """``Σ_j v_ci·B_{ci,rj}·w_rj`` (``j = i`` or all of ``r``'s sectors): China's ``ci`` value
+    added in ``r``'s quantity ``w`` (``(P, N)``), e.g. ``Φ_{ci,r}`` with ``w = x_r`` (§2, §3.1)."""
+    return t.on_r(t.china(t.v2)[None, :, None] * s.B_cr * weight[:, None, :])
+
+
+def _from_r(t: _Table, s: _Solved) -> np.ndarray:
+    """``Σ_j v_rj·B_{rj,ci}``: ``r``'s value added per unit of ``ci``'s output, ``(P, K)`` (§2, §3.1)."""
+    return t.on_r(t.v2[t.rs][:, None, :] * s.B_rc)
+
+
+def _fusion(t: _Table, s: _Solved) -> dict[str, np.ndarray]:
+    """Fusion ``RH`` and its four terms ``IIR``, ``IDR`` from ``Φ = diag(v)·B·Z`` (§3.1, eqs. 1–5)."""
+    x_c, x_r = t.china(t.x2)[None, :], t.x_r
+    phi_cr = _from_c(t, s, t.x2[t.rs])                     # Φ_{ci,r·}
+    phi_rc = _from_r(t, s) * x_c                           # Φ_{r·,ci}
+    out = {"IIR_cr": ratio(phi_cr, x_r), "IDR_rc": ratio(phi_cr, x_c),
+           "IIR_rc": ratio(phi_rc, x_c), "IDR_cr": ratio(phi_rc, x_r)}
+    out["RH"] = (out["IIR_cr"] + out["IDR_rc"] + out["IIR_rc"] + out["IDR_cr"]) / 4
+    return out
+
+
+def _fva(t: _Table, s: _Solved) -> tuple[np.ndarray, np.ndarray]:
+    """``FVA_{r→ci}`` and ``FVA_{ci→r}``: each side's value added in the other's exports (§2)."""
+    return _from_r(t, s) * t.china(t.E2)[None, :], _from_c(t, s, t.E2[t.rs])
+
+
+def _wwz_exports(t: _Table) -> np.ndarray:
+    """``E*_si = Σ_{d≠s} (Y_{si,d} + [A_sd·L_dd·Y_dd]_i)``: value-added-relevant exports, ``(G, N)`` (§3.2)."""
+    g = np.arange(t.G)
+    L_Y_own = local_solve(t.A_diag, t.Y3[g, :, g]).reshape(t.n)                 # L_dd·Y_dd
+    A_LY = t.A @ L_Y_own - np.einsum("gij,gj->gi", t.A_diag, L_Y_own.reshape(t.G, t.N)).reshape(t.n)
+    return (t.final.sum(axis=1) + A_LY).reshape(t.G, t.N)
+
+
+def _interaction(t: _Table, s: _Solved, fva: str) -> dict[str, np.ndarray]:
+    """Interaction ``HD`` and ``θ`` (§3.2, eqs. 6–8), ``FVA`` of §2 or ``FVA^wwz`` (``fva``)."""
+    if fva == "wwz":
+        E_star = _wwz_exports(t)
+        num_rc, num_cr = _from_r(t, s) * t.china(E_star)[None, :], _from_c(t, s, E_star[t.rs])
+    else:
+        num_rc, num_cr = _fva(t, s)
+    out = {"theta_cr": ratio(num_rc, t.china(t.E2)[None, :]), "theta_rc": ratio(num_cr, t.E_r)}
+    out["HD"] = (out["theta_cr"] + out["theta_rc"]) / 2
+    return out
+
+
+def _rvc(t: _Table, s: _Solved) -> np.ndarray:
+    """``RVC = (FVA_{r→ci} + FVA_{ci→r}) / (E_ci + E_r)`` with §2's FVA (§5, eq. 17)."""
+    fva_r_to_c, fva_c_to_r = _fva(t, s)
+    return ratio(fva_r_to_c + fva_c_to_r, t.china(t.E2)[None, :] + t.E_r)
+
+
+def _vax(t: _Table, s: _Solved) -> dict[str, np.ndarray]:
+    """``VAX_s = DVA_s = dv_s·E_s`` for China's industries and the partners (§3.3, §2)."""
+    DVA_own = s.dv_own * t.E2[t.own]
+    return {"VAX_c": np.broadcast_to(DVA_own[0, t.ind], (t.P, t.K)).copy(), "VAX_r": t.on_r_vec(DVA_own[1:])}
+
+
+def _inc(t: _Table) -> np.ndarray:
+    """``INC = (va_ci + va_r) / Σ_s va_si`` (world value added of industry ``i``, of all when cross-industry; §5)."""
+    world_va = t.va2.sum() if t.cross_industry else t.va2[:, t.ind].sum(axis=0)
+    return ratio(t.china(t.va2)[None, :] + t.on_r_vec(t.va2[t.rs]), world_va)
+
+
+def _itr(t: _Table, s: _Solved, itr: str) -> dict[str, np.ndarray]:
+    """``ITR_vax = diag(v_a)·[B·Y_{·b}]_a`` both ways, the five routes under ``routes5``
+    (NaN otherwise: not computed) and ``ITR`` = their sum or ``ITR_vax`` (§4, eqs. 13–14)."""
+    c, rs = t.c, t.rs
+    out = {"ITR_vax": (t.china(t.v2)[:, None] * s.BY[c][:, rs][t.ind]).T + t.on_r_vec(t.v2[rs] * s.BY[rs, :, c])}
+    if itr == "routes5":
+        for name, to_r, to_c in zip(ROUTES, _routes_to_partner(t, s), _routes_to_china(t, s)):
+            out[name] = to_r + t.on_r_vec(to_c)
         out["ITR"] = sum(out[name] for name in ROUTES)
     else:
         for name in ROUTES:
-            out[name] = np.full((P, K), np.nan)
+            out[name] = np.full((t.P, t.K), np.nan)
         out["ITR"] = out["ITR_vax"].copy()
-
-    # GVC participation and position, RCA (§6)
-    IV_r, FV_r = on_r_vec(IV_own[1:]), on_r_vec(FV_own[1:])
-    out["IV_r"], out["FV_r"] = IV_r, FV_r
-    out["GVC_P"] = ratio(IV_r + FV_r, E_r)
-    pos_c = (_log1p_share(ratio(IV_own[0, ind], E_c)) - _log1p_share(ratio(FV_own[0, ind], E_c)))
-    out["POS_c"] = np.broadcast_to(pos_c, (P, K)).copy()
-    out["POS_r"] = _log1p_share(ratio(IV_r, E_r)) - _log1p_share(ratio(FV_r, E_r))
-    out["GVC_D"] = np.abs(out["POS_c"] - out["POS_r"])
-    world_E = E2.sum()
-    rca_c = ratio(ratio(E_c, E2[c].sum()), ratio(E2[:, ind].sum(axis=0), world_E))
-    out["RCA_c"] = np.broadcast_to(rca_c, (P, K)).copy()
-    world_E_agg = world_E if cross_industry else E2[:, ind].sum(axis=0)[None, :]
-    out["RCA_r"] = ratio(ratio(E_r, E_r_s.sum(axis=1)[:, None]), ratio(world_E_agg, world_E))
-    out["RCA_D"] = np.abs(out["RCA_c"] - out["RCA_r"])
-    out["E_c"] = np.broadcast_to(E_c, (P, K)).copy()
-    out["E_r"], out["x_c"], out["x_r"] = E_r, np.broadcast_to(x_c, (P, K)).copy(), x_r
     return out
+
+
+def _foreign_va(t: _Table, s: _Solved) -> np.ndarray:
+    """``FV_s = (v'B − dv_s)_s·E_s``: foreign value added in ``s``'s exports, China and the partners (§2)."""
+    return (s.vB[t.own] - s.dv_own) * t.E2[t.own]
+
+
+def _participation(t: _Table, s: _Solved) -> dict[str, np.ndarray]:
+    """``IV_r``, ``FV_r`` and ``GVC_P = (IV_r + FV_r) / E_r`` (§6, Koopman et al. 2010)."""
+    IV_r, FV_r = t.on_r_vec(s.IV_own[1:]), t.on_r_vec(_foreign_va(t, s)[1:])
+    return {"IV_r": IV_r, "FV_r": FV_r, "GVC_P": ratio(IV_r + FV_r, t.E_r)}
+
+
+def _position(t: _Table, s: _Solved) -> dict[str, np.ndarray]:
+    """``POS = ln(1 + IV/E) − ln(1 + FV/E)`` of ``ci`` and ``r``, ``GVC_D = |POS_c − POS_r|`` (§6)."""
+    FV_own, E_c, E_r = _foreign_va(t, s), t.china(t.E2), t.E_r
+    IV_r, FV_r = t.on_r_vec(s.IV_own[1:]), t.on_r_vec(FV_own[1:])
+    pos_c = (_log1p_share(ratio(s.IV_own[0, t.ind], E_c)) - _log1p_share(ratio(FV_own[0, t.ind], E_c)))
+    out = {"POS_c": np.broadcast_to(pos_c, (t.P, t.K)).copy(),
+           "POS_r": _log1p_share(ratio(IV_r, E_r)) - _log1p_share(ratio(FV_r, E_r))}
+    out["GVC_D"] = np.abs(out["POS_c"] - out["POS_r"])
+    return out
+
+
+def _rca(t: _Table) -> dict[str, np.ndarray]:
+    """Balassa ``RCA`` on gross exports of ``ci`` and ``r`` (whole economy: 1), ``RCA_D = |RCA_c − RCA_r|`` (§6)."""
+    E2, E_c, E_r = t.E2, t.china(t.E2), t.E_r
+    world_E = E2.sum()
+    rca_c = ratio(ratio(E_c, E2[t.c].sum()), ratio(E2[:, t.ind].sum(axis=0), world_E))
+    world_E_agg = world_E if t.cross_industry else E2[:, t.ind].sum(axis=0)[None, :]
+    out = {"RCA_c": np.broadcast_to(rca_c, (t.P, t.K)).copy(),
+           "RCA_r": ratio(ratio(E_r, E2[t.rs].sum(axis=1)[:, None]), ratio(world_E_agg, world_E))}
+    out["RCA_D"] = np.abs(out["RCA_c"] - out["RCA_r"])
+    return out
+
+
+def _flows(t: _Table) -> dict[str, np.ndarray]:
+    """Exports ``E`` and output ``x`` of both sides, ``(P, K)`` (§10)."""
+    return {"E_c": np.broadcast_to(t.china(t.E2), (t.P, t.K)).copy(), "E_r": t.E_r,
+            "x_c": np.broadcast_to(t.china(t.x2), (t.P, t.K)).copy(), "x_r": t.x_r}
 
 
 def _own_blocks(countries: np.ndarray, N: int, first_column: int) -> tuple[np.ndarray, np.ndarray]:
@@ -297,68 +468,66 @@ def _own_blocks(countries: np.ndarray, N: int, first_column: int) -> tuple[np.nd
     return rows, np.broadcast_to(cols, rows.shape)
 
 
-def _routes(A, A_diag, v2, Y3, BY, B_row_c, B_col_c, KD, kc, H, *, c, rs, ind, exporting=None):
-    """The five ITR routes of METHODS §4 in both directions.
+# ----- the five routes of §4 ---------------------------------------------------------------------
+def _W_c(t: _Table, s: _Solved, z: np.ndarray) -> np.ndarray:
+    """``W_c·z = diag(v_c)·L_cc·z`` (``dl_c ∘ z`` under ``exporting``), ``z (N, P)`` → ``(P, K)`` (§4)."""
+    if s.exporting is not None:
+        return (s.exporting[0][0][:, None] * z)[t.ind].T
+    return (t.v2[t.c][:, None] * local_solve(t.A_diag[[t.c]], z[None])[0])[t.ind].T
 
-    Returns five pairs ``(to_r, to_c)``: ``to_r`` is ``T_{r←c}`` for China's industries,
-    ``(P, K)``; ``to_c`` is ``T_{c←r}`` over each partner's ``N`` sectors, ``(P, N)``.
-    ``KD[d, :, t] = B_dt·Y_tt``, ``kc[d] = B_dd·Y_dc``, ``H[d, :, k] = ((W_c A_cd)_{k·}·B_dd)'``.
-    ``exporting``: ``None`` for the ``source`` attribution, else ``(dl, dv)`` of China and the
-    partners (``(1+P, N)`` each): each ``W_a·M`` becomes ``dl_a ∘ M`` and route 1
-    ``dv_a ∘ Y_ab`` (§4; ``H`` must then be built from ``diag(dl_c)·A_cd``).
-    """
-    G, N, _ = Y3.shape
-    n = G * N
-    g = np.arange(G)
-    cb = slice(c * N, (c + 1) * N)
-    kd = KD[g, :, g]                                # B_tt·Y_tt
-    A_c_row = A[cb, :].reshape(N, G, N)             # [i, r, j] = A_{ci,rj}
-    A_r_c = A[:, cb].reshape(G, N, N)[rs]           # [p, j, i] = A_{rj,ci}
-    A_rr = A_diag[rs]
 
-    def W_c(z: np.ndarray) -> np.ndarray:           # diag(v_c)·L_cc·z, z (N, P) → (P, K)
-        if exporting is not None:                   # dl_c ∘ z
-            return (exporting[0][0][:, None] * z)[ind].T
-        return (v2[c][:, None] * local_solve(A_diag[[c]], z[None])[0])[ind].T
+def _W_r(t: _Table, s: _Solved, z: np.ndarray) -> np.ndarray:
+    """``W_r·z_r = diag(v_r)·L_rr·z_r`` (``dl_r ∘ z_r`` under ``exporting``), ``z (P, N)`` (§4)."""
+    if s.exporting is not None:
+        return s.exporting[0][1:] * z
+    return t.v2[t.rs] * local_solve(t.A_diag[t.rs], z)
 
-    def W_r(z: np.ndarray) -> np.ndarray:           # diag(v_r)·L_rr·z_r, z (P, N)
-        if exporting is not None:                   # dl_r ∘ z_r
-            return exporting[0][1:] * z
-        return v2[rs] * local_solve(A_rr, z)
 
-    def A_cr(z: np.ndarray) -> np.ndarray:          # A_{c,r}·z_r, z (P, N) → (N, P)
-        return np.einsum("ipj,pj->ip", A_c_row[:, rs, :], z)
+def _A_cr(t: _Table, z: np.ndarray) -> np.ndarray:
+    """``A_{c,r}·z_r`` for each partner, ``z (P, N)`` → ``(N, P)``."""
+    return np.einsum("ipj,pj->ip", t.A[t.cb, :].reshape(t.N, t.G, t.N)[:, t.rs, :], z)
 
-    def A_rc(z: np.ndarray) -> np.ndarray:          # A_{r,c}·z, z (N,) → (P, N)
-        return A_r_c @ z
 
-    # China → partner r (rows: China's industries)
-    B_cc_Y_cr = B_row_c[:, c, :] @ Y3[c][:, rs]                              # (N, P)
-    B_rc_Y_cr = np.einsum("pji,ip->pj", B_col_c[rs], Y3[c][:, rs])           # B_rc·Y_cr
-    rex_r = BY[rs, :, rs] - kd[rs] - B_rc_Y_cr                               # Σ_{d∉{c,r}} B_rd·Y_dr
-    M4 = np.einsum("djk,djp->dkp", H, Y3[:, :, rs])                          # [d, k, p]
-    route4_r = M4.sum(axis=0) - M4[rs, :, np.arange(rs.size)].T              # d ∉ {c, r} (H_c = 0)
-    third_r = (A[cb, :] @ KD[:, :, rs].reshape(n, rs.size) - A[cb, cb] @ KD[c][:, rs] - A_cr(kd[rs]))
-    to_r = [
-        (v2[c][:, None] * B_cc_Y_cr)[ind].T if exporting is None else (exporting[1][0][:, None] * Y3[c][:, rs])[ind].T,
-        W_c(A_cr(kd[rs])),
-        W_c(A_cr(rex_r)),
-        route4_r.T,
-        W_c(third_r),
+def _A_rc(t: _Table, z: np.ndarray) -> np.ndarray:
+    """``A_{r,c}·z`` for each partner, ``z (N,)`` → ``(P, N)``."""
+    return t.A[:, t.cb].reshape(t.G, t.N, t.N)[t.rs] @ z
+
+
+def _routes_to_partner(t: _Table, s: _Solved) -> list[np.ndarray]:
+    """``T_{r←c}`` of routes 1–5 for China's industries, each ``(P, K)`` (§4, ``a = c``, ``b = r``)."""
+    c, rs, g = t.c, t.rs, np.arange(t.G)
+    Y_cr = t.Y3[c][:, rs]                                                         # (N, P)
+    kd = s.KD[g, :, g]                                                            # B_tt·Y_tt
+    B_rc_Y_cr = np.einsum("pji,ip->pj", s.B_col_c[rs], Y_cr)                      # B_rc·Y_cr
+    rex_r = s.BY[rs, :, rs] - kd[rs] - B_rc_Y_cr                                  # Σ_{d∉{c,r}} B_rd·Y_dr
+    M4 = np.einsum("djk,djp->dkp", s.H, t.Y3[:, :, rs])                           # [d, k, p]
+    route4 = M4.sum(axis=0) - M4[rs, :, np.arange(rs.size)].T                     # d ∉ {c, r} (H_c = 0)
+    third = (t.A[t.cb, :] @ s.KD[:, :, rs].reshape(t.n, rs.size) - t.A[t.cb, t.cb] @ s.KD[c][:, rs]
+             - _A_cr(t, kd[rs]))
+    if s.exporting is None:
+        final = (t.v2[c][:, None] * (s.B_row_c[:, c, :] @ Y_cr))[t.ind].T        # diag(v_c)·B_cc·Y_cr
+    else:
+        final = (s.exporting[1][0][:, None] * Y_cr)[t.ind].T                      # dv_c ∘ Y_cr
+    return [final, _W_c(t, s, _A_cr(t, kd[rs])), _W_c(t, s, _A_cr(t, rex_r)), route4.T, _W_c(t, s, third)]
+
+
+def _routes_to_china(t: _Table, s: _Solved) -> list[np.ndarray]:
+    """``T_{c←r}`` of routes 1–5 over each partner's ``N`` sectors, each ``(P, N)`` (§4, ``a = r``, ``b = c``)."""
+    c, rs, N, g = t.c, t.rs, t.N, np.arange(t.G)
+    kd, KD, kc = s.KD[g, :, g], s.KD, s.kc
+    A_r_c, A_rr = t.A[:, t.cb].reshape(t.G, N, N)[rs], t.A_diag[rs]               # [p, j, i] = A_{rj,ci}
+    B_cr_Y_rc = np.einsum("ipj,pj->pi", s.B_row_c[:, rs, :], t.Y3[rs, :, c])      # B_cr·Y_rc
+    rex_c = s.BY[c, :, c][None, :] - kd[c][None, :] - B_cr_Y_rc                   # Σ_{d∉{r,c}} B_cd·Y_dc
+    A_kc = (t.A @ kc.reshape(t.n)).reshape(t.G, N)
+    A_KDc = (t.A @ KD[:, :, c].reshape(t.n)).reshape(t.G, N)
+    final = t.v2[rs] * kc[rs] if s.exporting is None else s.exporting[1][1:] * t.Y3[rs, :, c]
+    return [
+        final,
+        _W_r(t, s, _A_rc(t, kd[c])),
+        _W_r(t, s, np.einsum("pji,pi->pj", A_r_c, rex_c)),
+        _W_r(t, s, A_kc[rs] - np.einsum("pij,pj->pi", A_rr, kc[rs]) - _A_rc(t, kc[c])),
+        _W_r(t, s, A_KDc[rs] - np.einsum("pij,pj->pi", A_rr, KD[rs, :, c]) - _A_rc(t, KD[c, :, c])),
     ]
-    # partner r → China (rows: r's sectors)
-    B_cr_Y_rc = np.einsum("ipj,pj->pi", B_row_c[:, rs, :], Y3[rs, :, c])     # B_cr·Y_rc
-    rex_c = BY[c, :, c][None, :] - kd[c][None, :] - B_cr_Y_rc                # Σ_{d∉{r,c}} B_cd·Y_dc
-    A_kc = (A @ kc.reshape(n)).reshape(G, N)
-    A_KDc = (A @ KD[:, :, c].reshape(n)).reshape(G, N)
-    to_c = [
-        v2[rs] * kc[rs] if exporting is None else exporting[1][1:] * Y3[rs, :, c],
-        W_r(A_rc(kd[c])),
-        W_r(np.einsum("pji,pi->pj", A_r_c, rex_c)),
-        W_r(A_kc[rs] - np.einsum("pij,pj->pi", A_rr, kc[rs]) - A_rc(kc[c])),
-        W_r(A_KDc[rs] - np.einsum("pij,pj->pi", A_rr, KD[rs, :, c]) - A_rc(KD[c, :, c])),
-    ]
-    return list(zip(to_r, to_c))
 
 
 # ----- one year: labelled -------------------------------------------------------------------------
