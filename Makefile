@@ -28,7 +28,7 @@ $(STAMP): requirements-lock.txt pyproject.toml
 # leaves out the tests marked slow (the WIOD book, the Dask clusters, the multiverse CLI):
 # a developer's loop, never CI's.
 TEST_JOBS ?= 2
-XDIST := $(if $(filter 0,$(TEST_JOBS)),,-n $(TEST_JOBS) --dist loadgroup)
+XDIST := $(if $(filter 0,$(TEST_JOBS)),,-n $(TEST_JOBS) --dist loadgroup --no-loadscope-reorder)
 test: $(STAMP) chromium tex-for-tests
 	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 

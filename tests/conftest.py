@@ -6,7 +6,8 @@ a group that one worker runs whole, so a session fixture is built once. The test
 read the CI book (``ci_book``) form one group, those of the WIOD book (``wiod_book``)
 another, each of the runs test_claims.py builds its own; every other test file is a group
 of its own (its module fixtures are computed once). The heaviest groups are sent first
-(:data:`HEAVY_FIRST`). Each worker's BLAS gets one thread (the two workers share two
+(:data:`HEAVY_FIRST`; ``--no-loadscope-reorder`` keeps this order, which xdist would
+otherwise replace by the number of tests in a group). Each worker's BLAS gets one thread (the two workers share two
 cores); tests that compare thread counts set their own limits. Without ``-n`` the same
 tests run one after the other in the order below.
 """
@@ -93,8 +94,11 @@ def wiod_book(tmp_path_factory) -> Path:
 
 
 # ----- spreading the suite over the cores (pytest-xdist, ``--dist loadgroup``) ----------------
-#: Groups sent to the workers first, longest first (each takes minutes: a whole book build).
-HEAVY_FIRST = ("claims-default", "ci_book", "wiod_book", "claims-wwz_vax", "claims-nowinsor_cluster",
+#: Groups sent to the workers first (each takes minutes: a whole book build or a cluster).
+#: xdist hands each worker two groups at the start, then one whenever it finishes one: the
+#: longest (the default run, 2002-2020) is paired with a short book run, the CI book with
+#: the WIOD book.
+HEAVY_FIRST = ("claims-default", "ci_book", "claims-wwz_vax", "wiod_book", "claims-nowinsor_cluster",
                "test_multiverse.py", "test_wiod_results.py", "test_faults.py", "test_parallel.py")
 
 
@@ -122,6 +126,11 @@ def pytest_collection_modifyitems(config, items):
 
 def pytest_configure(config):
     if os.environ.get("PYTEST_XDIST_WORKER"):  # two workers on two cores: one BLAS thread each
+        import signal
+
+        # execnet's workers ignore SIGINT; the fault tests send one to their own process and
+        # expect Python's KeyboardInterrupt, as in a plain pytest run or a terminal
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
             os.environ[name] = "1"  # for the chapters' kernels and the CLI's subprocesses
         from threadpoolctl import threadpool_limits
