@@ -5,8 +5,7 @@ changes how some entries are rounded: an update ``C − L·U`` (``1244 × 1244 �
 differs in 4 187 entries between one and two threads, so ``scipy.linalg.lu_factor`` —
 and every index computed from it — depends on the thread count in its last digits
 (``bench/README.md``). Here every BLAS and LAPACK call runs on **one** thread, on blocks
-of columns fixed by the sizes alone (:data:`NB`, :data:`SOLVE_BLOCK`); the ``threads``
-only decide which block runs where, so the result is the same to the bit for any number
+fixed by the sizes alone (:data:`NB`); the ``threads`` only decide which block runs where, so the result is the same to the bit for any number
 of threads.
 
 - :func:`lu_factor` — right-looking blocked LU with partial pivoting (LAPACK's ``dgetrf``
@@ -15,7 +14,11 @@ of threads.
   panel's block first so that it is factorised while the other threads update the rest
   (look-ahead of one panel). The swaps of later panels reach the ``L`` columns of earlier
   ones at the end (swaps are exact: the same bits as applying them at once).
-- :func:`lu_solve` — ``dgetrs`` on blocks of :data:`SOLVE_BLOCK` right-hand sides.
+- :func:`lu_solve` — ``dgetrs``'s order, each triangle by blocked substitution: a panel's
+  diagonal block solved for every right-hand side at once, then the rows still to solve
+  updated row block by row block (each block of the triangle read once; OpenBLAS's own
+  multi-threaded solve splits the right-hand sides, and a column at the edge of a split
+  is rounded differently).
 
 Both work in place on Fortran-ordered float64 arrays and call the BLAS/LAPACK that SciPy
 ships through ``scipy.linalg.cython_blas``/``cython_lapack`` (``ctypes`` releases the GIL
@@ -35,10 +38,9 @@ from typing import Callable, Iterator, Sequence
 
 import numpy as np
 
-#: Width of a panel and of a column block of the trailing update.
+#: Width of a panel, of a column block of the LU's trailing update and of a row block of
+#: the solves' updates.
 NB = 256
-#: Right-hand sides per ``dgetrs`` call of :func:`lu_solve`.
-SOLVE_BLOCK = 128
 
 _P = ctypes.c_void_p
 
@@ -216,32 +218,73 @@ def lu_solve(lu_and_piv: tuple[np.ndarray, np.ndarray], b: np.ndarray, *, trans:
     """``A⁻¹·b`` (``trans=0``) or ``A'⁻¹·b`` (``trans=1``) from :func:`lu_factor`'s output,
     in place on the Fortran-ordered float64 ``b`` (one or two dimensions); returns ``b``.
 
-    Solved :data:`SOLVE_BLOCK` columns at a time, one ``dgetrs`` call each: the same to the
-    bit for any ``threads ≥ 1``.
+    LAPACK's ``dgetrs`` order — the row swaps, then ``L`` and ``U`` (``U'`` and ``L'``, then
+    the swaps backwards, for ``trans=1``) — each triangle solved by :func:`_triangular_solve`:
+    the same to the bit for any ``threads ≥ 1``.
     """
     lu, piv = lu_and_piv
     n = lu.shape[0]
     rhs = b.reshape(n, -1, order="F")
     if rhs.size and not np.shares_memory(rhs, b):
         raise ValueError("b must be Fortran-ordered")
-    m, mb = _Matrix(np.asfortranarray(lu)), _Matrix(rhs)
-    ipiv = np.ascontiguousarray(piv, dtype=np.int32) + 1
-    getrs = _kernel("cython_lapack", "dgetrs", 9)
-    flag = _c(b"T" if trans else b"N")
-
-    def solve(block: tuple[int, int]) -> None:
-        j, w = block
-        info = ctypes.c_int(0)
-        getrs(flag, _i(n), _i(w), m.at(0, 0), _i(n), ipiv.ctypes.data_as(_P), mb.at(0, j), _i(n), ctypes.byref(info))
-        if info.value < 0:
-            raise ValueError(f"dgetrs: argument {-info.value} is invalid")
-
+    T, X = _Matrix(np.asfortranarray(lu)), _Matrix(rhs)
     if n == 0 or rhs.shape[1] == 0:
         return b
+    laswp = _kernel("cython_lapack", "dlaswp", 7)
+    ipiv = np.ascontiguousarray(piv, dtype=np.int32) + 1
+    k = rhs.shape[1]
+
+    def swaps(direction: int) -> None:
+        laswp(_i(k), X.at(0, 0), _i(n), _i(1), _i(n), ipiv.ctypes.data_as(_P), _i(direction))
+
     pool = _Pool(threads)
     try:
         with one_blas_thread():
-            pool.run(_blocks(0, rhs.shape[1], SOLVE_BLOCK), solve)
+            if trans:
+                _triangular_solve(T, X, k, pool, upper=True, transposed=True, unit=False)     # U'
+                _triangular_solve(T, X, k, pool, upper=False, transposed=True, unit=True)     # L'
+                swaps(-1)
+            else:
+                swaps(1)
+                _triangular_solve(T, X, k, pool, upper=False, transposed=False, unit=True)    # L
+                _triangular_solve(T, X, k, pool, upper=True, transposed=False, unit=False)    # U
     finally:
         pool.close()
     return b
+
+
+def _triangular_solve(T: _Matrix, X: _Matrix, k: int, pool: _Pool, *, upper: bool, transposed: bool,
+                      unit: bool) -> None:
+    """``X ← op(T)⁻¹·X`` for the triangle of ``T`` (``upper``: ``U``, else ``L``; ``op`` the
+    transpose when ``transposed``), ``X`` with ``k`` columns.
+
+    Blocked substitution over panels of :data:`NB` rows: the panel's diagonal block by one
+    ``dtrsm`` on all ``k`` columns, then every row block of :data:`NB` still to solve updated
+    by one ``dgemm`` (``X_R −= op(T)_{R,I}·X_I``) — the next panel's block first, its
+    ``dtrsm`` while the helpers update the rest. Each block of the triangle is read by one
+    call, and every call's shape is fixed by ``n``, ``k`` and ``NB``.
+    """
+    n = T.ld
+    trsm, gemm = _kernel("cython_blas", "dtrsm", 11), _kernel("cython_blas", "dgemm", 13)
+    forward = upper == transposed                     # op(T) lower: from the first row down
+    panels = _blocks(0, n, NB) if forward else _blocks(0, n, NB)[::-1]
+    uplo, op, diag = _c(b"U" if upper else b"L"), _c(b"T" if transposed else b"N"), _c(b"U" if unit else b"N")
+
+    def solve_diagonal(panel: tuple[int, int]) -> None:
+        i, h = panel
+        trsm(_c(b"L"), uplo, op, diag, _i(h), _i(k), _d(1.0), T.at(i, i), _i(n), X.at(i, 0), _i(n))
+
+    def update(i: int, h: int, rows: tuple[int, int]) -> None:
+        r, m = rows
+        block = T.at(i, r) if transposed else T.at(r, i)                 # op(T)_{R,I}
+        gemm(op, _c(b"N"), _i(m), _i(k), _i(h), _d(-1.0), block, _i(n), X.at(i, 0), _i(n), _d(1.0), X.at(r, 0), _i(n))
+
+    solve_diagonal(panels[0])
+    for s, (i, h) in enumerate(panels[:-1]):
+        nxt, rest = panels[s + 1], panels[s + 2:]
+        work = lambda rows, i=i, h=h: update(i, h, rows)  # noqa: E731
+        queue = _Queue(rest)
+        started = pool.start(queue, work)
+        work(nxt)
+        solve_diagonal(nxt)
+        pool.finish(queue, work, started)
