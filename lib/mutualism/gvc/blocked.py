@@ -2,11 +2,12 @@
 
 Multi-threaded OpenBLAS splits a product among its threads, and where the split falls
 changes how some entries are rounded: an update ``C − L·U`` (``1244 × 1244 × 256``)
-differs in 4 187 entries between one and two threads, so ``scipy.linalg.lu_factor`` —
-and every index computed from it — depends on the thread count in its last digits
-(``bench/README.md``). Here every BLAS and LAPACK call runs on **one** thread, on blocks
-fixed by the sizes alone (:data:`NB`); the ``threads`` only decide which block runs where, so the result is the same to the bit for any number
-of threads.
+differs in 4 187 entries between one and two threads, a solve with 701 right-hand sides
+in 1–2 columns, so ``scipy.linalg.lu_factor``/``lu_solve`` — and every index computed
+from them — depend on the thread count in their last digits (``bench/README.md``). Here
+every BLAS and LAPACK call runs on **one** thread, on blocks fixed by the sizes alone
+(:data:`NB`); the ``threads`` only decide which block runs where, so the result is the
+same to the bit for any number of threads.
 
 - :func:`lu_factor` — right-looking blocked LU with partial pivoting (LAPACK's ``dgetrf``
   order): each panel of ``NB`` columns is factorised by one ``dgetrf`` call; the columns
@@ -96,7 +97,8 @@ def _controller():
 
 @contextmanager
 def one_blas_thread() -> Iterator[None]:
-    """Every BLAS library of the process on one thread inside the block (threadpoolctl)."""
+    """Every BLAS library of the process on one thread inside the block (threadpoolctl; the
+    limit is process-wide, so other Python threads see it too)."""
     with _controller().limit(limits=1, user_api="blas"):
         yield
 
