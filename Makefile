@@ -23,8 +23,8 @@ $(STAMP): requirements-lock.txt pyproject.toml
 # the PDF test (tests/test_pdf.py) typesets three pages with Debian's TeX Live: both are
 # installed here when missing and possible (root with apt-get), the tests skip with a
 # message otherwise (and fail when CI is set).
-# The suite runs on TEST_JOBS workers (pytest-xdist; tests/conftest.py says what its
-# grouping does and does not do here); TEST_JOBS=0 runs it in this process. `make test-fast`
+# The suite runs on TEST_JOBS workers (pytest-xdist; tests/conftest.py says how the tests
+# are grouped, each session book on one worker); TEST_JOBS=0 runs it in this process. `make test-fast`
 # leaves out the tests marked slow (the WIOD book, the Dask clusters, the multiverse CLI):
 # a developer's loop, never CI's.
 TEST_JOBS ?= 2

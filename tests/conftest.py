@@ -8,11 +8,11 @@ otherwise its file; the heaviest groups are listed first (:data:`HEAVY_FIRST`). 
 worker's BLAS gets one thread (the two workers share two cores); tests that compare
 thread counts set their own limits.
 
-Measured on 3 December 2026 (fresh clone, ``CI=true bash .ci/run``): the two workers took
-24 min, as long as one process. xdist 3.8 under pytest 9.2 here does not keep a group on
-one worker — even a static ``@pytest.mark.xdist_group`` mark is split across both — so
-the session books are built once per worker, not once. Until that is fixed, the grouping
-only orders the tests; ``TEST_JOBS=0`` runs the suite in this process.
+pytest is pinned below 9.2 (requirements-lock.txt, pyproject.toml): pytest 9.2 keeps a
+node id in ``_id`` while pytest-xdist 3.8 still groups by rewriting ``_nodeid``, so every
+group was split across the workers and each worker built every book (24 min on two
+workers, as long as one process). ``tests/test_architecture.py`` checks on a small suite
+that a group stays on one worker. ``TEST_JOBS=0`` runs the suite in this process.
 """
 
 from __future__ import annotations
@@ -119,6 +119,7 @@ def _group(item) -> str:
     return item.path.name
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's worker hook, which reads the marks
 def pytest_collection_modifyitems(config, items):
     rank = {g: i for i, g in enumerate(HEAVY_FIRST)}
     for item in items:
@@ -128,12 +129,14 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_configure(config):
-    if os.environ.get("PYTEST_XDIST_WORKER"):  # two workers on two cores: one BLAS thread each
-        import signal
+    import signal
 
-        # execnet's workers ignore SIGINT; the fault tests send one to their own process and
-        # expect Python's KeyboardInterrupt, as in a plain pytest run or a terminal
+    # execnet's workers ignore SIGINT, and so does a pytest started in the background by a
+    # shell without job control (`make test &`); the fault tests send one to their own
+    # process and expect Python's KeyboardInterrupt, as in a terminal
+    if signal.getsignal(signal.SIGINT) in (signal.SIG_IGN, None):
         signal.signal(signal.SIGINT, signal.default_int_handler)
+    if os.environ.get("PYTEST_XDIST_WORKER"):  # two workers on two cores: one BLAS thread each
         for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
             os.environ[name] = "1"  # for the chapters' kernels and the CLI's subprocesses
         from threadpoolctl import threadpool_limits

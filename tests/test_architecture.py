@@ -173,3 +173,41 @@ def test_ci_runs_the_readme_test_command_with_the_slow_tests():
     fast = re.search(r"^test-fast: .*\n((?:\t.*\n)+)", makefile, re.M).group(1)
     assert '-m "not slow"' in fast
     assert "make test" in (root / "README.md").read_text()
+
+
+def test_xdist_keeps_a_group_on_one_worker(tmp_path):
+    """`make test` spreads the suite over two workers with ``--dist loadgroup``, and the
+    session books are built once only if every test of a group runs on one worker
+    (tests/conftest.py). pytest 9.2 broke that with pytest-xdist 3.8 (each group was split
+    across the workers and each worker built every book): a small suite whose groups are
+    given as tests/conftest.py gives them (a mark added at collection) must keep each
+    group's tests together."""
+    import os
+    import subprocess
+
+    (tmp_path / "conftest.py").write_text(
+        "import pytest\n"
+        "@pytest.hookimpl(tryfirst=True)\n"
+        "def pytest_collection_modifyitems(config, items):\n"
+        "    for item in items:\n"
+        "        item.add_marker(pytest.mark.xdist_group(item.callspec.params['g']))\n")
+    (tmp_path / "test_groups.py").write_text(
+        "import os, pathlib, time, pytest\n"
+        "@pytest.mark.parametrize('i', range(4))\n"
+        "@pytest.mark.parametrize('g', ['a', 'b', 'c'])\n"
+        "def test_member(g, i):\n"
+        "    time.sleep(0.05)\n"
+        "    out = pathlib.Path(os.environ['GROUPS_OUT']) / f'{g}-{i}.worker'\n"
+        "    out.write_text(os.environ['PYTEST_XDIST_WORKER'])\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadgroup",
+                           "--no-loadscope-reorder", "-p", "no:cacheprovider", "test_groups.py"],
+                          cwd=tmp_path, capture_output=True, text=True, env={**os.environ, "GROUPS_OUT": str(out)})
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    workers: dict[str, set[str]] = {}
+    for f in out.glob("*.worker"):
+        workers.setdefault(f.name.split("-")[0], set()).add(f.read_text())
+    assert sorted(workers) == ["a", "b", "c"] and len(list(out.glob("*.worker"))) == 12
+    assert all(len(w) == 1 for w in workers.values()), workers
+    assert len(set().union(*workers.values())) == 2, workers  # both workers were used

@@ -450,8 +450,10 @@ def test_sigterm_during_synth_leaves_the_existing_world_valid_and_complete(eora_
         if proc.returncode == errors.EXIT_SIGTERM:
             assert err.strip().splitlines()[-1] == "mutualism: terminated (SIGTERM); the previous output is unchanged"
             assert snapshot(world) == before
-        else:  # finished before the signal: the new world, complete
-            assert proc.returncode == 0 and set(snapshot(world)) == set(before)
+        else:  # finished before the signal: the new world, complete. A signal that arrives
+            # after main() has returned (and put back the default handlers) while the
+            # interpreter exits ends the process as SIGTERM does any program (-15)
+            assert proc.returncode in (0, -signal.SIGTERM) and set(snapshot(world)) == set(before), err
             before = snapshot(world)
         assert not [p for p in tmp_path.iterdir() if p.name != "world"]  # no staging or half-swapped folder
     assert errors.EXIT_SIGTERM in codes
