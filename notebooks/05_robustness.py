@@ -108,7 +108,8 @@ book.say(sentences.rescaling_note(results, params.winsor))
 # indirect effects of Tables 6–7 to `DIR/multiverse.csv`. Each
 # index variant of each year is computed once and cached, the indirect effects there use
 # the Sobel test without bootstrap, and this chapter reads the whole multiverse from the
-# cache once it has been computed for this run.
+# cache once it has been computed for these data: a run that changes only the options the
+# multiverse spans (or the bootstrap replications) finds the same multiverse there.
 
 # %% tags=["remove-input"]
 from mutualism.report import figures

@@ -3,8 +3,8 @@ and how the suite is spread over the machine's cores.
 
 ``make test`` runs pytest with ``-n 2 --dist loadgroup --no-loadscope-reorder``
 (pytest-xdist). Every test is given an ``xdist_group``: the tests that read the CI book
-(``ci_book``), those of the WIOD book (``wiod_book``), each run of test_claims.py, and
-otherwise its file; the heaviest groups are listed first (:data:`HEAVY_FIRST`). Each
+(``ci_book``), those of the WIOD book (``wiod_book``), each run of test_claims.py (the
+group its ``RUN_GROUPS`` names), and otherwise its file; the heaviest groups are listed first (:data:`HEAVY_FIRST`). Each
 worker's BLAS gets one thread (the two workers share two cores); tests that compare
 thread counts set their own limits.
 
@@ -97,12 +97,13 @@ def wiod_book(tmp_path_factory) -> Path:
 
 
 # ----- spreading the suite over the cores (pytest-xdist, ``--dist loadgroup``) ----------------
-#: Groups sent to the workers first (each takes minutes: a whole book build or a cluster).
-#: xdist hands each worker two groups at the start, then one whenever it finishes one: the
-#: longest (the default run, 2002-2020) is paired with a short book run, the CI book with
-#: the WIOD book.
-HEAVY_FIRST = ("claims-default", "ci_book", "claims-wwz_vax", "wiod_book", "claims-nowinsor_cluster",
-               "test_multiverse.py", "test_wiod_results.py", "test_faults.py", "test_parallel.py")
+#: Groups sent to the workers first (each takes minutes: whole book builds or a cluster).
+#: xdist hands each worker one group at the start, then the next whenever no more than two
+#: of its tests are left: the CI book (with the two claims runs on its data and cache,
+#: tests/test_claims.py) goes to one worker, the default run and then the WIOD book to the
+#: other, and the rest to whichever is free.
+HEAVY_FIRST = ("ci_book", "claims-default", "wiod_book", "test_multiverse.py", "test_wiod_results.py",
+               "test_faults.py", "test_parallel.py")
 
 
 def _group(item) -> str:
@@ -110,8 +111,8 @@ def _group(item) -> str:
     names = set(getattr(item, "fixturenames", ()))
     callspec = getattr(item, "callspec", None)
     run = callspec.params.get("built") if callspec is not None else None
-    if run is not None:
-        return {"ci": "ci_book", "wiod2013": "wiod_book"}.get(run, f"claims-{run}")
+    if run is not None:  # a run of test_claims.py: the group its module gives it
+        return getattr(item.module, "RUN_GROUPS", {}).get(run, f"claims-{run}")
     if "ci_book" in names:
         return "ci_book"
     if "wiod_book" in names:

@@ -12,7 +12,10 @@ the chapter's page. Every page is then searched for placeholders, ``None``, ``na
 counts such as "0 of the three" written as agreement.
 
 One build per parameter file is shared by all tests (session fixtures; the CI and WIOD
-builds are those of ``tests/test_book.py``).
+builds are those of ``tests/test_book.py``). The two ``claims_*`` runs are built with the
+CI book's cache and read what they share with it (tables, index variants, the multiverse)
+from there; each executes and renders its chapters, so every claim still comes from its
+own run's pages.
 """
 
 from __future__ import annotations
@@ -40,6 +43,15 @@ CHAPTERS = ["03_measurement", "04_baseline", "05_robustness", "06_endogeneity", 
 #: ``wiod_book``, full strict builds) and three built here, from ``params/default.yml`` and
 #: ``params/claims_<name>.yml``.
 RUNS = ["ci", "default", "wwz_vax", "nowinsor_cluster", "wiod2013"]
+#: The runs on the CI run's data (``params/claims_*.yml`` change only its options): built
+#: with the CI book's cache, so that they read its tables, its index variants and its
+#: multiverse (the same multiverse: they change only options it spans) instead of
+#: computing them again.
+ON_CI_DATA = ("wwz_vax", "nowinsor_cluster")
+#: The xdist group of each run (tests/conftest.py): a run that reads a session book's
+#: cache runs on that book's worker, after it.
+RUN_GROUPS = {"ci": "ci_book", "wiod2013": "wiod_book", "default": "claims-default",
+              **{name: "ci_book" for name in ON_CI_DATA}}
 WITH_CONTROLS = TABLES["1"].by_dependent("with_controls")
 MEDIATING = ("partial mediation", "full mediation", "mediation, direct effect not reduced")
 
@@ -53,8 +65,8 @@ def _params_of(build: Path) -> Params:
 
 @pytest.fixture(scope="session", params=RUNS)
 def built(request, tmp_path_factory):
-    """(build folder, Params) of one run. The three runs built here each have a fresh cache
-    of their own, so that each can run on its own worker (tests/conftest.py)."""
+    """(build folder, Params) of one run. The default run has a fresh cache of its own; the
+    runs on the CI run's data (:data:`ON_CI_DATA`) use the CI book's."""
     name = request.param
     if name == "ci":
         build = request.getfixturevalue("ci_book")
@@ -65,7 +77,8 @@ def built(request, tmp_path_factory):
     out = tmp_path_factory.mktemp(f"claims-{name}")
     source = ROOT / "params" / ("default.yml" if name == "default" else f"claims_{name}.yml")
     values = yaml.safe_load(source.read_text()) or {}
-    values["cache_dir"] = str(out / "cache")
+    values["cache_dir"] = (_params_of(request.getfixturevalue("ci_book")).cache_dir if name in ON_CI_DATA
+                           else str(out / "cache"))
     params_file = out / f"{name}.yml"
     params_file.write_text(yaml.safe_dump(values))
     book_build(params_file, out_dir=out / "_build", chapters=CHAPTERS, quiet=True)

@@ -191,6 +191,54 @@ def test_a_subset_of_estimates_gives_the_same_rows(first_run, cache):
         multiverse.run_multiverse(_params(cache), variants=[variant], estimates=("table9",))
 
 
+def test_a_run_that_changes_only_spanned_options_has_the_same_multiverse(first_run, cache):
+    """The multiverse depends on the options it spans only through its grid: a run with the
+    other fva, itr, itr_attribution, a winsor and cov_type of the grid and no bootstrap
+    estimates the same rows, to the bit, and so shares the cached multiverse."""
+    other = _params(cache, fva="wwz", itr="vax", itr_attribution="exporting", winsor=0.0,
+                    cov_type="cluster_partner").with_(bootstrap_reps=99)
+    assert multiverse.multiverse_options(other) == multiverse.multiverse_options(_params(cache))
+    variant = multiverse.index_variants()[9]
+    part = multiverse.run_multiverse(other, variants=[variant], estimates=("baseline",))
+    full = first_run[0].table
+    mask = (full[list(multiverse.INDEX_OPTIONS)] == [variant.fva, variant.itr, variant.itr_attribution,
+                                                     variant.cross_industry]).all(axis=1)
+    pd.testing.assert_frame_equal(part.table, full[mask & (full["estimate"] == "baseline")].reset_index(drop=True),
+                                  check_exact=True)
+    # a winsor outside the grid widens it, and any option outside the grid is part of the key
+    for changed in (_params(cache, winsor=0.02), _params(cache, itr_scale="world_output_share"),
+                    _params(cache, partners="bri64"), _params(cache).with_(years="2011-2013")):
+        assert multiverse.multiverse_options(changed) != multiverse.multiverse_options(_params(cache))
+
+
+def test_the_cached_multiverse_is_shared_and_carries_the_callers_options(tmp_path, monkeypatch):
+    """One computation for two runs that differ only in spanned options; each gets back its
+    own params, so its default rows are its own specification (the computation is replaced
+    by a stand-in table here: the rows' equality is the test above)."""
+    calls = []
+
+    def fake(params, **kwargs):
+        calls.append(params)
+        rows = [{**dict(zip(multiverse.INDEX_OPTIONS, (v.fva, v.itr, v.itr_attribution, v.cross_industry))),
+                 "winsor": w, "cov_type": c, "estimate": "baseline", "dependent": "RVC", "coef": float(k)}
+                for k, (v, w, c) in enumerate((v, w, c) for v in multiverse.index_variants()
+                                               for w in multiverse.WINSOR_GRID for c in multiverse.COV_TYPE_GRID)]
+        return multiverse.Multiverse(params, pd.DataFrame(rows, columns=list(multiverse.COLUMNS)), 0, 0)
+
+    monkeypatch.setattr(multiverse, "run_multiverse", fake)
+    first = multiverse.cached_multiverse(_params(tmp_path), estimates=("baseline",))
+    second_params = _params(tmp_path, fva="wwz", winsor=0.05, cov_type="cluster_partner").with_(bootstrap_reps=7)
+    second = multiverse.cached_multiverse(second_params, estimates=("baseline",))
+    assert len(calls) == 1 and second.params == second_params
+    pd.testing.assert_frame_equal(first.table, second.table)
+    mine = second.default_rows()
+    assert len(mine) == 1 and (mine["fva"].iloc[0], mine["winsor"].iloc[0], mine["cov_type"].iloc[0]) == \
+        ("wwz", 0.05, "cluster_partner")
+    assert first.default_rows()["coef"].iloc[0] != mine["coef"].iloc[0]
+    multiverse.cached_multiverse(_params(tmp_path, winsor=0.02), estimates=("baseline",))
+    assert len(calls) == 2  # outside the grid: a multiverse of its own
+
+
 def test_conclusions_count_positive_significant_baselines(first_run):
     table = first_run[0].table
     shares = multiverse.conclusions(table)

@@ -25,8 +25,10 @@ this process, in joblib processes or on a Dask cluster (:mod:`mutualism.core.par
 batches (:func:`mutualism.core.parallel.run_batches`): the index variants of one year
 together (the year's table read once per batch), the estimation tasks of one index
 variant together; the results come back in task order, the same numbers on every backend.
-The option values come from :mod:`mutualism.core.config` (one place); only the two estimation
-grids are defined here.
+The whole multiverse is cached too (:func:`cached_multiverse`), keyed by what it depends on
+(:func:`multiverse_options`): a run that changes only options the multiverse spans reads
+the multiverse of the run before. The option values come from :mod:`mutualism.core.config`
+(one place); only the two estimation grids are defined here.
 """
 
 from __future__ import annotations
@@ -302,22 +304,42 @@ def run_multiverse(params: Params, *, n_jobs: int = 1, scheduler: str | None = N
     return Multiverse(params, table, n_tasks, n_computed, seconds)
 
 
+#: Params fields a multiverse does not depend on: the options it spans (its own grid sets
+#: them), the bootstrap (the multiverse is bootstrap-free) and where things run.
+_NOT_MULTIVERSE_OPTIONS = frozenset({*INDEX_OPTIONS, "winsor", "cov_type", "bootstrap_reps", "scheduler"})
+
+
+def multiverse_options(params: Params) -> dict[str, Any]:
+    """What a run's multiverse depends on: every option outside the grid, and the two
+    estimation grids of :func:`estimation_grid` (a run's own ``winsor`` or ``cov_type``
+    counts only when it widens them). Two runs that differ only in options the multiverse
+    spans (``fva``, ``itr``, ``itr_attribution``, a ``winsor`` or ``cov_type`` of the
+    grids) or in ``bootstrap_reps`` have the same multiverse."""
+    winsors, covs = estimation_grid(params)
+    options = {k: v for k, v in params.as_dict().items() if k not in _NOT_MULTIVERSE_OPTIONS}
+    return {**options, "winsor_grid": list(winsors), "cov_type_grid": list(covs)}
+
+
 def cached_multiverse(params: Params, *, n_jobs: int = 1, scheduler: str | None = None,
                       estimates: Sequence[str] = ESTIMATES) -> Multiverse:
     """:func:`run_multiverse` through :mod:`mutualism.core.cache` (the book's robustness chapter):
-    the key covers the parameters (not ``scheduler``, which changes no number), the content
-    of the run's input files, the reference data and the library source involved."""
+    the key covers :func:`multiverse_options` (so runs that differ only in options the
+    multiverse spans share one computation), the estimates, the content of the run's input
+    files, the reference data and the library source involved. The result carries this
+    run's ``params`` (its :meth:`Multiverse.default_rows` are this run's specification)."""
+    import dataclasses
+
     import joblib
 
     from ..core.cache import cached, data_digest, make_key, source_digest
     from .runs import input_digests
 
-    options = {k: v for k, v in params.as_dict().items() if k != "scheduler"}
-    key = make_key(params=options, estimates=list(estimates), inputs=input_digests(params), data=data_digest(),
-                   library=source_digest(__name__))
+    key = make_key(params=multiverse_options(params), estimates=list(estimates), inputs=input_digests(params),
+                   data=data_digest(), library=source_digest(__name__))
     path = Path(params.cache_dir) / "multiverse" / f"multiverse-{key}.joblib"
-    return cached(path, lambda: run_multiverse(params, n_jobs=n_jobs, scheduler=scheduler, estimates=estimates),
-                  save=lambda value, tmp: joblib.dump(value, tmp), load=joblib.load)
+    result = cached(path, lambda: run_multiverse(params, n_jobs=n_jobs, scheduler=scheduler, estimates=estimates),
+                    save=lambda value, tmp: joblib.dump(value, tmp), load=joblib.load)
+    return dataclasses.replace(result, params=params)
 
 
 def write(multiverse: Multiverse, out_dir: str | Path) -> Path:
