@@ -316,11 +316,15 @@ def test_cli_against_dask_scheduler_and_worker_commands(first_run, cache, tmp_pa
                      compute_indices(_params(tmp_path / "local-cache"), progress=False))
         # the multiverse command: the worker reads the index variants from the shared cache
         params_file = _write_params(tmp_path / "p.yml", _params(cache))
+        # (the baselines only: the other estimates take the same road, and this run's
+        # first_run compares them all across backends in this process)
         done = subprocess.run([str(BIN / "mutualism"), "multiverse", "--params", str(params_file),
-                               "--scheduler", address, "--out", str(tmp_path / "mv")],
+                               "--scheduler", address, "--estimates", "baseline", "--out", str(tmp_path / "mv")],
                               capture_output=True, text=True, timeout=600)
         assert done.returncode == 0, done.stderr
-        _assert_same(multiverse.read(tmp_path / "mv" / "multiverse.csv"), first_run[0].table)
+        full = first_run[0].table
+        _assert_same(multiverse.read(tmp_path / "mv" / "multiverse.csv"),
+                     full[full["estimate"] == "baseline"].reset_index(drop=True))
     finally:
         for proc in reversed(procs):
             proc.terminate()
@@ -330,6 +334,16 @@ def test_cli_against_dask_scheduler_and_worker_commands(first_run, cache, tmp_pa
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+@pytest.mark.parametrize("given, problem", [("baseline,table9", "unknown estimate(s) 'table9'"),
+                                             ("iv", "baseline is missing")])
+def test_multiverse_estimates_flag_names_a_bad_value(tmp_path, capsys, given, problem):
+    params_file = _write_params(tmp_path / "p.yml", _params(tmp_path / "cache"))
+    code = cli.main(["multiverse", "--params", str(params_file), "--estimates", given, "--out", str(tmp_path / "mv")])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and f"--estimates {given!r}: {problem}" in err[0], err
+    assert not (tmp_path / "mv").exists() and not (tmp_path / "cache").exists()  # refused before any work
 
 
 def test_an_unreachable_scheduler_is_named():

@@ -415,6 +415,7 @@ _EXTRA.append(_add_estimate)
 
 # ----- multiverse -------------------------------------------------------------------
 def _add_multiverse(sub) -> None:
+    from .book.multiverse import ESTIMATES
     from .econometrics.layout import TABLES
 
     p = sub.add_parser("multiverse", help="Table 1 (with controls), the IV and the indirect effects under every "
@@ -428,6 +429,9 @@ def _add_multiverse(sub) -> None:
                                    "flag given overrides the parameter file's value.")
     p.add_argument("--params", required=True, help="parameter file (e.g. params/default.yml)")
     add_run_options(p, "multiverse")
+    p.add_argument("--estimates", default=",".join(ESTIMATES),
+                   help=f"comma-separated estimates to report, among {', '.join(ESTIMATES)} (default: all; "
+                        "baseline is always needed: the conclusions and the specification curve read it)")
     p.add_argument("--jobs", type=int, default=1, help="joblib processes on this machine (without a scheduler)")
     p.add_argument("--out", required=True, help="output folder")
     p.set_defaults(func=_run_multiverse)
@@ -438,8 +442,9 @@ def _run_multiverse(args) -> int:
     from .book.multiverse import conclusions, run_multiverse, save_specification_curve, write
 
     params = params_from_args(args, Params.from_yaml(args.params))
+    estimates = _multiverse_estimates(args.estimates)
     _check_run(params)
-    result = run_multiverse(params, n_jobs=args.jobs, progress=True)
+    result = run_multiverse(params, n_jobs=args.jobs, progress=True, estimates=estimates)
     path = write(result, args.out)
     save_specification_curve(result.table, args.out)
     lines = [f"{params.describe()}", f"{result.specifications} specifications; index tasks: {result.index_tasks} "
@@ -449,6 +454,20 @@ def _run_multiverse(args) -> int:
     print(f"indices {result.seconds['indices']:.2f} s, estimation {result.seconds['estimation']:.2f} s",
           file=sys.stderr)
     return 0
+
+
+def _multiverse_estimates(text: str) -> tuple[str, ...]:
+    """``--estimates``: known names, baseline among them (one-line errors naming the flag)."""
+    from .book.multiverse import ESTIMATES
+    from .core.errors import UnknownOptionError
+
+    chosen = tuple(dict.fromkeys(e.strip() for e in text.split(",") if e.strip()))
+    unknown = [e for e in chosen if e not in ESTIMATES]
+    if unknown or "baseline" not in chosen:
+        what = f"unknown estimate(s) {', '.join(map(repr, unknown))}" if unknown else "baseline is missing"
+        raise UnknownOptionError(f"--estimates {text!r}: {what}; give a comma-separated list of "
+                                 f"{', '.join(ESTIMATES)} that includes baseline")
+    return chosen
 
 
 _EXTRA.append(_add_multiverse)
