@@ -3,12 +3,13 @@ statistics, interaction models, mediation with a partner-cluster bootstrap.
 
 Small-sample conventions
 ------------------------
-The effects are absorbed by :mod:`mutualism.econometrics.fe`, and :class:`linearmodels.iv.IV2SLS` is
-fitted to the partialled data with ``debiased=True`` and ``extra_df`` = the rank of the
-dummy matrix. Coefficients, residuals and the robust and clustered covariances are then
-*identical* to those of the regression with explicit dummies (Stata ``regress y x i.year
-i.partner i.industry, vce(robust|cluster)``; statsmodels OLS with dummies, ``HC1`` /
-``cluster``):
+The effects are absorbed by :mod:`mutualism.econometrics.fe`, and the model is fitted to the
+partialled data by its normal equations (``engine="numpy"``), or by
+:class:`linearmodels.iv.IV2SLS` with ``debiased=True`` and ``extra_df`` = the rank of the
+dummy matrix (``engine="linearmodels"``, the same numbers). Coefficients, residuals and
+the robust and clustered covariances are then *identical* to those of the regression with
+explicit dummies (Stata ``regress y x i.year i.partner i.industry, vce(robust|cluster)``;
+statsmodels OLS with dummies, ``HC1`` / ``cluster``):
 
 * ``robust`` — HC1: ``n / (n − K)``, ``K`` = regressors + rank of the dummies (the
   constant is in the dummies' span);
@@ -43,6 +44,7 @@ rk statistics reduce to
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -66,8 +68,55 @@ def interaction_name(dummy: str, treatment: str = TREATMENT) -> str:
     return f"{treatment} x {dummy}"
 
 
+#: How a model on the partialled data is fitted: ``numpy`` (default: the 2SLS/OLS normal
+#: equations and the covariances of the module doc, a few small matrix products) or
+#: ``linearmodels`` (:class:`linearmodels.iv.IV2SLS` with ``debiased=True`` and
+#: ``extra_df``, the reference; 15–20 ms of data handling per fit, which the multiverse's
+#: thousands of fits felt). Both give the same numbers (``tests/test_estimate.py``).
+ENGINES = ("numpy", "linearmodels")
+
+
+@dataclass(frozen=True)
+class _Fitted:
+    """Coefficients and standard errors of a fit, labelled by regressor."""
+
+    params: pd.Series
+    std_errors: pd.Series
+
+
 def _fit(prep: Prepared, dependent: str, exog: Sequence[str], endog: Sequence[str], instruments: Sequence[str],
-         cov_type: str):
+         cov_type: str, engine: str = "numpy") -> _Fitted:
+    check_option("engine", engine, ENGINES)
+    if engine == "linearmodels":
+        return _fit_linearmodels(prep, dependent, exog, endog, instruments)
+    t = prep.tilde
+    names = [*exog, *endog]
+    y = t[dependent].to_numpy()
+    X = t[names].to_numpy()
+    if endog:  # the first-stage fitted values P_Z X, Z = [exog, instruments]
+        Z = t[[*exog, *instruments]].to_numpy()
+        X_hat = Z @ scipy.linalg.lstsq(Z, X, lapack_driver="gelsy")[0]
+    else:
+        X_hat = X
+    bread = np.linalg.inv(X_hat.T @ X_hat)
+    beta = bread @ (X_hat.T @ y)
+    scores = X_hat * (y - X @ beta)[:, None]           # structural residual y − Xβ
+    n, k = X.shape
+    dof = n - k - prep.absorbed
+    if prep.clusters is None:
+        meat, factor = scores.T @ scores, n / dof
+    else:
+        codes = prep.clusters.to_numpy()
+        summed = np.zeros((prep.n_clusters, k))
+        np.add.at(summed, codes, scores)
+        g = prep.n_clusters
+        meat, factor = summed.T @ summed, g / (g - 1) * (n - 1) / dof
+    cov = factor * bread @ meat @ bread
+    return _Fitted(pd.Series(beta, index=names), pd.Series(np.sqrt(np.diag(cov)), index=names))
+
+
+def _fit_linearmodels(prep: Prepared, dependent: str, exog: Sequence[str], endog: Sequence[str],
+                      instruments: Sequence[str]) -> _Fitted:
     from linearmodels.iv import IV2SLS
 
     t = prep.tilde
@@ -78,7 +127,8 @@ def _fit(prep: Prepared, dependent: str, exog: Sequence[str], endog: Sequence[st
         kwargs["cov_type"] = "robust"
     model = IV2SLS(t[dependent], t[list(exog)] if exog else None,
                    t[list(endog)] if endog else None, t[list(instruments)] if instruments else None)
-    return model.fit(**kwargs)
+    fitted = model.fit(**kwargs)
+    return _Fitted(fitted.params, fitted.std_errors)
 
 
 def _result(prep: Prepared, fitted, *, label: str, dependent: str, estimator: str, order: Sequence[str],
@@ -105,7 +155,7 @@ def _result(prep: Prepared, fitted, *, label: str, dependent: str, estimator: st
 @single_threaded
 def fe_ols(data: Panel | pd.DataFrame, dependent: str, regressors: Sequence[str], *,
            effects: Sequence[str] = EFFECTS, cov_type: str = "robust", singletons: str = "keep",
-           label: str | None = None, controls: bool | None = None) -> RegressionResult:
+           label: str | None = None, controls: bool | None = None, engine: str = "numpy") -> RegressionResult:
     """Fixed-effects OLS of eq. 12 (METHODS.md §8).
 
     Parameters
@@ -121,6 +171,7 @@ def fe_ols(data: Panel | pd.DataFrame, dependent: str, regressors: Sequence[str]
     singletons : keep | drop
     label, controls : labels for tables (``controls`` defaults to "any regressor of
         :data:`~mutualism.econometrics.panel.CONTROLS` is included").
+    engine : numpy | linearmodels (:data:`ENGINES`: the same numbers, the second as a check).
 
     Raises
     ------
@@ -130,7 +181,7 @@ def fe_ols(data: Panel | pd.DataFrame, dependent: str, regressors: Sequence[str]
     """
     regressors = list(regressors)
     prep = prepare(data, [dependent, *regressors], dependent, regressors, effects, cov_type, singletons)
-    fitted = _fit(prep, dependent, regressors, (), (), cov_type)
+    fitted = _fit(prep, dependent, regressors, (), (), cov_type, engine)
     return _result(prep, fitted, label=label or f"FE-OLS {dependent}", dependent=dependent, estimator="FE-OLS",
                    order=regressors, cov_type=cov_type, singletons=singletons, effects=effects,
                    controls=_has_controls(regressors) if controls is None else controls)
@@ -188,19 +239,20 @@ def kleibergen_paap(endogenous: np.ndarray, instruments: np.ndarray, *, dof: int
 @single_threaded
 def fe_iv(data: Panel | pd.DataFrame, dependent: str, endogenous: str, instruments: Sequence[str],
           exogenous: Sequence[str] = (), *, effects: Sequence[str] = EFFECTS, cov_type: str = "robust",
-          singletons: str = "keep", label: str | None = None) -> RegressionResult:
+          singletons: str = "keep", label: str | None = None, engine: str = "numpy") -> RegressionResult:
     """Fixed-effects 2SLS (METHODS.md §8 "IV"): ``endogenous`` instrumented by ``instruments``.
 
     The result carries the first stage (a :class:`RegressionResult` of ``endogenous`` on
     the instruments and ``exogenous``, same sample and effects) and the Kleibergen–Paap
-    rk LM and rk Wald F statistics. Raises :class:`EstimationError` as :func:`fe_ols`.
+    rk LM and rk Wald F statistics. Raises :class:`EstimationError` as :func:`fe_ols`;
+    ``engine`` as there.
     """
     exogenous, instruments = list(exogenous), list(instruments)
     columns = [dependent, endogenous, *exogenous, *instruments]
     prep = prepare(data, columns, dependent, [endogenous, *exogenous], effects, cov_type, singletons,
                     instruments=instruments)
-    fitted = _fit(prep, dependent, exogenous, [endogenous], instruments, cov_type)
-    first_fit = _fit(prep, endogenous, [*instruments, *exogenous], (), (), cov_type)
+    fitted = _fit(prep, dependent, exogenous, [endogenous], instruments, cov_type, engine)
+    first_fit = _fit(prep, endogenous, [*instruments, *exogenous], (), (), cov_type, engine)
     first = _result(prep, first_fit, label=f"first stage {endogenous}", dependent=endogenous, estimator="FE-OLS",
                     order=[*instruments, *exogenous], cov_type=cov_type, singletons=singletons, effects=effects,
                     controls=_has_controls(exogenous))
