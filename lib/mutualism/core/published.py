@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
+from typing import Callable
 
 import pandas as pd
 
@@ -40,12 +42,20 @@ def published(table: str | int, column: int, regressor: str) -> pd.Series | None
     MutualismError
         More than one row matches (a malformed ``paper_tables.csv``).
     """
-    paper = paper_tables()
-    hit = paper[(paper["table"].astype(str) == str(table)) & (paper["column"] == int(column))
-                & (paper["regressor"] == regressor)]
-    if len(hit) > 1:
-        raise MutualismError(f"{PAPER_FILE}: {len(hit)} rows for table {table}, column {column}, {regressor}")
-    return None if hit.empty else hit.iloc[0]
+    hits = _rows_by_key(paper_tables).get((str(table), int(column), regressor), [])
+    if len(hits) > 1:
+        raise MutualismError(f"{PAPER_FILE}: {len(hits)} rows for table {table}, column {column}, {regressor}")
+    return hits[0].copy() if hits else None
+
+
+@lru_cache(maxsize=2)
+def _rows_by_key(source: Callable[[], pd.DataFrame]) -> dict[tuple[str, int, str], list[pd.Series]]:
+    """The rows of ``source()`` by (table, column, regressor), built once per source (the
+    lookup is on the hot path of every judged table: 2 ms a filter of the whole frame)."""
+    index: dict[tuple[str, int, str], list[pd.Series]] = {}
+    for _, row in source().iterrows():
+        index.setdefault((str(row["table"]), int(row["column"]), row["regressor"]), []).append(row)
+    return index
 
 
 def iv_diagnostics(row: pd.Series | None) -> dict[str, float]:
