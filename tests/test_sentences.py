@@ -212,3 +212,23 @@ def test_instrument_strength_is_the_stored_verdict_and_warns_when_weak(claims_fi
     saved = json.loads(claims_file.read_text())
     assert saved[-1]["kind"] == "InstrumentStrength" and saved[-1]["label"] == label
     assert saved[-1]["where"] == {"table": "2", "column": 2, "statistic": "kp_wald_f"}
+
+
+def test_top_regions_leave_out_all_partners_and_record_the_ranking(claims_file):
+    """The line of all partners is above every region and is left out of the ranking;
+    Asia first on two of the three indices is a share of 2 of 3, recorded with the
+    exclusion the check of tests/test_claims.py applies."""
+    years = np.arange(2010, 2015)
+    levels = {"RH": {"All partners": 9, "Asia": 4, "Europe": 3, "Africa": 1},
+              "HD": {"All partners": 9, "Asia": 2, "Europe": 5, "Africa": 1},
+              "XT": {"All partners": 9, "Asia": 6, "Europe": 3, "Africa": 4}}
+    data = pd.DataFrame([{"index": i, "group": g, "year": y, "median": v + 0.01 * (y - 2010)}
+                         for i, by in levels.items() for g, v in by.items() for y in years])
+    text = sentences.top_regions(data, "All partners")
+    assert "Asia for fusion, Europe for interaction and Asia for coordination" in text
+    assert "(2 of 3: fusion and coordination)" in text and "All partners for" not in text
+    saved = json.loads(claims_file.read_text())
+    assert len(saved) == 1 and saved[0]["kind"] == "Share" and saved[0]["verdict"]["holds"] == 2
+    ranking = saved[0]["where"]["ranking"]
+    assert [(p["index"], p["group"], p["top"], p["exclude"]) for p in ranking] == \
+        [(i, "Asia", 1, ["All partners"]) for i in ("RH", "HD", "XT")]

@@ -534,11 +534,8 @@ def top_regions(data, all_partners: str, *, figure: str = "figure2") -> str:
     other than ``all_partners``, :func:`mutualism.book.prose.levels`), and whether it is
     the paper's (:data:`PAPER_TOP_REGION`): a share over the three indices
     (:func:`verdict.share`), recorded."""
-    from .prose import levels
-
     indices = ("RH", "HD", "XT")
-    ranked = levels(data).drop(index=all_partners, level="group")
-    top = {i: ranked.xs(i, level="index")["level"].idxmax() for i in indices}
+    top = {i: groups[0] for i, groups in _top_groups(data, indices, 1, exclude=[all_partners]).items()}
     sh = verdict.share([top[i] == PAPER_TOP_REGION for i in indices],
                        what=f"{PAPER_TOP_REGION} first among the regions on an index")
     first = [WORDS[i] for i in indices if top[i] == PAPER_TOP_REGION]
@@ -547,11 +544,28 @@ def top_regions(data, all_partners: str, *, figure: str = "figure2") -> str:
             f"{top['HD']} for {WORDS['HD']} and {top['XT']} for {WORDS['XT']}. The paper reports its neighbours in "
             f"East and Southeast Asia first on all three; here {PAPER_TOP_REGION}'s first place {sh.label} of the "
             f"{sh.total} indices{count}.")
-    claims.record(sh, text, where={"ranking": [{"figure": figure, "index": i, "group": PAPER_TOP_REGION,
-                                                "stat": "median", "top": 1, "exclude": [all_partners]}
-                                               for i in indices],
-                                   "holds_when": "among the top"})
+    claims.record(sh, text, where=_ranking_where(figure, [(i, PAPER_TOP_REGION) for i in indices], 1,
+                                                 exclude=[all_partners]))
     return text
+
+
+def _top_groups(data, indices: Sequence[str], top: int, *, exclude: Sequence[str] = ()) -> dict[str, list[str]]:
+    """The ``top`` lines (groups) of each index with the highest average median over the
+    years (:func:`mutualism.book.prose.levels`), best first, ``exclude`` left out."""
+    from .prose import levels
+
+    ranked = levels(data)
+    if exclude:
+        ranked = ranked.drop(index=list(exclude), level="group")
+    return {i: ranked.xs(i, level="index")["level"].nlargest(top).index.tolist() for i in indices}
+
+
+def _ranking_where(figure: str, pairs: Sequence[tuple[str, str]], top: int, *, exclude: Sequence[str] = ()) -> dict:
+    """Where a ranking claim rests: for each (index, group), the figure's line and its
+    place among the ``top`` (the check of tests/test_claims.py recounts it)."""
+    extra = {"exclude": list(exclude)} if exclude else {}
+    return {"ranking": [{"figure": figure, "index": i, "group": g, "stat": "median", "top": top, **extra}
+                        for i, g in pairs], "holds_when": "among the top"}
 
 
 #: The two industries the paper singles out as the most symbiotic (its Figure 3): electrical
@@ -564,11 +578,8 @@ def top_industries(data, names: Mapping[str, str], *, figure: str = "figure3") -
     ``figure``, :func:`mutualism.book.prose.levels`), and whether the paper's two
     (:data:`PAPER_TOP_INDUSTRIES`) are among them: a share over the (industry, index) pairs
     (:func:`verdict.share`), recorded."""
-    from .prose import levels
-
     indices, top = ("RH", "HD", "XT"), len(PAPER_TOP_INDUSTRIES)
-    ranked = levels(data)
-    best = {i: ranked.xs(i, level="index")["level"].nlargest(top).index.tolist() for i in indices}
+    best = _top_groups(data, indices, top)
     paper_top = [f"{c} {names[c]}" for c in PAPER_TOP_INDUSTRIES]
     shared = {i: [g for g in paper_top if g in best[i]] for i in indices}
     sh = verdict.share([g in best[i] for i in indices for g in paper_top],
@@ -594,8 +605,7 @@ def top_industries(data, names: Mapping[str, str], *, figure: str = "figure3") -
             + ". The paper singles out electrical equipment and machinery (C9) and textiles (C5) as the most symbiotic "
             f"industries: a place among this run's top two {sh.label} of the {sh.total} pairs of one of them and one "
             f"index{count}; {detail}.")
-    claims.record(sh, text, where={"ranking": [{"figure": figure, "index": i, "group": g, "stat": "median", "top": top}
-                                               for i in indices for g in paper_top], "holds_when": "among the top"})
+    claims.record(sh, text, where=_ranking_where(figure, [(i, g) for i in indices for g in paper_top], top))
     return text
 
 
