@@ -211,3 +211,26 @@ def test_xdist_keeps_a_group_on_one_worker(tmp_path):
     assert sorted(workers) == ["a", "b", "c"] and len(list(out.glob("*.worker"))) == 12
     assert all(len(w) == 1 for w in workers.values()), workers
     assert len(set().union(*workers.values())) == 2, workers  # both workers were used
+
+
+def test_every_pin_installs_on_the_oldest_python_the_project_accepts():
+    """`make book` and `make test` create the venv with the machine's `python3`, and
+    pyproject.toml accepts any 3.11: every pin of requirements-lock.txt must allow the
+    oldest such Python (3.11.0; Debian 12 ships 3.11.2). soupsieve 4.1.2 asked for 3.11.5
+    and stopped `make book` there. Read from the installed distributions' metadata."""
+    import tomllib
+    from importlib import metadata
+
+    from packaging.specifiers import SpecifierSet
+
+    root = PACKAGE.parents[1]
+    accepted = SpecifierSet(tomllib.loads((root / "pyproject.toml").read_text())["project"]["requires-python"])
+    oldest = next(v for v in ("3.11.0", "3.12.0") if accepted.contains(v))
+    pins = re.findall(r"^([A-Za-z0-9_.\-]+)==", (root / "requirements-lock.txt").read_text(), re.M)
+    assert len(pins) > 50
+    refused = {}
+    for name in pins:
+        needs = metadata.metadata(name).get("Requires-Python")
+        if needs and not SpecifierSet(needs).contains(oldest):
+            refused[name] = needs
+    assert not refused, f"pins that refuse Python {oldest}: {refused}"
