@@ -48,10 +48,9 @@ RUNS = ["ci", "default", "wwz_vax", "nowinsor_cluster", "wiod2013"]
 #: multiverse (the same multiverse: they change only options it spans) instead of
 #: computing them again.
 ON_CI_DATA = ("wwz_vax", "nowinsor_cluster")
-#: The xdist group of each run (tests/conftest.py): a run that reads a session book's
-#: cache runs on that book's worker, after it.
-RUN_GROUPS = {"ci": "ci_book", "wiod2013": "wiod_book", "default": "claims-default",
-              **{name: "ci_book" for name in ON_CI_DATA}}
+#: The xdist group of a run that reads a session book's cache: that book's, so that it runs
+#: on the book's worker, after it (tests/conftest.py; any other run: ``claims-<run>``).
+RUN_GROUPS = {"ci": "ci_book", "wiod2013": "wiod_book", **{name: "ci_book" for name in ON_CI_DATA}}
 WITH_CONTROLS = TABLES["1"].by_dependent("with_controls")
 MEDIATING = ("partial mediation", "full mediation", "mediation, direct effect not reduced")
 
