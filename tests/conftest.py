@@ -4,9 +4,9 @@ and how the suite is spread over the machine's cores.
 ``make test`` runs pytest with ``-n 2 --dist loadgroup --no-loadscope-reorder``
 (pytest-xdist). Every test is given an ``xdist_group``: the tests that read the CI book
 (``ci_book``), those of the WIOD book (``wiod_book``), each run of test_claims.py (the
-group its ``RUN_GROUPS`` names), and otherwise its file; the heaviest groups are listed first (:data:`HEAVY_FIRST`). Each
-worker's BLAS gets one thread (the two workers share two cores); tests that compare
-thread counts set their own limits.
+group its ``RUN_GROUPS`` names), and otherwise its file; the heaviest groups are listed
+first (:data:`HEAVY_FIRST`). Each worker's BLAS gets one thread (the two workers share
+two cores); tests that compare thread counts set their own limits.
 
 pytest is pinned below 9.2 (requirements-lock.txt, pyproject.toml): pytest 9.2 keeps a
 node id in ``_id`` while pytest-xdist 3.8 still groups by rewriting ``_nodeid``, so every
